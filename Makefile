@@ -1,0 +1,45 @@
+# Resonanz — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test setup translations translations-extract translations-update serve schema clean
+
+$(BIN)/activate: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(BIN)/activate
+
+# Compiled catalogues are built, never committed.
+translations/.compiled: $(BIN)/activate $(wildcard translations/*/LC_MESSAGES/messages.po)
+	$(BIN)/pybabel -q compile -d translations
+	touch $@
+
+setup: $(BIN)/activate translations/.compiled
+
+run: setup
+	$(FLASK) setup --base-url http://127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/python wsgi.py
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The pybabel cycle: extract the strings, update every catalogue, compile.
+translations-extract: $(BIN)/activate
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project Resonanz --copyright-holder Resonanz -o translations/messages.pot .
+
+translations-update: translations-extract
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --omit-header --ignore-obsolete
+
+translations: translations-update
+	$(BIN)/pybabel -q compile -d translations
+	touch translations/.compiled
+
+schema: $(BIN)/activate
+	$(FLASK) questionnaires schema
+
+clean:
+	rm -rf $(VENV) translations/.compiled translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,133 @@
+"""Command line: ``flask questionnaires …``, ``flask db …``, ``flask demo …``, ``flask setup``.
+
+Each command that writes commits once, at its end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from . import demo, services
+from .domain.questionnaire import check_questionnaire, json_schema
+from .persistence import migrate
+
+questionnaires = AppGroup("questionnaires", help="Check, load and describe questionnaire files.")
+db = AppGroup("db", help="Database schema (Alembic).")
+demo_group = AppGroup("demo", help="The demo network.")
+
+
+def _database():
+    return current_app.extensions["resonanz.db"]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _questionnaire_files(files: tuple[str, ...]) -> list[Path]:
+    if files:
+        return [Path(f) for f in files]
+    return sorted(Path(current_app.config["QUESTIONNAIRE_DIR"]).glob("*.yaml"))
+
+
+@questionnaires.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--strict", is_flag=True, help="Treat missing translations as errors.")
+def check_command(files: tuple[str, ...], strict: bool) -> None:
+    """Validate questionnaire files (default: every file in questionnaires/)."""
+    failed = False
+    for path in _questionnaire_files(files):
+        result = check_questionnaire(path.read_text("utf-8"))
+        for problem in result.problems:
+            if strict and problem.warning:
+                problem = type(problem)(problem.line, problem.path, problem.message)
+            click.echo(problem.format(str(path)), err=not problem.warning)
+            failed = failed or not problem.warning
+        if result.questionnaire is not None:
+            coverage = ", ".join(
+                f"{language} {present}/{total}" for language, (present, total) in result.coverage.items()
+            )
+            click.echo(f"{path}: {result.questionnaire.id} version {result.questionnaire.version}: "
+                       f"translations {coverage}")
+    sys.exit(1 if failed else 0)
+
+
+@questionnaires.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def load_command(file: str) -> None:
+    """Store FILE as a questionnaire version."""
+    path = Path(file)
+    result = check_questionnaire(path.read_text("utf-8"))
+    if result.errors:
+        for problem in result.errors:
+            click.echo(problem.format(file), err=True)
+        sys.exit(1)
+    session = _database().session(write=True)
+    try:
+        version, outcome = services.store_questionnaire(session, path.read_text("utf-8"))
+        session.commit()
+    except services.VersionFrozen as exc:
+        click.echo(f"{file}: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        session.close()
+    click.echo(f"{file}: {version.questionnaire_key} version {version.version} {outcome}")
+
+
+@questionnaires.command("schema")
+@click.option("--out", default=None, help="Where to write (default: questionnaires/schema.json).")
+def schema_command(out: str | None) -> None:
+    """Write the JSON Schema that editors use to autocomplete questionnaire files."""
+    target = Path(out or Path(current_app.config["QUESTIONNAIRE_DIR"]) / "schema.json")
+    target.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    click.echo(f"wrote {target}")
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@demo_group.command("load")
+def demo_load_command() -> None:
+    """Load the demo network unless the database already holds meetings."""
+    session = _database().session(write=True)
+    try:
+        if demo.is_loaded(session):
+            click.echo("The database already holds meetings; the demo network was not loaded.")
+            return
+        demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=_utcnow())
+        session.commit()
+        click.echo("Demo network loaded.")
+    finally:
+        session.close()
+
+
+@click.command("setup")
+@click.option("--base-url", default="http://127.0.0.1:5000", help="Where the service will be reachable.")
+def setup_command(base_url: str) -> None:
+    """Migrate, load the demo network into an empty database and print the links."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    session = _database().session(write=True)
+    try:
+        if not demo.is_loaded(session):
+            demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=_utcnow())
+            session.commit()
+        for meeting in demo.open_meetings(session, _utcnow())[:1]:
+            click.echo(f"Participant link: {base_url.rstrip('/')}/m/{meeting.public_code}")
+    finally:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    for command in (questionnaires, db, demo_group, setup_command):
+        app.cli.add_command(command)

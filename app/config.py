@@ -1,0 +1,42 @@
+"""Configuration from environment variables; SQLite in ``instance/`` by default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = PROJECT_ROOT / "instance" / "resonanz.sqlite3"
+
+
+class Config:
+    ENV = os.environ.get("RESONANZ_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_DATABASE}")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    QUESTIONNAIRE_DIR = str(PROJECT_ROOT / "questionnaires")
+
+    # A participant's whole submission fits easily in 64 KB; anything larger is
+    # answered with a friendly form page (see web/participant), and bodies above
+    # the hard cap are refused before they are read.
+    SUBMISSION_BODY_LIMIT = 64 * 1024
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+    # People fill the form in after a meeting, sometimes much later: a token
+    # stays valid for a day, and an expired one never loses the answers.
+    WTF_CSRF_TIME_LIMIT = 24 * 3600
+    WTF_I18N_ENABLED = True
+
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    LANGUAGES = ("de", "en", "tr", "ar", "ru", "uk", "fa", "fr")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # The cookie that says "this browser answered meeting X" lives this long.
+    ANSWERED_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+    @classmethod
+    def as_dict(cls) -> dict:
+        return {key: getattr(cls, key) for key in dir(cls) if key.isupper()}

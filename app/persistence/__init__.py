@@ -1,0 +1,1 @@
+"""Storage: the schema, the engine and the queries. Sessions are passed in."""

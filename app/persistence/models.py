@@ -1,0 +1,143 @@
+"""The database schema (SQLAlchemy 2, declarative, typed).
+
+Anonymity is a property of this schema: a response has a random id, the
+meeting, the questionnaire version, the language and the day; nothing about
+the person, the device or the time of day.  What prevents a repeated POST from
+being stored twice (``SubmissionReceipt``) lives apart from the answers and
+has no link to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Deterministic constraint names, so Alembic migrations are the same on every engine.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class QuestionnaireVersion(Base):
+    """One immutable version of a questionnaire definition."""
+
+    __tablename__ = "questionnaire_version"
+    __table_args__ = (UniqueConstraint("questionnaire_key", "version", name="key_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    questionnaire_key: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[str] = mapped_column(Text, doc="validated definition as canonical JSON")
+    source: Mapped[str] = mapped_column(Text, doc="the YAML as written")
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    date: Mapped[dt.date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
+    # Survey window in UTC; either end may be open.
+    opens_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closes_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    invited: Mapped[int | None] = mapped_column(Integer)
+    attended: Mapped[int | None] = mapped_column(Integer)
+    good_practice_presentations: Mapped[int] = mapped_column(Integer, default=0)
+
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    topics: Mapped[list[MeetingTopic]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingTopic.position"
+    )
+
+
+class MeetingTopic(Base):
+    __tablename__ = "meeting_topic"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    brought_in_by_members: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="topics")
+
+
+def _random_id() -> uuid.UUID:
+    return uuid.uuid4()  # random, neither sequential nor time-ordered (unlike uuid1/uuid7)
+
+
+class Response(Base):
+    """One anonymous submission."""
+
+    __tablename__ = "response"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_random_id)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    submitted_on: Mapped[dt.date] = mapped_column(Date, doc="the day only, never the time")
+
+    answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class Answer(Base):
+    """One answer code (or value) of one response.
+
+    Choice questions give one row per chosen code, so the report counts with
+    ``GROUP BY question_id, code``.  A number is stored in ``number`` and a
+    free text in ``text``, each with the fixed code ``value``.
+    """
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        CheckConstraint("number IS NULL OR text IS NULL", name="one_value"),
+    )
+
+    VALUE_CODE = "value"
+
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    number: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class SubmissionReceipt(Base):
+    """That a form instance was submitted: the digest of its hidden submission id.
+
+    It keeps a slow network's retry from storing a response twice.  It holds
+    no reference to the response, no time and no order.
+    """
+
+    __tablename__ = "submission_receipt"
+
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)

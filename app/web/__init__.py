@@ -1,0 +1,1 @@
+"""HTTP: thin views that translate requests into service calls and back."""

@@ -1,0 +1,60 @@
+"""Which language a page speaks, and the start-up check of the catalogues.
+
+Order of precedence for a participant: an explicit choice (``?lang=xx``),
+the choice remembered for this browser (in the signed session cookie), the
+browser's ``Accept-Language``, and finally the questionnaire's default.  A
+participant page narrows the candidates to the questionnaire's languages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from flask import Flask, current_app, g, request, session
+
+REMEMBERED = "lang"
+# Message ids in the code are English; every other language needs a catalogue.
+SOURCE_LANGUAGE = "en"
+
+
+def choose_language(offered: Sequence[str], default: str) -> str:
+    explicit = request.args.get("lang") or request.form.get("language")
+    if explicit in offered:
+        session[REMEMBERED] = explicit
+        return explicit
+    remembered = session.get(REMEMBERED)
+    if remembered in offered:
+        return remembered
+    return request.accept_languages.best_match(offered) or default
+
+
+def use_language(language: str) -> None:
+    """Make this request render in ``language`` (see :func:`select_locale`)."""
+    g.language = language
+    from flask_babel import refresh
+
+    refresh()
+
+
+def select_locale() -> str:
+    if "language" not in g:
+        languages = current_app.config["LANGUAGES"]
+        g.language = choose_language(languages, current_app.config["BABEL_DEFAULT_LOCALE"])
+    return g.language
+
+
+def check_catalogues(app: Flask) -> None:
+    """Refuse to start when a configured language has no compiled catalogue."""
+    directory = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    missing = [
+        language
+        for language in app.config["LANGUAGES"]
+        if language != SOURCE_LANGUAGE
+        and not (directory / language / "LC_MESSAGES" / "messages.mo").exists()
+    ]
+    if missing:
+        raise RuntimeError(
+            f"No compiled translation catalogue for {', '.join(missing)} in {directory}; "
+            "run 'make translations' (pybabel compile -d translations)."
+        )

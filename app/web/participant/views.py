@@ -1,0 +1,159 @@
+"""The participant's journey: the form, its errors, the thank-you page.
+
+Nothing here logs or stores who is asking: no address, no user agent, no
+time of day (see docs/privacy.md).  The only cookies are the signed session
+(CSRF token, chosen language) and the "answered" marker for one meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ... import db_session, services
+from ...domain.answers import validate_submission
+from ...extensions import csrf
+from ..i18n import choose_language, use_language
+from .forms import CONTROL_FIELDS, SUBMISSION_ID, form_for
+
+blueprint = Blueprint("participant", __name__)
+# The CSRF check runs inside the form (see ``submit``), so an expired token
+# re-renders the form with every answer instead of an error page.
+csrf.exempt(blueprint)
+
+ANSWERED_COOKIE = "resonanz_answered"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _answered_marker() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="answered-meeting")
+
+
+def _has_answered(code: str) -> bool:
+    try:
+        return _answered_marker().loads(request.cookies.get(ANSWERED_COOKIE, "")) == code
+    except BadSignature:
+        return False
+
+
+def _load(code: str):
+    """The meeting and its questionnaire, with the page language chosen."""
+    session = db_session()
+    meeting = services.meeting_by_code(session, code)
+    if meeting is None:
+        abort(404)
+    questionnaire = services.questionnaire_of(meeting.questionnaire_version)
+    g.default_language = questionnaire.default_language
+    use_language(choose_language(questionnaire.languages, questionnaire.default_language))
+    return meeting, questionnaire
+
+
+def _window_page(meeting, questionnaire):
+    """The page to show instead of the form, or None when the survey is open."""
+    window = services.survey_window(meeting, _utcnow())
+    if window.state == "open":
+        return None
+    template = "participant/not_yet_open.html" if window.state == "not_yet_open" else "participant/closed.html"
+    return render_template(template, meeting=meeting, questionnaire=questionnaire, window=window)
+
+
+def _render_form(meeting, questionnaire, form, errors=None, form_errors=(), status=200):
+    return render_template(
+        "participant/form.html",
+        meeting=meeting,
+        questionnaire=questionnaire,
+        form=form,
+        errors=errors or {},
+        form_errors=form_errors,
+    ), status
+
+
+@blueprint.get("/m/<code>")
+def show_form(code: str):
+    meeting, questionnaire = _load(code)
+    closed = _window_page(meeting, questionnaire)
+    if closed is not None:
+        return closed
+    if _has_answered(code):
+        return render_template("participant/already_answered.html", meeting=meeting, questionnaire=questionnaire)
+    form = form_for(questionnaire, formdata=None)
+    form.submission_id.data = secrets.token_urlsafe(24)
+    form.language.data = g.language
+    return _render_form(meeting, questionnaire, form)
+
+
+@blueprint.post("/m/<code>")
+def submit(code: str):
+    meeting, questionnaire = _load(code)
+    closed = _window_page(meeting, questionnaire)
+    if closed is not None:
+        return closed
+    session = db_session()
+    submission_id = request.form.get("submission_id", "")
+    valid_id = bool(SUBMISSION_ID.match(submission_id))
+    if valid_id and services.was_submitted(session, submission_id):
+        return _thank(code)  # a retry of a stored form: it is already counted
+    if _has_answered(code):
+        return render_template("participant/already_answered.html", meeting=meeting, questionnaire=questionnaire)
+
+    form = form_for(questionnaire)
+    if not valid_id:
+        # A tampered or missing id: issue a fresh one, keep the answers.
+        submission_id = form.submission_id.data = secrets.token_urlsafe(24)
+    form.language.data = g.language
+
+    form_errors = []
+    if not form.validate():  # the CSRF token; the answers are checked below
+        form_errors.append(_("For your security this form had expired. Your answers are kept: please send them again."))
+    answers = {
+        name: request.form.getlist(name) for name in request.form if name not in CONTROL_FIELDS
+    }
+    submission = validate_submission(questionnaire, answers)
+    if submission.unexpected_fields:
+        form_errors.append(_("The form contained fields that do not belong to it; they were ignored. Please check your answers and send again."))
+    if (request.content_length or 0) > current_app.config["SUBMISSION_BODY_LIMIT"]:
+        form_errors.append(_("What you sent is too large. Please shorten your texts and send again."))
+    if form_errors or submission.errors:
+        return _render_form(meeting, questionnaire, form, submission.errors, form_errors, status=422)
+
+    try:
+        services.submit_response(
+            session, meeting, submission,
+            language=g.language, submission_id=submission_id, today=_utcnow().date(),
+        )
+        session.commit()
+    except services.AlreadySubmitted:
+        session.rollback()  # the same form, sent twice at once: stored by the other request
+    return _thank(code)
+
+
+def _thank(code: str):
+    response = redirect(url_for(".thanks", code=code), code=303)
+    response.set_cookie(
+        ANSWERED_COOKIE, _answered_marker().dumps(code),
+        max_age=current_app.config["ANSWERED_COOKIE_MAX_AGE"], path=f"/m/{code}",
+        httponly=True, samesite="Lax", secure=request.is_secure,
+    )
+    return response
+
+
+@blueprint.get("/m/<code>/thanks")
+def thanks(code: str):
+    meeting, questionnaire = _load(code)
+    return render_template("participant/thanks.html", meeting=meeting, questionnaire=questionnaire)
