@@ -203,9 +203,9 @@ def _tail(confidence: float, sided: str) -> float:
     return alpha / 2.0 if sided == "two-sided" else alpha
 
 
-def _z(confidence: float, sided: str) -> float:
-    """Standard normal critical value; one-sided bounds spend all of alpha on one side."""
-    return float(_norm.isf(_tail(confidence, sided)))
+def _z(tail: float) -> float:
+    """Standard normal quantile with ``tail`` above it: z_{1 - alpha/2} or z_{1 - alpha}."""
+    return float(_norm.isf(tail))
 
 
 def _clip01(x: float) -> float:
@@ -219,15 +219,18 @@ def _fpc_factor(n: int, population: int) -> float:
     return (population - n) / (population - 1)
 
 
-def _score_bound(x: float, n: int, c: float, side: int) -> float:
-    """Root of (x/n - p)^2 = c * p(1 - p)/n on the given side (-1 lower, +1 upper).
+def _score_bound(x: float, n: int, z: float, side: int) -> float:
+    """Root of (x/n - p) = side * (-z) * sqrt(p(1 - p)/n): a score-test limit.
 
-    c = z^2 gives Wilson's score interval; c = z^2 * FPC its finite-population
-    version; x = k -/+ 1/2 gives Newcombe's continuity-corrected limits.
+    ``side`` is -1 for the lower, +1 for the upper limit. z = normal quantile gives
+    Wilson's score interval; z * sqrt(FPC) its finite-population version (the FPC
+    multiplies z^2); x = k -/+ 1/2 gives Newcombe's continuity-corrected limits.
+    z keeps its sign: a one-sided bound at confidence < 0.5 lies beyond the estimate.
     """
+    c = z * z
     if c == 0.0:
         return _clip01(x / n)
-    half = math.sqrt(c) * math.sqrt(x * (n - x) / n + c / 4.0)
+    half = z * math.sqrt(x * (n - x) / n + c / 4.0)
     return _clip01((x + c / 2.0 + side * half) / (n + c))
 
 
@@ -239,32 +242,33 @@ _Bound = Callable[[int, int, float, "int | None"], float]
 
 
 def _wilson_lower(k: int, n: int, tail: float, population: int | None) -> float:
-    return 0.0 if k == 0 else _score_bound(k, n, _norm.isf(tail) ** 2, -1)
+    return 0.0 if k == 0 else _score_bound(k, n, _z(tail), -1)
 
 
 def _wilson_upper(k: int, n: int, tail: float, population: int | None) -> float:
-    return 1.0 if k == n else _score_bound(k, n, _norm.isf(tail) ** 2, +1)
+    return 1.0 if k == n else _score_bound(k, n, _z(tail), +1)
 
 
 def _wilsoncc_lower(k: int, n: int, tail: float, population: int | None) -> float:
-    return 0.0 if k == 0 else _score_bound(k - 0.5, n, _norm.isf(tail) ** 2, -1)
+    return 0.0 if k == 0 else _score_bound(k - 0.5, n, _z(tail), -1)
 
 
 def _wilsoncc_upper(k: int, n: int, tail: float, population: int | None) -> float:
-    return 1.0 if k == n else _score_bound(k + 0.5, n, _norm.isf(tail) ** 2, +1)
+    return 1.0 if k == n else _score_bound(k + 0.5, n, _z(tail), +1)
 
 
-def _wilson_fpc_c(n: int, tail: float, population: int | None) -> float:
+def _fpc_z(n: int, tail: float, population: int | None) -> float:
     assert population is not None  # guaranteed by share_interval
-    return _norm.isf(tail) ** 2 * _fpc_factor(n, population)
+    # z^2 * (N - n)/(N - 1), carried as z * sqrt(...) to keep the sign of z.
+    return _z(tail) * math.sqrt(_fpc_factor(n, population))
 
 
 def _wilson_fpc_lower(k: int, n: int, tail: float, population: int | None) -> float:
-    return 0.0 if k == 0 else _score_bound(k, n, _wilson_fpc_c(n, tail, population), -1)
+    return 0.0 if k == 0 else _score_bound(k, n, _fpc_z(n, tail, population), -1)
 
 
 def _wilson_fpc_upper(k: int, n: int, tail: float, population: int | None) -> float:
-    return 1.0 if k == n else _score_bound(k, n, _wilson_fpc_c(n, tail, population), +1)
+    return 1.0 if k == n else _score_bound(k, n, _fpc_z(n, tail, population), +1)
 
 
 def _cp_lower(k: int, n: int, tail: float, population: int | None) -> float:
@@ -286,7 +290,7 @@ def _jeffreys_upper(k: int, n: int, tail: float, population: int | None) -> floa
 
 
 def _agresti_coull(k: int, n: int, tail: float, side: int) -> float:
-    z = _norm.isf(tail)
+    z = _z(tail)
     n_tilde = n + z * z
     p_tilde = (k + z * z / 2.0) / n_tilde
     return _clip01(p_tilde + side * z * math.sqrt(p_tilde * (1.0 - p_tilde) / n_tilde))

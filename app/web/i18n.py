@@ -18,8 +18,9 @@ REMEMBERED = "lang"
 SOURCE_LANGUAGE = "en"
 
 
-def choose_language(offered: Sequence[str], default: str) -> str:
-    explicit = request.args.get("lang") or request.form.get("language")
+def choose_language(offered: Sequence[str], default: str, *, explicit: str | None = None) -> str:
+    """``explicit`` overrides ``?lang=``; a form passes the language it was shown in."""
+    explicit = explicit or request.args.get("lang")
     if explicit in offered:
         session[REMEMBERED] = explicit
         return explicit

@@ -44,9 +44,9 @@ def error_message(error: FieldError) -> str:
         return _("Please enter a number from %(min)s to %(max)s.",
                  min=format_decimal(params["min"]), max=format_decimal(params["max"]))
     if error.code == "too_long":
-        return ngettext("Please shorten your text to at most %(num)s character.",
-                        "Please shorten your text to at most %(num)s characters.",
-                        params["max"])
+        return ngettext("Please shorten your text to at most %(max)s character.",
+                        "Please shorten your text to at most %(max)s characters.",
+                        params["max"], max=format_decimal(params["max"]))
     return _("Please check this answer.")
 
 

@@ -60,7 +60,8 @@ def _load(code: str):
         abort(404)
     questionnaire = services.questionnaire_of(meeting.questionnaire_version)
     g.default_language = questionnaire.default_language
-    use_language(choose_language(questionnaire.languages, questionnaire.default_language))
+    shown_in = request.form.get("language") if request.method == "POST" else None
+    use_language(choose_language(questionnaire.languages, questionnaire.default_language, explicit=shown_in))
     return meeting, questionnaire
 
 

@@ -1,0 +1,142 @@
+"""Fixtures: a fresh database per test, on SQLite and (when TEST_DATABASE_URL
+is set) on PostgreSQL; the app, its test client and CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app, services
+from app.persistence.database import make_engine
+from app.persistence.models import Base, Meeting
+
+PROJECT = Path(__file__).resolve().parent.parent
+IV1 = PROJECT / "questionnaires" / "iv-1.yaml"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema():
+    """Create the tables once per run; each test then starts from empty tables."""
+    engine = make_engine(POSTGRES_URL)
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'resonanz.sqlite3'}"
+        engine = make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        return url
+    engine = request.getfixturevalue("_postgres_schema")
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret"})
+    yield app
+    app.extensions["resonanz.db"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """A writing session for arranging and inspecting data."""
+    session = app.extensions["resonanz.db"].session(write=True)
+    yield session
+    session.close()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def add_meeting(session, source: str | None = None, *, opens=-1, closes=24, **fields) -> Meeting:
+    """A meeting whose survey window is given in hours from now."""
+    version, _ = services.store_questionnaire(session, source or IV1.read_text("utf-8"))
+    meeting = Meeting(
+        public_code=services.new_public_code(), title=fields.pop("title", "Netzwerktreffen"),
+        date=dt.date.today(), place="Freiburg", questionnaire_version=version,
+        opens_at=None if opens is None else now() + dt.timedelta(hours=opens),
+        closes_at=None if closes is None else now() + dt.timedelta(hours=closes),
+        **fields,
+    )
+    session.add(meeting)
+    session.commit()
+    # Detached, so reading its attributes later never opens a transaction
+    # that would keep the app's writes waiting on SQLite.
+    session.expunge(meeting)
+    return meeting
+
+
+@pytest.fixture
+def meeting(db):
+    return add_meeting(db)
+
+
+# A complete, valid IV.1 answer as a participant's browser sends it.
+VALID_ANSWERS = {
+    "actor_group": "school",
+    "knows_more_offers": "yes",
+    "new_contacts": "yes",
+    "new_partners": "no",
+    "central_topics": "dont_know",
+    "satisfaction": "4",
+    "impulses": "3",
+    "benefit": "5",
+    "relevant_topics": "4",
+    "transparency": "2",
+    "meetings_attended": "3",
+    "comment": "Mehr Zeit für Austausch, bitte.",
+}
+
+
+@dataclass
+class FormPage:
+    html: str
+    csrf_token: str
+    submission_id: str
+
+    def fields(self, answers: dict) -> dict:
+        return {"csrf_token": self.csrf_token, "submission_id": self.submission_id, **answers}
+
+
+def _hidden(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
+    assert match, f"no hidden field {name!r} in the page"
+    return match.group(1)
+
+
+def open_form(client, code: str, **query) -> FormPage:
+    response = client.get(f"/m/{code}", query_string=query)
+    assert response.status_code == 200, response.status_code
+    html = response.get_data(as_text=True)
+    return FormPage(html, _hidden(html, "csrf_token"), _hidden(html, "submission_id"))
