@@ -69,8 +69,10 @@ def runner(app):
 
 @pytest.fixture
 def db(app):
-    """A writing session for arranging and inspecting data."""
-    session = app.extensions["resonanz.db"].session(write=True)
+    """A session for arranging and inspecting data.  Its transactions begin
+    deferred, so on SQLite (WAL) an open read never blocks the app's writes;
+    call ``rollback()`` before reading to see what the app committed since."""
+    session = app.extensions["resonanz.db"].session()
     yield session
     session.close()
 

@@ -162,6 +162,13 @@ def _check_population(population: object, n: int) -> int | None:
     return big_n
 
 
+def _check_method(method: object, population: int | None) -> str:
+    checked = _check_choice(method, "method", METHODS)
+    if checked in FPC_METHODS and population is None:
+        raise ValueError(f"method {checked!r} requires population=N (number of attendees)")
+    return checked
+
+
 def _check_k_n(k: object, n: object) -> tuple[int, int]:
     k_, n_ = _count(k, "k"), _count(n, "n")
     if n_ < 0:
@@ -234,74 +241,53 @@ def _score_bound(x: float, n: int, z: float, side: int) -> float:
     return _clip01((x + c / 2.0 + side * half) / (n + c))
 
 
-# --------------------------------------------------------------------------- bounds
-# Each method supplies (lower, upper) bound functions of (k, n, tail, population);
-# share_interval decides which of them a one- or two-sided interval needs.
+# --------------------------------------------------------------------------- limits
+# One function per method: limit(k, n, tail, population, side) with side -1 (lower)
+# or +1 (upper) and tail = alpha/2 or alpha; share_interval picks the sides it needs.
 
-_Bound = Callable[[int, int, float, "int | None"], float]
-
-
-def _wilson_lower(k: int, n: int, tail: float, population: int | None) -> float:
-    return 0.0 if k == 0 else _score_bound(k, n, _z(tail), -1)
+_Limit = Callable[[int, int, float, "int | None", int], float]
 
 
-def _wilson_upper(k: int, n: int, tail: float, population: int | None) -> float:
-    return 1.0 if k == n else _score_bound(k, n, _z(tail), +1)
+def _score_limit(k: int, n: int, z: float, side: int, shift: float = 0.0) -> float:
+    """Score limit with forced end points (0 at k = 0, 1 at k = n); shift = CC half-step."""
+    if side < 0:
+        return 0.0 if k == 0 else _score_bound(k - shift, n, z, -1)
+    return 1.0 if k == n else _score_bound(k + shift, n, z, +1)
 
 
-def _wilsoncc_lower(k: int, n: int, tail: float, population: int | None) -> float:
-    return 0.0 if k == 0 else _score_bound(k - 0.5, n, _z(tail), -1)
+def _wilson(k: int, n: int, tail: float, population: int | None, side: int) -> float:
+    return _score_limit(k, n, _z(tail), side)
 
 
-def _wilsoncc_upper(k: int, n: int, tail: float, population: int | None) -> float:
-    return 1.0 if k == n else _score_bound(k + 0.5, n, _z(tail), +1)
+def _wilsoncc(k: int, n: int, tail: float, population: int | None, side: int) -> float:
+    return _score_limit(k, n, _z(tail), side, shift=0.5)
 
 
-def _fpc_z(n: int, tail: float, population: int | None) -> float:
+def _wilson_fpc(k: int, n: int, tail: float, population: int | None, side: int) -> float:
     assert population is not None  # guaranteed by share_interval
     # z^2 * (N - n)/(N - 1), carried as z * sqrt(...) to keep the sign of z.
-    return _z(tail) * math.sqrt(_fpc_factor(n, population))
+    return _score_limit(k, n, _z(tail) * math.sqrt(_fpc_factor(n, population)), side)
 
 
-def _wilson_fpc_lower(k: int, n: int, tail: float, population: int | None) -> float:
-    return 0.0 if k == 0 else _score_bound(k, n, _fpc_z(n, tail, population), -1)
-
-
-def _wilson_fpc_upper(k: int, n: int, tail: float, population: int | None) -> float:
-    return 1.0 if k == n else _score_bound(k, n, _fpc_z(n, tail, population), +1)
-
-
-def _cp_lower(k: int, n: int, tail: float, population: int | None) -> float:
-    return 0.0 if k == 0 else float(_beta.ppf(tail, k, n - k + 1))
-
-
-def _cp_upper(k: int, n: int, tail: float, population: int | None) -> float:
+def _clopper_pearson(k: int, n: int, tail: float, population: int | None, side: int) -> float:
+    if side < 0:
+        return 0.0 if k == 0 else float(_beta.ppf(tail, k, n - k + 1))
     return 1.0 if k == n else float(_beta.isf(tail, k + 1, n - k))
 
 
-def _jeffreys_lower(k: int, n: int, tail: float, population: int | None) -> float:
-    # Brown, Cai & DasGupta (2001): lower limit 0 at k = 0.
-    return 0.0 if k == 0 else float(_beta.ppf(tail, k + 0.5, n - k + 0.5))
-
-
-def _jeffreys_upper(k: int, n: int, tail: float, population: int | None) -> float:
-    # Brown, Cai & DasGupta (2001): upper limit 1 at k = n.
+def _jeffreys(k: int, n: int, tail: float, population: int | None, side: int) -> float:
+    # Brown, Cai & DasGupta (2001): 0 at k = 0 and 1 at k = n instead of Beta quantiles.
+    if side < 0:
+        return 0.0 if k == 0 else float(_beta.ppf(tail, k + 0.5, n - k + 0.5))
     return 1.0 if k == n else float(_beta.isf(tail, k + 0.5, n - k + 0.5))
 
 
-def _agresti_coull(k: int, n: int, tail: float, side: int) -> float:
+def _agresti_coull(k: int, n: int, tail: float, population: int | None, side: int) -> float:
     z = _z(tail)
     n_tilde = n + z * z
     p_tilde = (k + z * z / 2.0) / n_tilde
+    # Clipping also yields exactly 0 at k = 0 and 1 at k = n (raw limits overshoot).
     return _clip01(p_tilde + side * z * math.sqrt(p_tilde * (1.0 - p_tilde) / n_tilde))
-
-
-def _ac_lower(k: int, n: int, tail: float, population: int | None) -> float:
-    return _agresti_coull(k, n, tail, -1)
-
-
-def _ac_upper(k: int, n: int, tail: float, population: int | None) -> float:
-    return _agresti_coull(k, n, tail, +1)
 
 
 def _first_passing(candidates: np.ndarray, passes: Callable[[np.ndarray], np.ndarray]) -> int:
@@ -352,26 +338,23 @@ def _hypergeom_k_high(k: int, n: int, population: int, tail: float) -> int:
     )
 
 
-def _hg_lower(k: int, n: int, tail: float, population: int | None) -> float:
-    assert population is not None
-    return _hypergeom_k_low(k, n, population, tail) / population
-
-
-def _hg_upper(k: int, n: int, tail: float, population: int | None) -> float:
-    assert population is not None
+def _hypergeom_exact(k: int, n: int, tail: float, population: int | None, side: int) -> float:
+    assert population is not None  # guaranteed by share_interval
+    if side < 0:
+        return _hypergeom_k_low(k, n, population, tail) / population
     return _hypergeom_k_high(k, n, population, tail) / population
 
 
-_BOUNDS: dict[str, tuple[_Bound, _Bound]] = {
-    "wilson": (_wilson_lower, _wilson_upper),
-    "wilsoncc": (_wilsoncc_lower, _wilsoncc_upper),
-    "clopper_pearson": (_cp_lower, _cp_upper),
-    "jeffreys": (_jeffreys_lower, _jeffreys_upper),
-    "agresti_coull": (_ac_lower, _ac_upper),
-    "wilson_fpc": (_wilson_fpc_lower, _wilson_fpc_upper),
-    "hypergeom_exact": (_hg_lower, _hg_upper),
+_LIMITS: dict[str, _Limit] = {
+    "wilson": _wilson,
+    "wilsoncc": _wilsoncc,
+    "clopper_pearson": _clopper_pearson,
+    "jeffreys": _jeffreys,
+    "agresti_coull": _agresti_coull,
+    "wilson_fpc": _wilson_fpc,
+    "hypergeom_exact": _hypergeom_exact,
 }
-assert set(_BOUNDS) == set(METHODS)
+assert set(_LIMITS) == set(METHODS)
 
 
 # --------------------------------------------------------------------------- public API
@@ -395,18 +378,16 @@ def share_interval(
     """
     k, n = _check_k_n(k, n)
     confidence = _check_confidence(confidence)
-    method = _check_choice(method, "method", METHODS)
     sided = _check_choice(sided, "sided", SIDES)
     big_n = _check_population(population, n)
-    if method in FPC_METHODS and big_n is None:
-        raise ValueError(f"method {method!r} requires population=N (number of attendees)")
+    method = _check_method(method, big_n)
     if n == 0:
         return (0.0, 1.0)
 
-    lower, upper = _BOUNDS[method]
+    limit = _LIMITS[method]
     tail = _tail(confidence, sided)
-    low = lower(k, n, tail, big_n) if sided in ("two-sided", "lower") else 0.0
-    high = upper(k, n, tail, big_n) if sided in ("two-sided", "upper") else 1.0
+    low = limit(k, n, tail, big_n, -1) if sided != "upper" else 0.0
+    high = limit(k, n, tail, big_n, +1) if sided != "lower" else 1.0
     return (float(low), float(high))
 
 
@@ -449,10 +430,8 @@ def assess_share(
     comparison = _check_choice(comparison, "comparison", COMPARISONS)
     if method is None:
         method = "wilson" if population is None else "wilson_fpc"
-    method = _check_choice(method, "method", METHODS)
     big_n = _check_population(population, n)
-    if method in FPC_METHODS and big_n is None:
-        raise ValueError(f"method {method!r} requires population=N (number of attendees)")
+    method = _check_method(method, big_n)
 
     def result(estimate: float | None, low: float, high: float, verdict: Verdict) -> Assessment:
         return Assessment(
