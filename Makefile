@@ -28,11 +28,11 @@ test: setup
 
 # The pybabel cycle: extract the strings, update every catalogue, compile.
 translations-extract: $(BIN)/activate
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --no-wrap --sort-output \
 		--project Resonanz --copyright-holder Resonanz -o translations/messages.pot .
 
 translations-update: translations-extract
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
 
 translations: translations-update
 	$(BIN)/pybabel -q compile -d translations
