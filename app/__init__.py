@@ -29,11 +29,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.check_catalogues(app)
 
-    from .web import errors, participant, templating
+    from .web import auth, errors, participant, reports, staff, templating
 
     templating.init_app(app)
     errors.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(participant.blueprint)
+    app.register_blueprint(staff.blueprint)
+    app.register_blueprint(reports.blueprint)
 
     from . import cli
 

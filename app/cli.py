@@ -14,7 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import demo, services
+from . import accounts, demo, services
 from .domain.questionnaire import check_questionnaire, json_schema
 from .persistence import migrate
 
@@ -122,12 +122,75 @@ def setup_command(base_url: str) -> None:
         if not demo.is_loaded(session):
             demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=_utcnow())
             session.commit()
-        for meeting in demo.open_meetings(session, _utcnow())[:1]:
+        open_now = demo.open_meetings(session, _utcnow())
+        for meeting in open_now[:1]:
             click.echo(f"Participant link: {base_url.rstrip('/')}/m/{meeting.public_code}")
+        if not open_now:
+            click.echo("No survey is open right now; open one in the workspace.")
+        labels = {"coordinator": "Coordinator login", "evaluator": "Evaluator login", "admin": "Admin login"}
+        for username, password, role in demo.DEMO_ACCOUNTS:
+            if accounts.find_user(session, username) is not None:
+                click.echo(f"{labels[role]}: {username} / {password}")
+        click.echo(f"Workspace: {base_url.rstrip('/')}/workspace/")
     finally:
         session.close()
 
 
 def init_app(app: Flask) -> None:
-    for command in (questionnaires, db, demo_group, setup_command):
+    for command in (questionnaires, db, demo_group, users, setup_command):
         app.cli.add_command(command)
+
+
+users = AppGroup("users", help="Accounts of coordinators, evaluators and admins.")
+
+
+def _password_option():
+    return click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+                        help="Asked for when not given.")
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@_password_option()
+def users_create(username: str, role: str, password: str) -> None:
+    """Create an account."""
+    _account_change(lambda s: accounts.create_user(s, username, password, role), f"created {role} {username}")
+
+
+@users.command("set-password")
+@click.argument("username")
+@_password_option()
+def users_set_password(username: str, password: str) -> None:
+    """Give an account a new password."""
+    _account_change(lambda s: accounts.set_password(s, _existing(s, username), password),
+                    f"new password set for {username}")
+
+
+@users.command("deactivate")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    """Stop an account from logging in (its history stays)."""
+    def deactivate(session):
+        _existing(session, username).active = False
+    _account_change(deactivate, f"deactivated {username}")
+
+
+def _existing(session, username: str):
+    user = accounts.find_user(session, username)
+    if user is None:
+        raise accounts.AccountError(f"there is no user {username!r}")
+    return user
+
+
+def _account_change(change, done: str) -> None:
+    session = _database().session(write=True)
+    try:
+        change(session)
+        session.commit()
+    except accounts.AccountError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        session.close()
+    click.echo(done)

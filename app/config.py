@@ -31,11 +31,18 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = ("de", "en", "tr", "ar", "ru", "uk", "fa", "fr")
+    STAFF_LANGUAGES = ("de", "en")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = ENV != "development"
+    LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+    RATELIMIT_HEADERS_ENABLED = True
     # The cookie that says "this browser answered meeting X" lives this long.
     ANSWERED_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+    # Breakdowns show no figure for a group with fewer respondents than this.
+    REPORT_MIN_CELL = 5
 
     @classmethod
     def as_dict(cls) -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import services
+from . import accounts, services
 from .domain.answers import validate_submission
 from .persistence.models import Meeting, MeetingTopic, QuestionnaireVersion, Response
 
@@ -88,6 +88,14 @@ def _raw_answers(rng: random.Random, meeting_number: int) -> dict[str, list[str]
     return answers
 
 
+# Demo accounts for a local try-out only; `make run` prints them.
+DEMO_ACCOUNTS = (
+    ("koordination", "demo-koordination", "coordinator"),
+    ("evaluation", "demo-evaluation", "evaluator"),
+    ("admin", "demo-administration", "admin"),
+)
+
+
 def is_loaded(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(Meeting)))
 
@@ -117,6 +125,9 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
             )
             response.answers = list(services.answer_rows(submission))
             session.add(response)
+    for username, password, role in DEMO_ACCOUNTS:
+        if accounts.find_user(session, username) is None:
+            accounts.create_user(session, username, password, role)
     today = now.date()
     open_meeting = _meeting(version, "Netzwerktreffen Bildung und Migration (Demo)", today)
     open_meeting.opens_at = now - dt.timedelta(hours=1)

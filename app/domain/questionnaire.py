@@ -392,6 +392,11 @@ def _semantic_problems(q: Questionnaire, lines: dict[Path, int]) -> list[Problem
             report(("indicators", i, "question"), f"unknown question {indicator.question!r}")
             continue
         question = q.questions[position[indicator.question]]
+        if isinstance(question, MultipleChoice):
+            report(("indicators", i, "question"),
+                   f"question {question.id!r} allows several answers; an indicator needs a question "
+                   "with one answer per respondent")
+            continue
         if not question.codes:
             report(("indicators", i, "question"),
                    f"question {question.id!r} has no answer codes to count ({question.type})")

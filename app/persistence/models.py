@@ -141,3 +141,32 @@ class SubmissionReceipt(Base):
     __tablename__ = "submission_receipt"
 
     token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class User(Base):
+    """A coordinator, evaluator or admin.  Participants never have accounts."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'coordinator', 'evaluator')", name="known_role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PartnerOrganisation(Base):
+    """An organisation of the network's register (no personal data)."""
+
+    __tablename__ = "partner_organisation"
+    __table_args__ = (
+        CheckConstraint("status IN ('identified', 'informed', 'won')", name="known_status"),
+    )
+
+    STATUSES = ("identified", "informed", "won")
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    actor_group: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="identified")

@@ -40,7 +40,9 @@ def use_language(language: str) -> None:
 
 def select_locale() -> str:
     if "language" not in g:
-        languages = current_app.config["LANGUAGES"]
+        # Participants may read every language; the workspace speaks German and English.
+        participant = request.blueprint == "participant"
+        languages = current_app.config["LANGUAGES" if participant else "STAFF_LANGUAGES"]
         g.language = choose_language(languages, current_app.config["BABEL_DEFAULT_LOCALE"])
     return g.language
 

@@ -183,3 +183,9 @@ def test_likert_has_five_points():
     assert LIKERT_CODES == ("1", "2", "3", "4", "5")
     source = IV1.replace("      - {de: sehr unzufrieden, en: very dissatisfied}\n", "", 1)
     assert any("questions[5].labels" in p for p in problems_of(source))
+
+
+def test_indicator_on_a_multiple_choice_question_is_refused():
+    source = SMALL.replace("type: single_choice", "type: multiple_choice").replace(
+        "question: contacts\n    success", "question: group\n    success").replace('success: ["yes"]', 'success: ["a"]')
+    assert any("indicators[0].question: question 'group' allows several answers" in p for p in problems_of(source))

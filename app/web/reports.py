@@ -1,0 +1,90 @@
+"""The indicator report for evaluators and coordinators."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_percent, gettext as _
+
+from .. import db_session, reporting
+from ..persistence.models import QuestionnaireVersion
+from .auth import role_required
+from .charts import forest_chart
+
+blueprint = Blueprint("reports", __name__, url_prefix="/workspace/reports")
+
+
+@blueprint.get("/")
+@role_required("coordinator", "evaluator")
+def index():
+    versions = reporting.report_versions(db_session())
+    answered = [version for version, count in versions if count]
+    if len(answered) == 1:
+        return redirect(url_for(".show", version_id=answered[0].id))
+    return render_template("reports/index.html", versions=versions, title=_("Indicator reports"))
+
+
+def _options() -> reporting.ReportOptions:
+    """Options from the query string; anything unknown falls back to the default."""
+    method = request.args.get("method", "auto")
+    try:
+        confidence = float(request.args.get("confidence", "0.95"))
+    except ValueError:
+        confidence = 0.95
+    return reporting.ReportOptions(
+        method=method if method in reporting.METHODS else "auto",
+        confidence=confidence if confidence in reporting.CONFIDENCES else 0.95,
+        min_cell=current_app.config["REPORT_MIN_CELL"],
+    )
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else format_percent(value, "#,##0 %")
+
+
+def interval(low: float, high: float) -> str:
+    return f"{percent(low)} – {percent(high)}"
+
+
+def verdict_text(result, confidence: float) -> str:
+    assessment = result.assessment
+    target = percent(result.indicator.target)
+    goal = (_("at least %(target)s", target=target) if result.indicator.comparison == "at_least"
+            else _("at most %(target)s", target=target))
+    if assessment is None:
+        return _("Not determinable: this method needs the number of attendees of a meeting.")
+    ci = _("%(level)s CI %(interval)s", level=percent(confidence), interval=interval(assessment.low, assessment.high))
+    if assessment.verdict == "met":
+        return _("Target reached: %(goal)s (%(ci)s)", goal=goal, ci=ci)
+    if assessment.verdict == "not_met":
+        return _("Target missed: %(goal)s (%(ci)s)", goal=goal, ci=ci)
+    return _("Not determinable with this number of responses: %(goal)s (%(ci)s)", goal=goal, ci=ci)
+
+
+def indicator_chart(report, position: int):
+    indicator = report.questionnaire.indicators[position]
+    rows = []
+    for scope in (report.overall, *report.years):
+        result = scope.results[position]
+        if result.assessment is not None and result.n:
+            label = _("All") if scope.kind == "all" else scope.label
+            rows.append((label, result.assessment.estimate, result.assessment.low, result.assessment.high))
+    title = _("Share with %(level)s confidence interval per period; the dashed line is the target %(target)s.",
+              level=percent(report.options.confidence), target=percent(indicator.target))
+    return forest_chart(rows, indicator.target, title)
+
+
+@blueprint.get("/<int:version_id>")
+@role_required("coordinator", "evaluator")
+def show(version_id: int):
+    session = db_session()
+    version = session.get(QuestionnaireVersion, version_id)
+    if version is None:
+        abort(404)
+    report = reporting.build_report(session, version, _options(), today=dt.date.today())
+    return render_template(
+        "reports/show.html", report=report, title=_("Indicator report"),
+        percent=percent, interval=interval, verdict_text=verdict_text, indicator_chart=indicator_chart,
+        methods=reporting.METHODS, confidences=reporting.CONFIDENCES,
+    )
