@@ -72,7 +72,10 @@ def db(app):
     """A session for arranging and inspecting data.  Its transactions begin
     deferred, so on SQLite (WAL) an open read never blocks the app's writes;
     call ``rollback()`` before reading to see what the app committed since."""
-    session = app.extensions["resonanz.db"].session()
+    from sqlalchemy.orm import Session
+
+    # expire_on_commit (unlike the app's sessions), so a test sees what the app wrote.
+    session = Session(app.extensions["resonanz.db"].engine, expire_on_commit=True)
     yield session
     session.close()
 
@@ -93,9 +96,11 @@ def add_meeting(session, source: str | None = None, *, opens=-1, closes=24, **fi
     )
     session.add(meeting)
     session.commit()
+    session.refresh(meeting)
     # Detached, so reading its attributes later never opens a transaction
     # that would keep the app's writes waiting on SQLite.
     session.expunge(meeting)
+    session.rollback()
     return meeting
 
 
