@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from .domain import stats
 from .domain.indicators import Counts, indicator_share, likert_counts
@@ -187,7 +187,8 @@ def full_calendar_years(first: dt.date, last: dt.date) -> list[int]:
 
 
 def meeting_indicators(session: Session, *, today: dt.date, confidence: float) -> tuple[MeetingIndicator, ...]:
-    held = list(session.scalars(select(Meeting).where(Meeting.date <= today).order_by(Meeting.date)))
+    held = list(session.scalars(
+        select(Meeting).where(Meeting.date <= today).order_by(Meeting.date).options(selectinload(Meeting.topics))))
     results = []
     if held:
         per_year = defaultdict(int)

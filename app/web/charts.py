@@ -11,7 +11,7 @@ WIDTH, LABEL, ROW, TOP = 320, 96, 22, 18
 
 def forest_chart(rows: Sequence[tuple[str, float | None, float, float]], target: float, title: str) -> Markup:
     """One row per scope: the interval as a bar, the share as a dot, the target as a line."""
-    plot = WIDTH - LABEL - 8
+    plot = WIDTH - LABEL - 14
     height = TOP + ROW * len(rows) + 6
 
     def x(value: float) -> float:

@@ -318,8 +318,10 @@ def test_interval_basic_properties(case: tuple) -> None:
     low, high = share_interval(k, n, confidence=conf, method=method, sided=sided,
                                population=population)
     assert 0.0 <= low <= high <= 1.0
-    # Every method contains the estimate for confidence >= 0.5 (docs: not below).
-    assert low <= k / n <= high
+    # Every method contains the estimate for confidence >= 0.5, except one-sided
+    # Jeffreys, which needs confidence > 1 - P(Gamma(1.5) <= 1) = 0.572 (see docs).
+    if not (method == "jeffreys" and sided != "two-sided" and conf < 0.6):
+        assert low <= k / n <= high
 
 
 @PROPERTY

@@ -1,0 +1,118 @@
+"""Shared by the benchmarks: a scratch database filled with many responses fast.
+
+Rows go in with the database's bulk path (COPY on PostgreSQL, executemany on
+SQLite), bypassing the ORM: the benchmarks measure reading, not loading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import services
+from app.persistence.database import Database
+from app.persistence.models import Base, Meeting
+
+PROJECT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+# Realistic answer shapes for the IV.1 questionnaire: 12 answers per response.
+CHOICES = {
+    "actor_group": ["school", "kita", "education_provider", "meeting_place", "migrant_organisation",
+                    "administration", "school_authority", "politics", "other"],
+    "knows_more_offers": ["yes", "no", "dont_know"], "new_contacts": ["yes", "no", "dont_know"],
+    "new_partners": ["yes", "no", "dont_know"], "central_topics": ["yes", "no", "dont_know"],
+    "satisfaction": list("12345"), "impulses": list("12345"), "benefit": list("12345"),
+    "relevant_topics": list("12345"), "transparency": list("12345"),
+}
+ANSWERS_PER_RESPONSE = len(CHOICES) + 2  # + number + free text
+
+
+@contextmanager
+def scratch_database(engine_name: str):
+    """Yield the URL of an empty database that is removed afterwards."""
+    if engine_name == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    name = f"resonanz_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
+    """Create the schema, the IV.1 questionnaire, meetings and about ``answers`` answers;
+    returns the questionnaire version id."""
+    database = Database(url)
+    Base.metadata.create_all(database.engine)
+    session = database.session(write=True)
+    version, _ = services.store_questionnaire(session, (PROJECT / "questionnaires" / "iv-1.yaml").read_text("utf-8"))
+    meeting_ids = []
+    for i in range(meetings):
+        meeting = Meeting(public_code=services.new_public_code(), title=f"Treffen {i + 1}",
+                          date=dt.date(2014 + i // 4, 1 + (i % 4) * 3, 15), place="Freiburg",
+                          questionnaire_version=version, invited=400, attended=240)
+        session.add(meeting)
+        session.flush()
+        meeting_ids.append(meeting.id)
+    session.commit()
+    version_id = version.id
+    session.close()
+
+    rng = random.Random(seed)
+    responses = answers // ANSWERS_PER_RESPONSE
+    batch = 20_000
+    raw = database.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for start in range(0, responses, batch):
+            response_rows, answer_rows = [], []
+            for _ in range(min(batch, responses - start)):
+                rid = uuid.uuid4()
+                meeting_id = rng.choice(meeting_ids)
+                response_rows.append((rid, meeting_id, version_id, "de", dt.date(2016, 1, 1)))
+                for question, codes in CHOICES.items():
+                    answer_rows.append((rid, question, rng.choice(codes), None, None))
+                answer_rows.append((rid, "meetings_attended", "value", rng.randint(1, 13), None))
+                answer_rows.append((rid, "comment", "value", None, "Mehr Zeit für Austausch, bitte."))
+            _bulk_insert(database, cursor, response_rows, answer_rows)
+            raw.commit()
+    finally:
+        raw.close()
+    # Fresh statistics, as autovacuum or a nightly ANALYZE would give a live database.
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+    database.dispose()
+    return version_id
+
+
+def _bulk_insert(database: Database, cursor, response_rows, answer_rows) -> None:
+    if database.is_sqlite:
+        cursor.execute("BEGIN")
+        cursor.executemany("INSERT INTO response VALUES (?, ?, ?, ?, ?)",
+                           [(r[0].hex, *r[1:4], r[4].isoformat()) for r in response_rows])
+        cursor.executemany("INSERT INTO answer VALUES (?, ?, ?, ?, ?)",
+                           [(a[0].hex, *a[1:]) for a in answer_rows])
+        return
+    with cursor.copy("COPY response (id, meeting_id, questionnaire_version_id, language, submitted_on) FROM STDIN") as copy:
+        for row in response_rows:
+            copy.write_row(row)
+    with cursor.copy("COPY answer (response_id, question_id, code, number, text) FROM STDIN") as copy:
+        for row in answer_rows:
+            copy.write_row(row)
