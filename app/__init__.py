@@ -29,7 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.check_catalogues(app)
 
-    from .web import auth, errors, participant, reports, staff, templating
+    from .web import auth, coordinator, errors, participant, reports, staff, templating
 
     templating.init_app(app)
     errors.init_app(app)
@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(participant.blueprint)
     app.register_blueprint(staff.blueprint)
     app.register_blueprint(reports.blueprint)
+    app.register_blueprint(coordinator.blueprint)
 
     from . import cli
 

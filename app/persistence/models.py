@@ -170,3 +170,14 @@ class PartnerOrganisation(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     actor_group: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="identified")
+
+
+class QuestionnaireDraft(Base):
+    """A questionnaire being edited in the workspace: kept even while invalid,
+    so no text is ever lost; publishing turns it into a version."""
+
+    __tablename__ = "questionnaire_draft"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    import_report: Mapped[str | None] = mapped_column(Text, doc="what an XLSForm import could not convert")

@@ -59,10 +59,15 @@ def _load(code: str):
     if meeting is None:
         abort(404)
     questionnaire = services.questionnaire_of(meeting.questionnaire_version)
+    speak_questionnaire_language(questionnaire)
+    return meeting, questionnaire
+
+
+def speak_questionnaire_language(questionnaire) -> None:
+    """Render this request in the participant's language among the questionnaire's."""
     g.default_language = questionnaire.default_language
     shown_in = request.form.get("language") if request.method == "POST" else None
     use_language(choose_language(questionnaire.languages, questionnaire.default_language, explicit=shown_in))
-    return meeting, questionnaire
 
 
 def _window_page(meeting, questionnaire):
@@ -74,7 +79,8 @@ def _window_page(meeting, questionnaire):
     return render_template(template, meeting=meeting, questionnaire=questionnaire, window=window)
 
 
-def _render_form(meeting, questionnaire, form, errors=None, form_errors=(), status=200):
+def render_form_page(meeting, questionnaire, form, errors=None, form_errors=(), status=200, preview=False):
+    """The participant form; the workspace preview renders the very same page."""
     return render_template(
         "participant/form.html",
         meeting=meeting,
@@ -82,7 +88,15 @@ def _render_form(meeting, questionnaire, form, errors=None, form_errors=(), stat
         form=form,
         errors=errors or {},
         form_errors=form_errors,
+        preview=preview,
     ), status
+
+
+def new_form(questionnaire):
+    form = form_for(questionnaire, formdata=None)
+    form.submission_id.data = secrets.token_urlsafe(24)
+    form.language.data = g.language
+    return form
 
 
 @blueprint.get("/m/<code>")
@@ -93,10 +107,7 @@ def show_form(code: str):
         return closed
     if _has_answered(code):
         return render_template("participant/already_answered.html", meeting=meeting, questionnaire=questionnaire)
-    form = form_for(questionnaire, formdata=None)
-    form.submission_id.data = secrets.token_urlsafe(24)
-    form.language.data = g.language
-    return _render_form(meeting, questionnaire, form)
+    return render_form_page(meeting, questionnaire, new_form(questionnaire))
 
 
 @blueprint.post("/m/<code>")
@@ -131,7 +142,7 @@ def submit(code: str):
     if (request.content_length or 0) > current_app.config["SUBMISSION_BODY_LIMIT"]:
         form_errors.append(_("What you sent is too large. Please shorten your texts and send again."))
     if form_errors or submission.errors:
-        return _render_form(meeting, questionnaire, form, submission.errors, form_errors, status=422)
+        return render_form_page(meeting, questionnaire, form, submission.errors, form_errors, status=422)
 
     try:
         services.submit_response(

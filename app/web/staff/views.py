@@ -1,8 +1,12 @@
-"""The staff home page; the feature pages hang off it."""
+"""The workspace home: for coordinators, the surveys open now."""
+
+import datetime as dt
 
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from ... import db_session, workspace
 from ..auth import role_required
 
 blueprint = Blueprint("staff", __name__, url_prefix="/workspace")
@@ -11,4 +15,8 @@ blueprint = Blueprint("staff", __name__, url_prefix="/workspace")
 @blueprint.get("/")
 @role_required("coordinator", "evaluator")
 def home():
-    return render_template("staff/home.html", title=_("Workspace"))
+    open_rows = []
+    if current_user.role in ("coordinator", "admin"):
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        open_rows = [row for row in workspace.meeting_rows(db_session(), now) if row.state == "open"]
+    return render_template("staff/home.html", open_rows=open_rows, title=_("Workspace"))
