@@ -130,6 +130,9 @@ ALLOWED = {
     "reports.index": STAFF_ROLES,
     "reports.show": STAFF_ROLES,
     "auth.logout": STAFF_ROLES,
+    **{f"coordinator.{name}": {"coordinator", "admin"} for name in (
+        "meetings", "edit_meeting", "open_survey", "close_survey", "handout", "qr", "partners", "questionnaires",
+        "new_draft", "draft", "publish", "edit_version", "preview_draft", "preview_version", "diff")},
 }
 VISITORS = ("anonymous", "participant", "coordinator", "evaluator", "admin")
 
@@ -146,7 +149,8 @@ def _visitor(app, kind, meeting):
 
 def _url(rule, meeting):
     values = {"code": meeting.public_code, "version_id": meeting.questionnaire_version_id,
-              "filename": "style.css"}
+              "filename": "style.css", "meeting_id": meeting.id, "kind": "svg", "partner_id": 999999,
+              "draft_id": 999999}
     path = rule.rule
     for argument in rule.arguments:
         path = re.sub(rf"<(?:\w+:)?{argument}>", str(values[argument]), path)
@@ -157,6 +161,8 @@ def test_every_route_as_every_visitor(app, staff, meeting):
     rules = [rule for rule in app.url_map.iter_rules()]
     assert {rule.endpoint for rule in rules} == PUBLIC | set(ALLOWED), "a route is missing from the matrix"
     clients = {kind: _visitor(app, kind, meeting) for kind in VISITORS}
+    # A valid CSRF token per visitor, so POSTs reach the role check instead of the CSRF refusal.
+    tokens = {kind: csrf_of(client.get("/login").get_data(as_text=True)) for kind, client in clients.items()}
     tried = 0
     for rule in rules:
         if rule.endpoint in PUBLIC:
@@ -166,10 +172,12 @@ def test_every_route_as_every_visitor(app, staff, meeting):
             for kind, client in clients.items():
                 if method == "POST" and rule.endpoint == "auth.logout":
                     continue  # would end the visitor's session for the rest of the walk
-                response = client.open(url, method=method)
+                response = client.open(url, method=method,
+                                       data={"csrf_token": tokens[kind]} if method == "POST" else None)
                 allowed = kind in ALLOWED[rule.endpoint]
                 if allowed:
-                    assert response.status_code in (200, 302, 303), (kind, method, url, response.status_code)
+                    # 404: a missing object (the matrix uses made-up ids); 400/422: an empty form.
+                    assert response.status_code in (200, 302, 303, 400, 404, 422), (kind, method, url, response.status_code)
                     assert "/login" not in response.headers.get("Location", ""), (kind, url)
                 elif kind in ("anonymous", "participant"):
                     assert response.status_code == 302 and "/login" in response.headers["Location"], (kind, url)

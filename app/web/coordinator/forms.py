@@ -21,6 +21,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ...workspace import MeetingData
@@ -28,13 +29,17 @@ from ...workspace import MeetingData
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 TOPIC_ROWS = 5
 
-ACTOR_GROUPS = (
-    ("school", _l("School")), ("kita", _l("Day-care centre (Kita)")), ("education_provider", _l("Education provider")),
-    ("meeting_place", _l("Community centre")), ("migrant_organisation", _l("Migrant organisation")),
-    ("administration", _l("Municipal administration")), ("school_authority", _l("State school authority")),
-    ("politics", _l("Politics or migrant advisory council")), ("other", _l("Another field")),
-)
-PARTNER_STATUSES = (("identified", _l("identified")), ("informed", _l("informed")), ("won", _l("won")))
+ACTOR_GROUPS = {
+    "school": _l("School"), "kita": _l("Day-care centre (Kita)"), "education_provider": _l("Education provider"),
+    "meeting_place": _l("Community centre"), "migrant_organisation": _l("Migrant organisation"),
+    "administration": _l("Municipal administration"), "school_authority": _l("State school authority"),
+    "politics": _l("Politics or migrant advisory council"), "other": _l("Another field"),
+}
+PARTNER_STATUSES = {"identified": _l("identified"), "informed": _l("informed"), "won": _l("won")}
+
+
+def choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 def to_utc(local: dt.datetime | None) -> dt.datetime | None:
@@ -71,10 +76,6 @@ class MeetingForm(FlaskForm):
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("The survey must close after it opens."))
 
-    def validate_questionnaire_version_id(self, field):
-        if field.data not in {value for value, _ in field.choices}:
-            raise ValidationError(_l("Please choose a questionnaire."))
-
     def data_for_service(self) -> MeetingData:
         return MeetingData(
             title=self.title.data.strip(), date=self.date.data, place=(self.place.data or "").strip(),
@@ -97,8 +98,8 @@ class MeetingForm(FlaskForm):
 
 class PartnerForm(FlaskForm):
     name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
-    actor_group = SelectField(_l("Actor group"), choices=ACTOR_GROUPS, validators=[InputRequired()])
-    status = SelectField(_l("Status"), choices=PARTNER_STATUSES, validators=[InputRequired()])
+    actor_group = SelectField(_l("Actor group"), choices=choices(ACTOR_GROUPS), validators=[InputRequired()])
+    status = SelectField(_l("Status"), choices=choices(PARTNER_STATUSES), validators=[InputRequired()])
 
 
 class DraftForm(FlaskForm):

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from ... import db_session, importers, services, workspace
 from ...domain.questionnaire import QuestionnaireError, check_questionnaire
@@ -42,7 +43,7 @@ def meetings():
 
 
 def _version_choices():
-    return [(row.version.id, f"{row.version.questionnaire_key} · {_('version')} {row.version.version}")
+    return [SelectChoice(row.version.id, f"{row.version.questionnaire_key} · {_('version')} {row.version.version}")
             for row in workspace.version_rows(db_session())]
 
 
@@ -134,7 +135,7 @@ def partners(partner_id: int | None = None):
     listing = session.query(PartnerOrganisation).order_by(PartnerOrganisation.name).all()
     return render_template(
         "coordinator/partners.html", form=form, partner=partner, partners=listing,
-        counts=workspace.partner_status_counts(session), groups=dict(ACTOR_GROUPS),
+        counts=workspace.partner_status_counts(session), groups=ACTOR_GROUPS,
         title=_("Partner organisations"),
     ), (422 if form.errors else 200)
 
@@ -228,7 +229,7 @@ def edit_version(version_id: int):
 @coordinators_only
 def preview_draft(draft_id: int):
     result = check_questionnaire(_get(QuestionnaireDraft, draft_id).source)
-    if result.questionnaire is None:
+    if result.errors or result.questionnaire is None:
         flash(_("The questionnaire has errors; fix them to see the preview."))
         return redirect(url_for(".draft", draft_id=draft_id))
     return _preview(result.questionnaire)
