@@ -307,7 +307,9 @@ def interval_case(draw: st.DrawFn) -> tuple[str, int, int, float, str, int | Non
     k = draw(st.integers(0, n))
     conf = draw(st.floats(0.5, 0.9999))
     sided = draw(st.sampled_from(stats.SIDES))
-    population = draw(st.integers(n, 3000)) if method in stats.FPC_METHODS else None
+    population = None
+    if method in stats.FPC_METHODS:  # small N (discreteness) as often as large N
+        population = draw(st.one_of(st.integers(n, n + 20), st.integers(n, 3000)))
     return method, k, n, conf, sided, population
 
 
@@ -318,9 +320,14 @@ def test_interval_basic_properties(case: tuple) -> None:
     low, high = share_interval(k, n, confidence=conf, method=method, sided=sided,
                                population=population)
     assert 0.0 <= low <= high <= 1.0
-    # Every method contains the estimate for confidence >= 0.5, except one-sided
-    # Jeffreys, which needs confidence > 1 - P(Gamma(1.5) <= 1) = 0.572 (see docs).
-    if not (method == "jeffreys" and sided != "two-sided" and conf < 0.6):
+    if method == "hypergeom_exact":
+        # Bounds live on the grid K/N, and k/n may fall between two grid points: the
+        # interval reaches the grid points on either side of k/n (see docs).
+        assert round(low * population) <= math.ceil(population * k / n)
+        assert round(high * population) >= population * k // n
+    elif not (method == "jeffreys" and sided != "two-sided" and conf < 0.6):
+        # Contains the estimate for confidence >= 0.5; one-sided Jeffreys needs
+        # confidence > 1 - P(Gamma(1.5) <= 1) = 0.572 (see docs).
         assert low <= k / n <= high
 
 
