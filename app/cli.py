@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -25,6 +26,17 @@ demo_group = AppGroup("demo", help="The demo network.")
 
 def _database():
     return current_app.extensions["resonanz.db"]
+
+
+@contextmanager
+def _writing():
+    """A writing session for one command: committed once at the end, closed always."""
+    session = _database().session(write=True)
+    try:
+        yield session
+        session.commit()
+    finally:
+        session.close()
 
 
 def _utcnow() -> dt.datetime:
@@ -69,15 +81,12 @@ def load_command(file: str) -> None:
         for problem in result.errors:
             click.echo(problem.format(file), err=True)
         sys.exit(1)
-    session = _database().session(write=True)
     try:
-        version, outcome = services.store_questionnaire(session, path.read_text("utf-8"))
-        session.commit()
+        with _writing() as session:
+            version, outcome = services.store_questionnaire(session, path.read_text("utf-8"))
     except services.VersionFrozen as exc:
         click.echo(f"{file}: {exc}", err=True)
         sys.exit(1)
-    finally:
-        session.close()
     click.echo(f"{file}: {version.questionnaire_key} version {version.version} {outcome}")
 
 
@@ -100,16 +109,12 @@ def upgrade_command(revision: str) -> None:
 @demo_group.command("load")
 def demo_load_command() -> None:
     """Load the demo network unless the database already holds meetings."""
-    session = _database().session(write=True)
-    try:
+    with _writing() as session:
         if demo.is_loaded(session):
             click.echo("The database already holds meetings; the demo network was not loaded.")
             return
         demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=_utcnow())
-        session.commit()
-        click.echo("Demo network loaded.")
-    finally:
-        session.close()
+    click.echo("Demo network loaded.")
 
 
 @click.command("setup")
@@ -117,11 +122,10 @@ def demo_load_command() -> None:
 def setup_command(base_url: str) -> None:
     """Migrate, load the demo network into an empty database and print the links."""
     migrate.upgrade(current_app.config["DATABASE_URL"])
-    session = _database().session(write=True)
-    try:
+    with _writing() as session:
         if not demo.is_loaded(session):
             demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=_utcnow())
-            session.commit()
+            session.flush()
         open_now = demo.open_meetings(session, _utcnow())
         for meeting in open_now[:1]:
             click.echo(f"Participant link: {base_url.rstrip('/')}/m/{meeting.public_code}")
@@ -132,8 +136,6 @@ def setup_command(base_url: str) -> None:
             if accounts.find_user(session, username) is not None:
                 click.echo(f"{labels[role]}: {username} / {password}")
         click.echo(f"Workspace: {base_url.rstrip('/')}/workspace/")
-    finally:
-        session.close()
 
 
 def init_app(app: Flask) -> None:
@@ -184,13 +186,10 @@ def _existing(session, username: str):
 
 
 def _account_change(change, done: str) -> None:
-    session = _database().session(write=True)
     try:
-        change(session)
-        session.commit()
+        with _writing() as session:
+            change(session)
     except accounts.AccountError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    finally:
-        session.close()
     click.echo(done)

@@ -9,17 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import tempfile
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app import services
 from app.persistence.database import Database
 from app.persistence.models import Base, Meeting
+from app.persistence.scratch import scratch_database as persistence_scratch
 
 PROJECT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -38,21 +36,9 @@ ANSWERS_PER_RESPONSE = len(CHOICES) + 2  # + number + free text
 
 @contextmanager
 def scratch_database(engine_name: str):
-    """Yield the URL of an empty database that is removed afterwards."""
-    if engine_name == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
-        return
-    name = f"resonanz_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """An empty database of this engine, removed afterwards."""
+    with persistence_scratch(engine_name, POSTGRES_URL) as url:
+        yield url
 
 
 def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:

@@ -12,6 +12,14 @@ from ..domain.indicators import Counts
 from .models import Answer, Meeting, Response
 
 
+def _by_key(rows) -> dict:
+    """(key, question, code, count) rows -> {key: {(question, code): count}}."""
+    nested: dict = defaultdict(dict)
+    for key, question_id, code, count in rows:
+        nested[key][(question_id, code)] = count
+    return nested
+
+
 def counts_by_meeting(session: Session, version_id: int) -> dict[int, Counts]:
     """Respondents and answer-code counts of each meeting, for one questionnaire version."""
     respondents = dict(session.execute(
@@ -19,15 +27,12 @@ def counts_by_meeting(session: Session, version_id: int) -> dict[int, Counts]:
         .where(Response.questionnaire_version_id == version_id)
         .group_by(Response.meeting_id)
     ).all())
-    answers: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    rows = session.execute(
+    answers = _by_key(session.execute(
         select(Response.meeting_id, Answer.question_id, Answer.code, func.count())
         .join(Response, Response.id == Answer.response_id)
         .where(Response.questionnaire_version_id == version_id)
         .group_by(Response.meeting_id, Answer.question_id, Answer.code)
-    )
-    for meeting_id, question_id, code, count in rows:
-        answers[meeting_id][(question_id, code)] = count
+    ))
     return {mid: Counts(respondents[mid], answers.get(mid, {})) for mid in respondents}
 
 
@@ -40,16 +45,13 @@ def counts_by_group(session: Session, version_id: int, group_question: str) -> d
         .where(Response.questionnaire_version_id == version_id, group.question_id == group_question)
         .group_by(group.code)
     ).all())
-    answers: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
-    rows = session.execute(
+    answers = _by_key(session.execute(
         select(group.code, Answer.question_id, Answer.code, func.count())
         .join(group, (group.response_id == Answer.response_id) & (group.question_id == group_question))
         .join(Response, Response.id == Answer.response_id)
         .where(Response.questionnaire_version_id == version_id)
         .group_by(group.code, Answer.question_id, Answer.code)
-    )
-    for group_code, question_id, code, count in rows:
-        answers[group_code][(question_id, code)] = count
+    ))
     return {code: Counts(respondents[code], answers.get(code, {})) for code in respondents}
 
 
