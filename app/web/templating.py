@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal as babel_format_decimal
 from flask import Flask, g
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import format_decimal, gettext as _, ngettext
 from markupsafe import Markup, escape
 
 from ..domain.answers import FieldError
@@ -29,11 +28,6 @@ def local(text) -> Markup:
     return escape(chosen.text)
 
 
-def local_number(value: int | float) -> str:
-    """A number in the locale's own digits (Persian and Arabic digits where usual)."""
-    return babel_format_decimal(value, locale=get_locale(), numbering_system="default")
-
-
 def error_message(error: FieldError) -> str:
     params = error.params
     if error.code == "required":
@@ -48,11 +42,11 @@ def error_message(error: FieldError) -> str:
         return _("Please enter a whole number.")
     if error.code == "out_of_range":
         return _("Please enter a number from %(min)s to %(max)s.",
-                 min=local_number(params["min"]), max=local_number(params["max"]))
+                 min=format_decimal(params["min"]), max=format_decimal(params["max"]))
     if error.code == "too_long":
         return ngettext("Please shorten your text to at most %(max)s character.",
                         "Please shorten your text to at most %(max)s characters.",
-                        params["max"], max=local_number(params["max"]))
+                        params["max"], max=format_decimal(params["max"]))
     return _("Please check this answer.")
 
 
@@ -60,7 +54,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         local=local,
         error_message=error_message,
-        local_number=local_number,
         native_names=NATIVE_NAMES,
         text_direction=direction,
     )

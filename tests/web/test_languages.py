@@ -191,8 +191,23 @@ def test_app_refuses_to_start_without_compiled_catalogues(tmp_path, database_url
                     "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
 
 
-def test_numbers_and_dates_follow_the_locale(client, meeting):
-    ar = client.get(f"/m/{meeting.public_code}?lang=fa").get_data(as_text=True)
-    de = client.get(f"/m/{meeting.public_code}?lang=de").get_data(as_text=True)
-    # "A whole number from 1 to 50": Persian digits in Persian, Latin in German.
-    assert "۵۰" in ar and "50" in de
+@pytest.mark.parametrize("language, thousand", [("de", "1.000"), ("en", "1,000"), ("fr", "1\u202f000"),
+                                                ("ru", "1\xa0000"), ("ar", "1,000")])
+def test_numbers_follow_the_locale(client, meeting, language, thousand):
+    page = open_form(client, meeting.public_code, lang=language)
+    html = client.post(f"/m/{meeting.public_code}",
+                       data=page.fields({**VALID_ANSWERS, "comment": "x" * 1001, "language": language})
+                       ).get_data(as_text=True)
+    assert thousand in html  # "at most 1,000 characters", with the locale's separator
+
+
+@pytest.mark.parametrize("language, month", [("de", "März"), ("fr", "mars"), ("tr", "Mart"), ("uk", "березня")])
+def test_dates_follow_the_locale(client, db, language, month):
+    import datetime as dt
+    meeting = add_meeting(db, opens=None, closes=None)
+    from app.persistence.models import Meeting
+    stored = db.get(Meeting, meeting.id)
+    stored.opens_at = dt.datetime(2099, 3, 18, 15, 0)
+    db.commit()
+    html = client.get(f"/m/{meeting.public_code}?lang={language}").get_data(as_text=True)
+    assert month in html and "2099" in html
