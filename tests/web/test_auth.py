@@ -17,9 +17,10 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1)
 
 
-def login(client, username, password):
+def login(client, username, password, *, lang="en"):
     page = client.get("/login").get_data(as_text=True)
-    return client.post("/login", data={"csrf_token": csrf_of(page), "username": username, "password": password})
+    return client.post(f"/login?lang={lang}",
+                       data={"csrf_token": csrf_of(page), "username": username, "password": password})
 
 
 @pytest.fixture

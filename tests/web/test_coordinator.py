@@ -222,7 +222,7 @@ def test_publishing_a_frozen_version_number_is_refused(coordinator, app, db, mee
     phone.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
     url = new_draft(coordinator, IV1.read_text("utf-8").replace("Anderer Bereich", "Sonstiges"))
     draft_id = int(url.rstrip("/").rsplit("/", 1)[1])
-    response = coordinator.post(f"/workspace/questionnaires/drafts/{draft_id}/publish",
+    response = coordinator.post(f"/workspace/questionnaires/drafts/{draft_id}/publish?lang=en",
                                 data={"csrf_token": token(coordinator, url)}, follow_redirects=True)
     assert "Raise the version number" in response.get_data(as_text=True)
     db.rollback()
