@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test setup translations translations-extract translations-update serve schema clean
+.PHONY: run test setup translations translations-extract translations-update serve schema clean chromium
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,17 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright
+# (never `playwright install`); without /usr/bin/chromium they are skipped.
+chromium:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# Production: migrate, then gunicorn with gunicorn.conf.py (docs/operations.md).
+serve: setup
+	@test -n "$$SECRET_KEY" || { echo "make serve: SECRET_KEY is not set; it signs the cookies (see docs/operations.md)." >&2; exit 1; }
+	RESONANZ_ENV=production $(FLASK) db upgrade
+	RESONANZ_ENV=production PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # The pybabel cycle: extract the strings, update every catalogue, compile.
 translations-extract: $(BIN)/activate

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask, g, has_request_context, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config
 from .extensions import babel, csrf
-from .persistence.database import Database
+from .persistence.database import Database, close_quietly
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -21,7 +22,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     _require_secret_key(app)
 
-    app.extensions["resonanz.db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["resonanz.db"] = Database(
+        app.config["DATABASE_URL"], sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+        pool_size=app.config["DB_POOL_SIZE"], max_overflow=app.config["DB_MAX_OVERFLOW"],
+    )
+    if app.config["PROXY_HOPS"]:
+        # Behind that many proxies, trust their X-Forwarded-* headers (scheme,
+        # host, and the address the login rate limit keys on); no further.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     from .web import i18n
 
@@ -29,8 +38,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.check_catalogues(app)
 
-    from .web import auth, coordinator, errors, participant, reports, staff, templating
+    from .web import assets, auth, compression, coordinator, errors, participant, reports, security, staff, templating
 
+    security.init_app(app)
+    assets.init_app(app)
+    compression.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
@@ -38,6 +50,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff.blueprint)
     app.register_blueprint(reports.blueprint)
     app.register_blueprint(coordinator.blueprint)
+    from .web import exports
+
+    app.register_blueprint(exports.blueprint)
 
     from . import cli
 
@@ -47,7 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     def _close_session(_exc):
         session = g.pop("db_session", None)
         if session is not None:
-            session.close()
+            close_quietly(session)
 
     return app
 
@@ -65,11 +80,14 @@ def _require_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
-def db_session():
-    """The request's session; POST requests write, so on SQLite they begin IMMEDIATE."""
+def db_session(*, write: bool | None = None):
+    """The request's session; POST requests write, so on SQLite they begin IMMEDIATE.
+    ``write=False`` on a request's first call: it reads first, then calls
+    ``Database.begin_writing`` (the participant's submission)."""
     from flask import current_app
 
     if "db_session" not in g:
-        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-        g.db_session = current_app.extensions["resonanz.db"].session(write=writes)
+        if write is None:
+            write = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        g.db_session = current_app.extensions["resonanz.db"].session(write=write)
     return g.db_session

@@ -47,6 +47,8 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
 
 
 def find_user(session: Session, username: str) -> User | None:
+    if "\x00" in username:
+        return None  # no user name holds one, and PostgreSQL refuses to compare it (a 500)
     return session.scalars(select(User).filter_by(username=username)).one_or_none()
 
 

@@ -139,7 +139,9 @@ def setup_command(base_url: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (questionnaires, db, demo_group, users, setup_command):
+    from .cli_exports import export_command, responses
+
+    for command in (questionnaires, db, demo_group, users, setup_command, export_command, responses):
         app.cli.add_command(command)
 
 

@@ -9,11 +9,29 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_ROOT / "instance" / "resonanz.sqlite3"
 
 
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
+
+
 class Config:
     ENV = os.environ.get("RESONANZ_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_DATABASE}")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Connections each server process keeps open to PostgreSQL (and may add
+    # for a moment); see docs/operations.md for sizing several machines.
+    DB_POOL_SIZE = _int_env("DB_POOL_SIZE", 5)
+    DB_MAX_OVERFLOW = _int_env("DB_MAX_OVERFLOW", 5)
+    SQLITE_BUSY_TIMEOUT_MS = _int_env("SQLITE_BUSY_TIMEOUT_MS", 15_000)
+    # How many reverse proxies stand in front (X-Forwarded-* are trusted from
+    # that many hops); 0 = none, the headers are ignored.
+    PROXY_HOPS = _int_env("PROXY_HOPS", 0)
     QUESTIONNAIRE_DIR = str(PROJECT_ROOT / "questionnaires")
 
     # A participant's whole submission fits easily in 64 KB; anything larger is
@@ -38,6 +56,9 @@ class Config:
     SESSION_COOKIE_SECURE = ENV != "development"
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis briefly away: count login attempts per process meanwhile, rather
+    # than answer every login with an error page.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # The cookie that says "this browser answered meeting X" lives this long.
     ANSWERED_COOKIE_MAX_AGE = 365 * 24 * 3600
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .domain import stats
+from .domain.anonymise import suppressed_cells
 from .domain.indicators import Counts, indicator_share, likert_counts
 from .domain.questionnaire import Indicator, Likert, Questionnaire
 from .persistence import queries
@@ -62,8 +63,8 @@ class LikertResult:
 @dataclass(frozen=True)
 class GroupRow:
     code: str
-    respondents: int
-    shares: tuple[float | None, ...]  # per indicator; None when suppressed or n == 0
+    respondents: int | None  # None when hidden (small cell)
+    shares: tuple[float | None, ...]  # per indicator; None when hidden
 
 
 @dataclass(frozen=True)
@@ -150,26 +151,31 @@ def build_report(session: Session, version: QuestionnaireVersion, options: Repor
 
 
 def _group_rows(session, version, questionnaire, options) -> tuple[tuple[GroupRow, ...], int]:
+    """Respondents and indicator shares per actor group, small cells hidden.
+
+    A group under ``min_cell`` shows nothing; and where that would leave a
+    single hidden figure in a column, the next smallest is hidden too
+    (secondary suppression), since the overall figures minus the shown ones
+    would give the hidden one away.
+    """
     try:
         group_question = questionnaire.question(GROUP_QUESTION)
     except KeyError:
         return (), 0
     by_group = queries.counts_by_group(session, version.id, group_question.id)
-    rows, suppressed = [], 0
-    for code in group_question.codes:
-        counts = by_group.get(code)
-        if counts is None:
-            continue
-        if counts.respondents < options.min_cell:
-            suppressed += 1
-            rows.append(GroupRow(code, counts.respondents, tuple(None for _ in questionnaire.indicators)))
-            continue
-        shares = []
-        for indicator in questionnaire.indicators:
-            share = indicator_share(questionnaire, indicator, counts)
-            shares.append(share.k / share.n if share.n >= options.min_cell else None)
-        rows.append(GroupRow(code, counts.respondents, tuple(shares)))
-    return tuple(rows), suppressed
+    present = [(code, by_group[code]) for code in group_question.codes if code in by_group]
+    hidden_rows = suppressed_cells({code: counts.respondents for code, counts in present}, options.min_cell)
+    shares: dict[str, list[float | None]] = {code: [] for code, _counts in present}
+    for indicator in questionnaire.indicators:
+        column = {code: indicator_share(questionnaire, indicator, counts) for code, counts in present}
+        hidden = suppressed_cells({code: share.n for code, share in column.items()}, options.min_cell,
+                                  hidden=hidden_rows)
+        for code, share in column.items():
+            shown = code not in hidden and share.n >= options.min_cell
+            shares[code].append(share.k / share.n if shown else None)
+    rows = tuple(GroupRow(code, None if code in hidden_rows else counts.respondents, tuple(shares[code]))
+                 for code, counts in present)
+    return rows, len(hidden_rows)
 
 
 # ---------------------------------------------------------------------------

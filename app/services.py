@@ -7,11 +7,10 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, joinedload
 
 from .domain.answers import Submission
 from .domain.questionnaire import Questionnaire, parse_questionnaire, questionnaire_from_json
@@ -40,15 +39,20 @@ def new_public_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-@lru_cache(maxsize=64)
-def _definition(definition_json: str) -> Questionnaire:
-    # Versions are immutable once answered, and the key is the whole text,
-    # so a cached definition can never be stale.
-    return questionnaire_from_json(definition_json)
+# Parsed questionnaires by fingerprint (the hash of the definition, so never
+# stale, even for a draft version that is replaced): a participant request
+# reads the short fingerprint, the long definition only the first time this
+# process meets a version.
+_by_fingerprint: dict[str, Questionnaire] = {}
 
 
 def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
-    return _definition(version.definition)
+    questionnaire = _by_fingerprint.get(version.fingerprint)
+    if questionnaire is None:
+        if len(_by_fingerprint) >= 256:
+            _by_fingerprint.clear()
+        questionnaire = _by_fingerprint[version.fingerprint] = questionnaire_from_json(version.definition)
+    return questionnaire
 
 
 def store_questionnaire(session: Session, source: str) -> tuple[QuestionnaireVersion, str]:
@@ -102,7 +106,14 @@ def latest_version_number(session: Session, key: str) -> int:
 def meeting_by_code(session: Session, code: str) -> Meeting | None:
     if len(code) != CODE_LENGTH or not set(code) <= set(CODE_ALPHABET):
         return None  # not a code we could have issued; no query needed
-    return session.scalars(select(Meeting).filter_by(public_code=code)).one_or_none()
+    return session.scalars(_MEETING_WITH_VERSION.filter_by(public_code=code)).one_or_none()
+
+
+# One query for the meeting and its version, without the version's long texts
+# (see questionnaire_of): it runs on every participant request, so it is built
+# once (making the loader options costs more than running the query).
+_MEETING_WITH_VERSION = select(Meeting).options(joinedload(Meeting.questionnaire_version).options(
+    defer(QuestionnaireVersion.definition), defer(QuestionnaireVersion.source)))
 
 
 @dataclass(frozen=True)
@@ -146,32 +157,37 @@ def submit_response(
     """
     if not submission.valid:
         raise ValueError("only a valid submission can be stored")
-    session.add(SubmissionReceipt(token_digest=submission_digest(submission_id)))
+    # Plain INSERTs, not the unit of work: this runs for every phone of a
+    # burst, and the ORM's bookkeeping for 14 new objects costs more than
+    # the statements themselves.
     try:
-        session.flush()
+        session.execute(insert(SubmissionReceipt).values(token_digest=submission_digest(submission_id)))
     except IntegrityError as exc:
         raise AlreadySubmitted from exc
-    response = Response(
+    response_id = session.scalar(insert(Response).returning(Response.id).values(
         meeting_id=meeting.id,
         questionnaire_version_id=meeting.questionnaire_version_id,
         language=language,
         submitted_on=today,
-    )
-    response.answers = list(answer_rows(submission))
-    session.add(response)
-    session.flush()
+    ))
+    session.execute(insert(Answer), [{"response_id": response_id, **values} for values in _answer_values(submission)])
 
 
 def answer_rows(submission: Submission):
     """The stored rows of a valid submission's answers."""
+    for values in _answer_values(submission):
+        yield Answer(**values)
+
+
+def _answer_values(submission: Submission):
     for question_id, value in submission.answers.items():
         if isinstance(value, tuple):
             for code in value:
-                yield Answer(question_id=question_id, code=code)
+                yield {"question_id": question_id, "code": code, "number": None, "text": None}
         elif isinstance(value, int):
-            yield Answer(question_id=question_id, code=Answer.VALUE_CODE, number=value)
+            yield {"question_id": question_id, "code": Answer.VALUE_CODE, "number": value, "text": None}
         else:
-            yield Answer(question_id=question_id, code=Answer.VALUE_CODE, text=value)
+            yield {"question_id": question_id, "code": Answer.VALUE_CODE, "number": None, "text": value}
 
 
 def count_responses(session: Session, meeting: Meeting) -> int:

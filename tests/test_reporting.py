@@ -108,10 +108,14 @@ def test_groups_below_the_threshold_show_no_figure(db):
         store(db, meeting, actor_group=["school"])
     for _ in range(4):
         store(db, meeting, actor_group=["kita"])
+    for _ in range(5):
+        store(db, meeting, actor_group=["other"])
     db.commit()
     groups = {row.code: row for row in build(db).groups}
     assert groups["school"].shares[0] == pytest.approx(1.0)
     assert groups["kita"].shares == (None, None, None, None)
+    # "other" is hidden too, or the total minus school would give kita away (tests/exports/test_small_cells.py).
+    assert groups["other"].respondents is None
     assert build(db, min_cell=3).groups[1].shares[0] == pytest.approx(1.0)
 
 

@@ -5,6 +5,12 @@ transaction that may write starts with ``BEGIN IMMEDIATE``.  A deferred
 transaction that reads first and writes later cannot wait its turn to become
 the writer and fails at once with "database is locked"; an immediate one
 queues for the write lock up front, within the busy timeout.
+
+PostgreSQL: a pool per process.  A gunicorn sync worker serves one request
+at a time and so uses one connection; ``pool_size`` is what each process keeps
+open, ``max_overflow`` what it may open beyond that for a moment.  Several
+machines on one server need ``machines × workers × (pool_size + max_overflow)``
+below the server's ``max_connections`` (see docs/operations.md).
 """
 
 from __future__ import annotations
@@ -13,33 +19,52 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 WRITE_OPTION = "resonanz_writes"
+# Errors that mean "the database cannot be reached or is busy right now", not
+# "this request is wrong": the server is down or refuses connections, a
+# connection was dropped, SQLite stayed locked past the busy timeout, or the
+# pool had no free connection in time.  Such a request may succeed when sent
+# again; the web layer answers 503 and keeps what the participant sent.
+UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+    pool_size: int = 5,
+    max_overflow: int = 5,
+) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        engine = create_engine(url, connect_args={"timeout": sqlite_busy_timeout_ms / 1000})
+        _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
     # PostgreSQL: check connections before use so a restarted server or a
-    # dropped connection costs a reconnect, not an error page.
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_recycle=1800)
+    # dropped connection costs a reconnect, not an error page.  Short connect
+    # and pool timeouts: an unreachable server should give a "send again"
+    # page within seconds, long before gunicorn's worker timeout kills the
+    # request and the proxy answers with a bare 502.
+    connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
+                         pool_timeout=5, pool_recycle=1800, connect_args=connect_args)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -57,9 +82,9 @@ class Database:
     transactions IMMEDIATE (see module docstring).
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, **engine_options):
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, **engine_options)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
@@ -72,5 +97,41 @@ class Database:
     def session(self, *, write: bool = False) -> Session:
         return (self._write if write else self._read)()
 
+    def begin_writing(self, session: Session) -> None:
+        """Let a reading session write from here on, before its first write.
+
+        On SQLite the reads so far ran in a deferred transaction, which cannot
+        wait to become a writer: end it (the loaded objects stay as they are)
+        and begin an IMMEDIATE one.  The write lock is then held for the
+        writes only, not for the whole request, so a burst of writers queues
+        briefly instead of sleeping in the busy handler.  Whatever was read
+        before may have changed since: only writes guarded by a constraint
+        (like a submission receipt) belong after this call.  On PostgreSQL
+        nothing changes: one transaction reads and writes.
+        """
+        if not self.is_sqlite or session.get_bind().get_execution_options().get(WRITE_OPTION):
+            return  # PostgreSQL, or a session that began IMMEDIATE anyway
+        session.commit()  # ends a read-only transaction; nothing is written
+        session.connection(execution_options={WRITE_OPTION: True})
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def close_quietly(session: Session) -> None:
+    """Close a request's session.  A connection that died after the request's
+    work was done (terminated, server restarted) cannot roll back: it is
+    discarded instead, and the answer the request already made stands."""
+    try:
+        session.close()
+    except UNAVAILABLE:
+        session.invalidate()
+
+
+def rollback_quietly(session: Session) -> None:
+    """Roll back after an :data:`UNAVAILABLE` error.  The connection may be
+    gone; failing to say so to a dead server must not turn a 503 into a 500."""
+    try:
+        session.rollback()
+    except UNAVAILABLE:
+        pass

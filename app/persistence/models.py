@@ -181,3 +181,32 @@ class QuestionnaireDraft(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(Text)
     import_report: Mapped[str | None] = mapped_column(Text, doc="what an XLSForm import could not convert")
+
+
+class ExportLog(Base):
+    """Who downloaded which responses, when, in which format (staff accountability).
+
+    It names the staff account, never a participant; the time is the staff
+    action's, not a response's.
+    """
+
+    __tablename__ = "export_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, doc="UTC")
+    # The account may be deleted later; the name stays readable in the log.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(80))
+    channel: Mapped[str] = mapped_column(String(10), doc="web | cli")
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(10), doc="all | year | meeting")
+    # A deleted meeting leaves scope "meeting" with no meeting.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    year: Mapped[int | None] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(8))
+    free_text: Mapped[bool] = mapped_column(Boolean)
+    k: Mapped[int] = mapped_column(Integer)
+
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+
+from ..persistence.database import UNAVAILABLE, rollback_quietly
+from .i18n import choose_language, use_language
 
 
 def _page(status: int, title: str, text: str):
@@ -31,3 +34,39 @@ def init_app(app: Flask) -> None:
     def server_error(_error):
         return _page(500, _("Something went wrong on our side"),
                      _("Please try again in a moment. If you were filling in a form, go back: your answers are still there."))
+
+    for unavailable in UNAVAILABLE:
+        app.register_error_handler(unavailable, _database_unavailable)
+
+
+# Seconds after which a client (or a proxy's health check) may try again.
+RETRY_AFTER = "10"
+
+
+def _database_unavailable(_error):
+    """The database is down or busy.  A participant's POST that failed before
+    the questionnaire could be read comes back as a "send again" page that
+    carries every field it sent; anything else gets a friendly 503."""
+    session = g.get("db_session")
+    if session is not None:
+        rollback_quietly(session)
+    fields = _posted_participant_fields()
+    if fields:
+        config = current_app.config
+        use_language(choose_language(config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"],
+                                     explicit=request.form.get("language")))
+        body = render_template("participant/send_again.html", fields=fields, action=request.path,
+                               title=_("Your answers are not saved yet"))
+    else:
+        body = render_template("message.html", title=_("The service is briefly unavailable"),
+                               text=_("Please try again in a moment."))
+    return body, 503, {"Retry-After": RETRY_AFTER}
+
+
+def _posted_participant_fields() -> list[tuple[str, str]]:
+    if request.method != "POST" or request.blueprint != "participant":
+        return []
+    try:
+        return [(name, value) for name, values in request.form.lists() for value in values]
+    except HTTPException:  # a body too large to read: nothing to carry
+        return []

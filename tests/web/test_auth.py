@@ -134,6 +134,8 @@ ALLOWED = {
     **{f"coordinator.{name}": {"coordinator", "admin"} for name in (
         "meetings", "edit_meeting", "open_survey", "close_survey", "handout", "qr", "partners", "questionnaires",
         "new_draft", "draft", "publish", "edit_version", "preview_draft", "preview_version", "diff")},
+    **{f"exports.{name}": {"evaluator", "admin"} for name in ("index", "codebook", "codebook_markdown")},
+    "exports.log": {"admin"},
 }
 VISITORS = ("anonymous", "participant", "coordinator", "evaluator", "admin")
 

@@ -20,9 +20,12 @@ SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 CONTROL_FIELDS = frozenset({"csrf_token", "submission_id", "language"})
 
 
+# Every field has a label (an empty one: the template writes the question
+# texts), since a field without one asks WTForms' translations for a default
+# label, and those are read from disk anew on every request.
 class ParticipantForm(FlaskForm):
-    submission_id = HiddenField()
-    language = HiddenField()
+    submission_id = HiddenField(label="")
+    language = HiddenField(label="")
 
     def answer_fields(self):
         return [self[question.id] for question in self.questionnaire.questions]
@@ -30,12 +33,12 @@ class ParticipantForm(FlaskForm):
 
 def _field_for(question):
     if isinstance(question, MultipleChoice):
-        return SelectMultipleField(choices=list(question.codes), validate_choice=False)
+        return SelectMultipleField(label="", choices=list(question.codes), validate_choice=False)
     if isinstance(question, Number):
-        return StringField()
+        return StringField(label="")
     if isinstance(question, FreeText):
-        return TextAreaField()
-    return RadioField(choices=list(question.codes), validate_choice=False)
+        return TextAreaField(label="")
+    return RadioField(label="", choices=list(question.codes), validate_choice=False)
 
 
 _form_classes: dict[str, type[ParticipantForm]] = {}

@@ -21,11 +21,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_wtf.csrf import validate_csrf
+from flask_login import AnonymousUserMixin
 from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup
+from wtforms import ValidationError
 
 from ... import db_session, services
 from ...domain.answers import validate_submission
 from ...extensions import csrf
+from ...persistence.database import UNAVAILABLE, rollback_quietly
+from ..errors import RETRY_AFTER
 from ..i18n import choose_language, use_language
 from .forms import CONTROL_FIELDS, SUBMISSION_ID, form_for
 
@@ -35,6 +41,14 @@ blueprint = Blueprint("participant", __name__)
 csrf.exempt(blueprint)
 
 ANSWERED_COOKIE = "resonanz_answered"
+
+
+@blueprint.before_request
+def _nobody_logged_in():
+    """Participant pages never ask who is logged in.  Left to itself, Flask-Login
+    would check every participant's session against a hash of address and user
+    agent and answer with a cookie deletion (``remember_token``) on each page."""
+    g._login_user = AnonymousUserMixin()
 
 
 def _utcnow() -> dt.datetime:
@@ -81,6 +95,7 @@ def _window_page(meeting, questionnaire):
 
 def render_form_page(meeting, questionnaire, form, errors=None, form_errors=(), status=200, preview=False):
     """The participant form; the workspace preview renders the very same page."""
+    blank = not errors and not any(form[question.id].data for question in questionnaire.questions)
     return render_template(
         "participant/form.html",
         meeting=meeting,
@@ -89,7 +104,22 @@ def render_form_page(meeting, questionnaire, form, errors=None, form_errors=(), 
         errors=errors or {},
         form_errors=form_errors,
         preview=preview,
+        questions_html=blank_questions(questionnaire, form) if blank else None,
     ), status
+
+
+def blank_questions(questionnaire, form) -> Markup:
+    """The questions of a form without answers, rendered once per questionnaire
+    and language: the same for every phone, and most of the page's work."""
+    cache = current_app.extensions.setdefault("resonanz.blank_questions", {})
+    key = (questionnaire.fingerprint, g.language)
+    html = cache.get(key)
+    if html is None:
+        if len(cache) >= 256:
+            cache.clear()
+        html = cache[key] = Markup(render_template(
+            "participant/_questions.html", questionnaire=questionnaire, form=form, errors={}))
+    return html
 
 
 def new_form(questionnaire):
@@ -112,7 +142,44 @@ def show_form(code: str):
 
 @blueprint.post("/m/<code>")
 def submit(code: str):
-    meeting, questionnaire = _load(code)
+    # Read first; the write transaction covers the inserts only (see _store).
+    db_session(write=False)
+    meeting, questionnaire = _load(code)  # when this fails, errors.py keeps the answers
+    try:
+        return _store(code, meeting, questionnaire)
+    except UNAVAILABLE:
+        # The database is unreachable or busy.  The form comes back with every
+        # answer and the same submission id: sending again stores it exactly
+        # once, even if this commit reached the database before the line broke.
+        rollback_quietly(db_session())
+        form = _form_as_sent(questionnaire, request.form.get("submission_id", ""))
+        message = _("Your answers could not be saved just now. They are all still here: please send them again in a moment.")
+        return (*render_form_page(meeting, questionnaire, form, form_errors=[message], status=503),
+                {"Retry-After": RETRY_AFTER})
+
+
+def _form_as_sent(questionnaire, submission_id: str):
+    """The form with every answer that was sent, to show it again."""
+    form = form_for(questionnaire)
+    # A tampered or missing id gets a fresh one.
+    form.submission_id.data = submission_id if SUBMISSION_ID.match(submission_id) else secrets.token_urlsafe(24)
+    form.language.data = g.language
+    return form
+
+
+def _csrf_token_valid() -> bool:
+    # The check FlaskForm.validate() makes, without building the form: most
+    # submissions are valid and need no form object at all.
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
+
+
+def _store(code: str, meeting, questionnaire):
     closed = _window_page(meeting, questionnaire)
     if closed is not None:
         return closed
@@ -124,14 +191,12 @@ def submit(code: str):
     if _has_answered(code):
         return render_template("participant/already_answered.html", meeting=meeting, questionnaire=questionnaire)
 
-    form = form_for(questionnaire)
     if not valid_id:
         # A tampered or missing id: issue a fresh one, keep the answers.
-        submission_id = form.submission_id.data = secrets.token_urlsafe(24)
-    form.language.data = g.language
+        submission_id = secrets.token_urlsafe(24)
 
     form_errors = []
-    if not form.validate():  # the CSRF token; the answers are checked below
+    if not _csrf_token_valid():  # the answers are checked below
         form_errors.append(_("For your security this form had expired. Your answers are kept: please send them again."))
     answers = {
         name: request.form.getlist(name) for name in request.form if name not in CONTROL_FIELDS
@@ -142,9 +207,11 @@ def submit(code: str):
     if (request.content_length or 0) > current_app.config["SUBMISSION_BODY_LIMIT"]:
         form_errors.append(_("What you sent is too large. Please shorten your texts and send again."))
     if form_errors or submission.errors:
+        form = _form_as_sent(questionnaire, submission_id)
         return render_form_page(meeting, questionnaire, form, submission.errors, form_errors, status=422)
 
     try:
+        current_app.extensions["resonanz.db"].begin_writing(session)
         services.submit_response(
             session, meeting, submission,
             language=g.language, submission_id=submission_id, today=_utcnow().date(),

@@ -1,0 +1,134 @@
+"""Anonymisation rules shared by reports and exports: scrubbing free text,
+neutralising spreadsheet formulas, and the minimum cell size.
+
+Pure Python, like the rest of the domain: the callers decide where the rules
+apply (see docs/privacy.md for why each rule exists).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Hashable, Mapping
+
+# What replaces a scrubbed detail.  German, because the network works in German
+# and evaluators read it in every export, whatever the answer's language.
+REMOVED = "[entfernt]"
+
+# Small cells: no figure and no exported combination of quasi-identifiers
+# stands for fewer than k respondents.  Below 3 a "group" is one or two people.
+DEFAULT_K = 5
+MIN_K = 3
+
+
+class CellSizeTooSmall(ValueError):
+    """A minimum cell size below :data:`MIN_K` was asked for."""
+
+    def __init__(self, k: int):
+        self.k = k
+        super().__init__(f"k must be at least {MIN_K} (got {k}): smaller groups could single out a person")
+
+
+def check_k(k: int) -> int:
+    if k < MIN_K:
+        raise CellSizeTooSmall(k)
+    return k
+
+
+# --------------------------------------------------------------------------
+# Scrubbing free text
+
+_EMAIL = re.compile(
+    r"[\w.+\-]+"  # \w is Unicode: internationalised local parts and domains too
+    r"(?:\s*[@＠]\s*|\s*[\[({]\s*(?:at|ät)\s*[\])}]\s*)"
+    r"[\w\-]+(?:\s*(?:\.|[\[({]\s*(?:dot|punkt)\s*[\])}])\s*[\w\-]+)+",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.)[^\s<>\"]+", re.IGNORECASE)
+# A bare domain ("kita-sonnenschein.de/team") names an organisation as surely as a URL.
+_DOMAIN = re.compile(
+    r"\b[\w\-]+(?:\.[\w\-]+)*\.(?:de|com|org|net|eu|info|io|at|ch|fr|tr|ru|ua|ir|uk|edu|gov)\b(?:/[^\s<>\"]*)?",
+    re.IGNORECASE,
+)
+_IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]{4}){2,7}(?:[ \u00a0]?[A-Z0-9]{1,4})?\b")
+# A run of digits (any script: \d matches Arabic-Indic and Persian digits) with
+# the separators people type in phone numbers; _phone() decides whether it is one.
+_SEPARATORS = " \u00a0\u202f\u2009.\\-\u2010\u2011\u2012\u2013/()\u200e\u200f"
+_NUMBER_RUN = re.compile(rf"(?<!\w)(?:\+|\()?\d(?:[{_SEPARATORS}]*\d)*")
+_DATE = re.compile(r"^(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$")
+_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:[.\u00a0\u202f ]\d{3})+$")
+_GROUPS = re.compile(r"\d+")
+MIN_PHONE_DIGITS = 7  # shorter runs are counts, years, house numbers
+
+
+def _is_phone(candidate: str) -> bool:
+    digits = sum(ch.isdecimal() for ch in candidate)
+    if digits < MIN_PHONE_DIGITS:
+        return False
+    if candidate.startswith("+"):
+        return True
+    if _DATE.match(candidate) or _THOUSANDS.match(candidate):
+        return False
+    groups = _GROUPS.findall(candidate)
+    # "2014 – 2017" or "2015 2016 2017": years, not a number to call.
+    return not all(len(g) == 4 and 1900 <= int(g) <= 2099 for g in groups)
+
+
+def _scrub_phone(match: re.Match) -> str:
+    return REMOVED if _is_phone(match.group()) else match.group()
+
+
+def _keep_trailing_punctuation(match: re.Match) -> str:
+    # "see www.example.de." – the full stop ends the sentence, not the address.
+    text = match.group()
+    stripped = text.rstrip(".,;:!?)»”\"'")
+    return REMOVED + text[len(stripped):]
+
+
+def scrub(text: str) -> str:
+    """Replace e-mail addresses, URLs and domains, IBANs and phone numbers with :data:`REMOVED`.
+
+    Order matters: an e-mail address contains a domain, an IBAN contains a
+    long digit run.  Names cannot be recognised reliably and are not touched;
+    the form asks participants not to write them.
+    """
+    if not text:
+        return text
+    text = _EMAIL.sub(REMOVED, text)
+    text = _URL.sub(_keep_trailing_punctuation, text)
+    text = _DOMAIN.sub(REMOVED, text)
+    text = _IBAN.sub(REMOVED, text)
+    return _NUMBER_RUN.sub(_scrub_phone, text)
+
+
+# --------------------------------------------------------------------------
+# Spreadsheet formulas (OWASP "CSV Injection")
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading quote."""
+    if value and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+# --------------------------------------------------------------------------
+# Small cells in tables
+
+
+def suppressed_cells(sizes: Mapping[Hashable, int], k: int, *, hidden: frozenset = frozenset()) -> frozenset:
+    """Which cells of one table column to hide.
+
+    ``sizes`` are the cells' counts; ``hidden`` are cells hidden already for
+    another reason.  Primary suppression hides every cell under ``k``.  When
+    that leaves exactly one hidden cell, its count could be recovered by
+    subtracting the shown cells from the shown total, so the smallest shown
+    cell is hidden too (secondary suppression).
+    """
+    out = set(hidden) | {key for key, size in sizes.items() if 0 < size < k}
+    if len(out) == 1:
+        shown = [(size, str(key), key) for key, size in sizes.items() if key not in out and size > 0]
+        if shown:
+            out.add(min(shown)[2])
+    return frozenset(out)

@@ -1,0 +1,71 @@
+"""gzip for pages and stylesheets, when the browser accepts it.
+
+The participant form has to arrive within the first round trip of a slow
+phone connection (docs/accessibility.md, "Page weight").  The app compresses
+itself so that the development server and gunicorn behave alike; a reverse
+proxy sees ``Content-Encoding`` and passes the body on untouched.
+
+BREACH (secrets guessed from compressed sizes) needs attacker-chosen text
+reflected next to a secret in a response sent with the victim's cookies; the
+session cookie is ``SameSite=Lax``, so cross-site POSTs, the only requests
+whose input pages echo back, carry no session.
+"""
+
+from __future__ import annotations
+
+import gzip
+import mimetypes
+
+from flask import Flask, request
+
+COMPRESSIBLE = frozenset({
+    "text/html", "text/css", "text/plain", "text/csv", "image/svg+xml", "application/json",
+})
+# Below this, gzip's own header and trailer outweigh what it saves.
+MINIMUM_SIZE = 512
+# Files sent straight from disk are read into memory to compress them: only small ones.
+MAXIMUM_FILE_SIZE = 1024 * 1024
+
+
+def _mimetype(response) -> str | None:
+    if response.status_code == 304:  # no body and no Content-Type: judge by the name
+        return mimetypes.guess_type(request.path)[0]
+    return response.mimetype
+
+
+def _compressible(response) -> bool:
+    if _mimetype(response) not in COMPRESSIBLE or "Content-Encoding" in response.headers:
+        return False
+    if response.status_code < 200 or response.status_code in (204, 206):
+        return False
+    if response.status_code == 304:
+        return True
+    if response.direct_passthrough:  # a static file: its length is known before reading it
+        return response.content_length is not None and response.content_length <= MAXIMUM_FILE_SIZE
+    return not response.is_streamed
+
+
+def compress(response):
+    if not _compressible(response):
+        return response
+    # Caches must keep the two encodings apart even when this one is not compressed.
+    response.vary.add("Accept-Encoding")
+    if request.accept_encodings["gzip"] <= 0:
+        return response
+    if response.status_code != 304:
+        response.direct_passthrough = False
+        body = response.get_data()
+        if len(body) < MINIMUM_SIZE:
+            return response
+        # mtime=0: the same page gives the same bytes, whenever it is sent.
+        response.set_data(gzip.compress(body, compresslevel=9, mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag and not weak:
+        # The compressed bytes differ from the file's but mean the same: a weak validator.
+        response.set_etag(etag, weak=True)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(compress)

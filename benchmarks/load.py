@@ -1,0 +1,170 @@
+"""A meeting's burst of phones against the app under gunicorn, on SQLite and
+PostgreSQL, next to the floor of the stack (benchmarks/bare.py: Flask and
+one INSERT under the same gunicorn configuration).
+
+    .venv/bin/python -m benchmarks.load [--phones 240] [--runs 3] [--engines sqlite,postgresql]
+
+Each engine gets a scratch database, migrated and holding the IV.1
+questionnaire and one open meeting.  Every phone opens the form and sends a
+complete valid answer (its own cookies, the form's CSRF token).  Two bursts:
+
+* ``all at once``: every phone starts at the same moment; the server is
+  saturated, so journeys per second is its capacity (compared with the bare
+  endpoint's) and the latencies are mostly queueing;
+* ``over N s``: the phones arrive evenly over ``--ramp`` seconds (240 in
+  10 s is six times faster than a real meeting, where people need a minute
+  or two to fill the form in): the latencies a participant sees.
+
+Targets on a 2-core machine: 0 errors, 0 lost, POST p99 ≤ 250 ms (arriving
+phones), journeys per second ≥ 70 % of the bare endpoint's (all at once).
+PostgreSQL: BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app import services
+from app.persistence import migrate
+from app.persistence.database import Database
+from app.persistence.models import Answer, Meeting, Response
+
+from . import bare
+from ._data import PROJECT, scratch_database
+from ._phones import ANSWER_ROWS, burst
+from ._serve import gunicorn
+
+
+def prepare(url: str) -> str:
+    """Migrate, store IV.1 and an open meeting, create the bare endpoint's table;
+    returns the meeting's participant path."""
+    migrate.upgrade(url)
+    database = Database(url)
+    session = database.session(write=True)
+    version, _ = services.store_questionnaire(session, (PROJECT / "questionnaires" / "iv-1.yaml").read_text("utf-8"))
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    meeting = Meeting(public_code=services.new_public_code(), title="Netzwerktreffen", date=now.date(),
+                      place="Freiburg", questionnaire_version=version,
+                      opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(hours=6))
+    session.add(meeting)
+    session.commit()
+    path = f"/m/{meeting.public_code}"
+    session.close()
+    bare.metadata.create_all(database.engine)
+    database.dispose()
+    return path
+
+
+def stored(url: str) -> tuple[int, int]:
+    """(responses or bare rows, answers) in the database now."""
+    database = Database(url)
+    with database.engine.connect() as connection:
+        responses = connection.scalar(select(func.count()).select_from(Response))
+        answers = connection.scalar(select(func.count()).select_from(Answer))
+        rows = connection.scalar(select(func.count()).select_from(bare.bare_insert))
+    database.dispose()
+    return responses + rows, answers
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def measure(server, url: str, path: str, phones: int, ramp: float) -> dict:
+    before, answers_before = stored(url)
+    result, elapsed = burst(server.base_url, path, phones, ramp=ramp)
+    after, answers_after = stored(url)
+    gets = [p.get_ms for p in result if p.get_ms is not None]
+    posts = [ms for p in result for ms in p.post_ms]
+    thanked = sum(p.thanked for p in result)
+    return {
+        "sent": phones, "thanked": thanked, "stored": after - before, "answers": answers_after - answers_before,
+        "errors": sum(p.problem is not None for p in result), "problems": [p.problem for p in result if p.problem][:3],
+        "rps": (len(gets) + len(posts)) / elapsed, "jps": thanked / elapsed, "elapsed": elapsed,
+        "get": [percentile(gets, q) for q in (50, 95, 99)], "post": [percentile(posts, q) for q in (50, 95, 99)],
+    }
+
+
+def warm_up(server, path: str, workers: int) -> None:
+    """Every worker imports, connects and compiles its templates before the clock runs."""
+    burst(server.base_url, path, 4 * workers)
+
+
+def row(label: str, figures: dict) -> str:
+    get, post = figures["get"], figures["post"]
+    return (f"{label:<26} {figures['rps']:7.0f} {figures['jps']:7.1f}  "
+            f"{get[0]:6.0f} {get[1]:6.0f} {get[2]:6.0f}   {post[0]:6.0f} {post[1]:6.0f} {post[2]:6.0f}  "
+            f"{figures['errors']:4d} {figures['sent'] - figures['stored']:5d} {figures['stored']:4d}/{figures['sent']}")
+
+
+HEADER = (f"{'':<26} {'req/s':>7} {'jour/s':>7}  {'GET p50':>6} {'p95':>6} {'p99':>6}   "
+          f"{'POSTp50':>6} {'p95':>6} {'p99':>6}  {'err':>4} {'lost':>5} stored/sent   (ms)")
+
+
+def run_engine(engine: str, args) -> list[dict]:
+    summaries = []
+    with scratch_database(engine) as url, tempfile.TemporaryDirectory() as logs:
+        path = prepare(url)
+        targets = [("resonanz", "wsgi:app", path, "/login"),
+                   ("bare", "benchmarks.bare:create_app()", bare.PATH, bare.PATH)]
+        for run in range(1, args.runs + 1):
+            figures = {}
+            for name, wsgi, target_path, ready in targets:
+                with gunicorn(url, Path(logs) / f"{name}.log", app=wsgi, workers=args.workers,
+                              ready_path=ready) as server:
+                    workers = len(server.worker_pids())
+                    warm_up(server, target_path, workers)
+                    figures[name, "all at once"] = measure(server, url, target_path, args.phones, 0)
+                    if args.ramp:
+                        figures[name, f"over {args.ramp:g} s"] = measure(server, url, target_path, args.phones,
+                                                                         args.ramp)
+            print(f"\n{engine}, run {run}: {args.phones} phones, {workers} gunicorn workers")
+            print(HEADER)
+            for (name, mode), f in figures.items():
+                print(row(f"{name}, {mode}", f))
+                if f["problems"]:
+                    print(f"    e.g. {f['problems']}")
+                if name == "resonanz" and f["answers"] != f["stored"] * ANSWER_ROWS:
+                    print(f"    HALF-STORED: {f['answers']} answers for {f['stored']} responses")
+            app, floor = figures["resonanz", "all at once"], figures["bare", "all at once"]
+            ratio = app["jps"] / floor["jps"]
+            slow = [f["post"][2] for (name, mode), f in figures.items() if name == "resonanz"]
+            print(f"journeys/s vs bare endpoint: {ratio:.0%}   resonanz POST p99 (arriving phones): {slow[-1]:.0f} ms")
+            summaries.append({"engine": engine, "ratio": ratio, "post_p99": slow[-1],
+                              "errors": sum(f["errors"] for f in figures.values()),
+                              "lost": sum(f["sent"] - f["stored"] for f in figures.values())})
+    return summaries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--phones", type=int, default=240)
+    parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which phones arrive (0: skip)")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    args = parser.parse_args()
+    summaries = []
+    for engine in args.engines.split(","):
+        summaries += run_engine(engine.strip(), args)
+    print("\nsummary")
+    for engine in dict.fromkeys(s["engine"] for s in summaries):
+        mine = [s for s in summaries if s["engine"] == engine]
+        ratios = [s["ratio"] for s in mine]
+        p99s = [s["post_p99"] for s in mine]
+        print(f"{engine:<11} journeys/s vs bare: {' '.join(f'{r:.0%}' for r in ratios)} (median {statistics.median(ratios):.0%}); "
+              f"POST p99: {' '.join(f'{p:.0f}' for p in p99s)} ms; errors {sum(s['errors'] for s in mine)}, "
+              f"lost {sum(s['lost'] for s in mine)}")
+
+
+if __name__ == "__main__":
+    main()
