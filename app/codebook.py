@@ -28,6 +28,7 @@ def export_labels(language: str) -> dict[str, str]:
             ROW_ID: _("Random row number of this export only"),
             MEETING_DATE: _("Date of the meeting (the day, never a time)"),
             LANGUAGE: _("Language in which the questionnaire was answered"),
+            SUPPRESSED: _("not shown: a rare combination"),
         }
 
 

@@ -128,7 +128,7 @@ def write_xlsx(columns: Sequence[Variable], rows: Iterable[list], sheets: dict[s
 
 
 def write_sav(columns: Sequence[Variable], rows: Iterable[list], *, total: int, label: str,
-              notes: Sequence[str]) -> Iterator[bytes]:
+              notes: Sequence[str], suppressed_label: str) -> Iterator[bytes]:
     """SPSS .sav with variable labels, value labels and measurement levels."""
 
     def write(file):
@@ -161,7 +161,9 @@ def write_sav(columns: Sequence[Variable], rows: Iterable[list], *, total: int, 
             pyreadstat.write_sav(
                 frame, target.name, file_label=label[:64], note=[line for n in notes for line in _document_lines(n)],
                 column_labels={v.name: v.label[:256] for v in columns},
-                variable_value_labels={v.name: dict(v.values) for v in columns if v.values},
+                variable_value_labels={v.name: {**dict(v.values), **({SUPPRESSED: suppressed_label}
+                                                                      if v.quasi_identifier and not numeric[i] else {})}
+                                       for i, v in enumerate(columns) if v.values},
                 variable_measure={v.name: v.measure for v in columns},
                 variable_format={v.name: "F8.0" for v in columns if v.data_type == "integer"},
             )

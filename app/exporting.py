@@ -158,7 +158,7 @@ def record_export(session: Session, plan: Plan, *, user_id: int | None, username
 def export_bytes(engine: Engine, plan: Plan, *, today: dt.date) -> Iterator[bytes]:
     """The file's bytes, read in one transaction on a connection of its own.
 
-    Needs an app context (the codebook's words come from the catalogues)."""
+    Formats with a codebook need an app context (its words come from the catalogues)."""
     request = plan.request
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
@@ -175,13 +175,15 @@ def export_bytes(engine: Engine, plan: Plan, *, today: dt.date) -> Iterator[byte
                                     free_text=request.free_text, suppression=suppression)
             dates = queries.meeting_dates(connection, filters)
             order = queries.create_random_order(connection, filters)
+            answers = queries.answer_rows(connection, order, [v.question_id for v in plan.columns if v.question_id])
             try:
-                answers = queries.answer_rows(connection, order, [v.question_id for v in plan.columns
-                                                                  if v.question_id])
                 rows = exports.shape_rows(answers, exports.RowShaper(plan.columns), suppression, dates=dates)
                 yield from _write(plan, book, rows, total, today)
             finally:
-                queries.drop_random_order(connection, order)
+                answers.close()
+            # Only after a complete export: a download cut off rolls the
+            # transaction back, and the table goes with it.
+            queries.drop_random_order(connection, order)
 
 
 def _write(plan: Plan, book: exports.Codebook, rows, total: int, today: dt.date) -> Iterator[bytes]:
@@ -197,7 +199,8 @@ def _write(plan: Plan, book: exports.Codebook, rows, total: int, today: dt.date)
                                                   "codebook": words.sheet_rows(text)})
     if name == "sav":
         return formats.write_sav(columns, rows, total=total, label=f"{book.questionnaire_id} v{book.version}",
-                                 notes=text.notes)
+                                 notes=text.notes,
+                                 suppressed_label=words.export_labels(plan.language)[exports.SUPPRESSED])
     stem = plan.filename.rsplit(".", 1)[0]
     csv_path = f"data/{stem}.csv"
     descriptor = formats.datapackage(book, name=_safe(stem).lower(), csv_path=csv_path,

@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import zipfile
 
-from openpyxl import load_workbook
-
 from .domain.xlsform import Conversion, convert
 
 MAX_ROWS = 2000  # far more than any questionnaire; a bound against hostile files
@@ -17,6 +15,8 @@ class ImportError_(ValueError):
 
 
 def read_xlsform(data: bytes) -> Conversion:
+    from openpyxl import load_workbook  # only when someone imports a form: it is heavy
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -22,10 +22,25 @@ from fractions import Fraction
 from typing import Literal
 
 import numpy as np
-from scipy.stats import beta as _beta
-from scipy.stats import hypergeom as _hypergeom
-from scipy.stats import norm as _norm
-from scipy.stats import t as _student_t
+
+
+class _Distribution:
+    """A scipy.stats distribution imported on first use: importing scipy costs
+    every server process tens of megabytes, and most never compute a report."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        import scipy.stats
+
+        return getattr(getattr(scipy.stats, self._name), attribute)
+
+
+_beta = _Distribution("beta")
+_hypergeom = _Distribution("hypergeom")
+_norm = _Distribution("norm")
+_student_t = _Distribution("t")
 
 __all__ = [
     "METHODS",

@@ -32,6 +32,7 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.orm import aliased
 
 from ..domain.exports import Variable
 from .models import Answer, Meeting, Response
@@ -57,18 +58,13 @@ def meeting_dates(connection: Connection, filters: Sequence) -> dict[int, dt.dat
         select(Meeting.id, Meeting.date).where(Meeting.id.in_(select(Response.meeting_id).where(*filters)))).all())
 
 
-def _quasi_value(variable: Variable):
-    """A response's exported value of one quasi-identifier column, as SQL."""
+def _multiple_choice_value(variable: Variable):
+    """1 chosen, 0 answered without this option, NULL not answered: as the export row shows it."""
     def answer(*conditions):
         return and_(Answer.response_id == Response.id, Answer.question_id == variable.question_id, *conditions)
 
-    if variable.kind == "multiple_choice":
-        # 1 chosen, 0 answered without this option, NULL not answered: as the export row shows it.
-        return case((exists().where(answer(Answer.code == variable.option)), 1),
-                    (exists().where(answer()), 0), else_=None)
-    if variable.kind == "number":
-        return select(Answer.number).where(answer()).scalar_subquery()
-    return select(Answer.code).where(answer()).scalar_subquery()
+    return case((exists().where(answer(Answer.code == variable.option)), 1), (exists().where(answer()), 0),
+                else_=None)
 
 
 def rare_combinations(connection: Connection, filters: Sequence, quasi: Sequence[Variable],
@@ -81,11 +77,20 @@ def rare_combinations(connection: Connection, filters: Sequence, quasi: Sequence
     its meeting's date: a combination common across meetings may be unique
     within one.
     """
-    values = []
+    per_response = select(Response.meeting_id.label("meeting")).where(*filters)
     for position, variable in enumerate(quasi):
-        expression = Response.language if variable.question_id is None else _quasi_value(variable)
-        values.append(expression.label(f"q{position}"))
-    per_response = select(Response.meeting_id.label("meeting"), *values).where(*filters).subquery()
+        label = f"q{position}"
+        if variable.question_id is None:  # the language of the response
+            per_response = per_response.add_columns(Response.language.label(label))
+        elif variable.kind == "multiple_choice":
+            per_response = per_response.add_columns(_multiple_choice_value(variable).label(label))
+        else:
+            # One answer at most: an outer join lets the database scan answers once.
+            given = aliased(Answer)
+            per_response = per_response.outerjoin(
+                given, and_(given.response_id == Response.id, given.question_id == variable.question_id)
+            ).add_columns((given.number if variable.kind == "number" else given.code).label(label))
+    per_response = per_response.subquery()
     keys = [per_response.c.meeting, *(per_response.c[f"q{i}"] for i in range(len(quasi)))]
     rows = connection.execute(select(*keys, func.count()).group_by(*keys).having(func.count() < k))
     rare = {}
@@ -120,11 +125,10 @@ def drop_random_order(connection: Connection, order: Table) -> None:
         order.drop(connection)
 
 
-def answer_rows(connection: Connection, order: Table, question_ids: Sequence[str], *, batch: int = 5000):
+def answer_statement(order: Table, question_ids: Sequence[str]):
     """``(position, meeting id, language, question, code, number, text)`` in the
-    table's order, the answers of one response together, streamed from a
-    server-side cursor."""
-    statement = (
+    table's order, the answers of one response together."""
+    return (
         select(order.c.position, Response.meeting_id, Response.language,
                Answer.question_id, Answer.code, Answer.number, Answer.text)
         .select_from(order)
@@ -132,4 +136,9 @@ def answer_rows(connection: Connection, order: Table, question_ids: Sequence[str
         .outerjoin(Answer, and_(Answer.response_id == order.c.response_id, Answer.question_id.in_(question_ids)))
         .order_by(order.c.position)
     )
-    return connection.execution_options(stream_results=True, max_row_buffer=batch).execute(statement)
+
+
+def answer_rows(connection: Connection, order: Table, question_ids: Sequence[str], *, batch: int = 5000):
+    """The rows of :func:`answer_statement`, streamed from a server-side cursor."""
+    return connection.execution_options(stream_results=True, max_row_buffer=batch).execute(
+        answer_statement(order, question_ids))

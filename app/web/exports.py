@@ -78,7 +78,7 @@ def _choices(form: ExportForm, session) -> None:
         SelectChoice(f"meeting:{m.id}", f"{m.date.isoformat()} · {m.title}", optgroup=_("Meetings"))
         for m in meetings]
     form.language.choices = [SelectChoice("", _("The questionnaire's default language"))] + [
-        SelectChoice(code, NATIVE_NAMES[code]) for code in SUPPORTED_LANGUAGES]
+        SelectChoice(code, NATIVE_NAMES[code], render_kw={"lang": code}) for code in SUPPORTED_LANGUAGES]
 
 
 def _export_request(form: ExportForm) -> exporting.ExportRequest:
@@ -134,7 +134,7 @@ def index():
             session.commit()  # logged before a single byte leaves
             return send_export(plan)
     status = 422 if request.method == "POST" else 200
-    return render_template("exports/index.html", form=form, title=_("Downloads")), status
+    return render_template("exports/index.html", form=form, min_k=MIN_K, title=_("Downloads")), status
 
 
 def _codebook(version_id: int):

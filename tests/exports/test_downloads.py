@@ -126,6 +126,25 @@ def test_codebook_page_and_markdown(client, db, staff, survey):
     assert client.get(f"/workspace/exports/codebook/{version.id}?language=xx&k=-3").status_code == 200
 
 
+def test_an_interrupted_download_lets_go_of_the_database(app, runner, db, survey):
+    """A browser that stops reading closes the stream: its transaction ends,
+    and a purge (which needs the tables) goes through at once."""
+    from app import exporting
+
+    version, spring, _autumn = survey
+    for _ in range(600):  # more than one chunk
+        answer(db, spring)
+    db.commit()
+    with app.app_context():
+        plan = exporting.plan_export(db, exporting.ExportRequest(version.id, "csv"), today=dt.date.today())
+        db.rollback()
+        stream = exporting.export_bytes(app.extensions["resonanz.db"].engine, plan, today=dt.date.today())
+        assert next(stream).startswith(b"row_id,")
+        stream.close()
+    result = runner.invoke(args=["responses", "purge", "--version", str(version.id), "--all"])
+    assert result.exit_code == 0 and "deleted 640 responses" in result.output
+
+
 # --- the command line --------------------------------------------------------
 
 
