@@ -10,6 +10,7 @@ import html
 import random
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -36,13 +37,17 @@ def random_answers(rng: random.Random) -> dict[str, str]:
 @dataclass
 class Phone:
     number: int
-    get_status: int | str | None = None  # str: the connection failed
+    get_statuses: list[int | str] = field(default_factory=list)  # one per attempt; str: the connection failed
     get_ms: float | None = None
-    post_statuses: list[int | str] = field(default_factory=list)  # one per attempt; str = connection error
+    post_statuses: list[int | str] = field(default_factory=list)
     post_ms: list[float] = field(default_factory=list)
     submission_id: str | None = None
     problem: str | None = None
     bodies: list[str] = field(default_factory=list)  # of the answers other than 303
+
+    @property
+    def get_status(self) -> int | str | None:
+        return self.get_statuses[-1] if self.get_statuses else None
 
     @property
     def thanked(self) -> bool:
@@ -65,15 +70,19 @@ async def _phone(number: int, base_url: str, path: str, delay: float, retries: i
         connector=connector, connector_owner=False, cookie_jar=jar, headers=PROXY_HEADERS,
         timeout=aiohttp.ClientTimeout(total=timeout),
     ) as session:
+        # aiohttp sends a GET again by itself when the connection drops; the
+        # phones count every failed request and send again themselves.
+        session._retry_connection = False  # as aiohttp's own test client does
         for attempt in range(retries + 1):
             if attempt:
                 await asyncio.sleep(0.2 * attempt)
             try:
-                phone.get_status, page, phone.get_ms = await _request(session, "GET", base_url + path)
+                status, page, phone.get_ms = await _request(session, "GET", base_url + path)
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                phone.get_status = type(exc).__name__
+                phone.get_statuses.append(type(exc).__name__)
                 continue
-            if phone.get_status < 500:
+            phone.get_statuses.append(status)
+            if status < 500:
                 break
         if phone.get_status != 200:
             phone.problem = f"GET: {phone.get_status}"
@@ -118,5 +127,8 @@ def burst(base_url: str, path: str, phones: int, *, ramp: float = 0.0, retries: 
     """``phones`` phones, arriving evenly over ``ramp`` seconds (0: all at once);
     returns them and the seconds from the first request to the last answer."""
     started = time.perf_counter()
-    result = asyncio.run(_burst(base_url, path, phones, ramp, retries, timeout, deadline))
-    return result, time.perf_counter() - started
+    # A thread of its own: the caller's thread may already run an event loop
+    # (pytest with Playwright's sync API does).
+    with ThreadPoolExecutor(1) as executor:
+        result = executor.submit(asyncio.run, _burst(base_url, path, phones, ramp, retries, timeout, deadline))
+        return result.result(), time.perf_counter() - started

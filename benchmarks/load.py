@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from app import services
 from app.persistence import migrate
@@ -36,7 +38,7 @@ from app.persistence.database import Database
 from app.persistence.models import Answer, Meeting, Response
 
 from . import bare
-from ._data import PROJECT, scratch_database
+from ._data import POSTGRES_URL, PROJECT, scratch_database
 from ._phones import ANSWER_ROWS, burst
 from ._serve import gunicorn
 
@@ -79,9 +81,34 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def server_cpu(server, url: str) -> float:
+    """CPU seconds used so far by the gunicorn workers and, on PostgreSQL, by the
+    server processes of their connections: the work per journey, whatever else
+    the machine is busy with."""
+    pids = server.worker_pids()
+    name = make_url(url).database
+    if url.startswith("postgresql"):
+        admin = create_engine(POSTGRES_URL)
+        with admin.connect() as connection:
+            pids += list(connection.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = :name"),
+                                            {"name": name}))
+        admin.dispose()
+    return sum(_cpu_seconds(pid) for pid in pids)
+
+
 def measure(server, url: str, path: str, phones: int, ramp: float) -> dict:
     before, answers_before = stored(url)
+    cpu_before = server_cpu(server, url)
     result, elapsed = burst(server.base_url, path, phones, ramp=ramp)
+    cpu = server_cpu(server, url) - cpu_before
     after, answers_after = stored(url)
     gets = [p.get_ms for p in result if p.get_ms is not None]
     posts = [ms for p in result for ms in p.post_ms]
@@ -90,6 +117,7 @@ def measure(server, url: str, path: str, phones: int, ramp: float) -> dict:
         "sent": phones, "thanked": thanked, "stored": after - before, "answers": answers_after - answers_before,
         "errors": sum(p.problem is not None for p in result), "problems": [p.problem for p in result if p.problem][:3],
         "rps": (len(gets) + len(posts)) / elapsed, "jps": thanked / elapsed, "elapsed": elapsed,
+        "cpu_ms": cpu / max(thanked, 1) * 1000,
         "get": [percentile(gets, q) for q in (50, 95, 99)], "post": [percentile(posts, q) for q in (50, 95, 99)],
     }
 
@@ -103,11 +131,12 @@ def row(label: str, figures: dict) -> str:
     get, post = figures["get"], figures["post"]
     return (f"{label:<26} {figures['rps']:7.0f} {figures['jps']:7.1f}  "
             f"{get[0]:6.0f} {get[1]:6.0f} {get[2]:6.0f}   {post[0]:6.0f} {post[1]:6.0f} {post[2]:6.0f}  "
-            f"{figures['errors']:4d} {figures['sent'] - figures['stored']:5d} {figures['stored']:4d}/{figures['sent']}")
+            f"{figures['errors']:4d} {figures['sent'] - figures['stored']:5d} {figures['stored']:4d}/{figures['sent']}  "
+            f"{figures['cpu_ms']:6.1f}")
 
 
 HEADER = (f"{'':<26} {'req/s':>7} {'jour/s':>7}  {'GET p50':>6} {'p95':>6} {'p99':>6}   "
-          f"{'POSTp50':>6} {'p95':>6} {'p99':>6}  {'err':>4} {'lost':>5} stored/sent   (ms)")
+          f"{'POSTp50':>6} {'p95':>6} {'p99':>6}  {'err':>4} {'lost':>5} stored/sent  cpu/journey   (ms)")
 
 
 def run_engine(engine: str, args) -> list[dict]:
@@ -136,10 +165,12 @@ def run_engine(engine: str, args) -> list[dict]:
                 if name == "resonanz" and f["answers"] != f["stored"] * ANSWER_ROWS:
                     print(f"    HALF-STORED: {f['answers']} answers for {f['stored']} responses")
             app, floor = figures["resonanz", "all at once"], figures["bare", "all at once"]
-            ratio = app["jps"] / floor["jps"]
-            slow = [f["post"][2] for (name, mode), f in figures.items() if name == "resonanz"]
-            print(f"journeys/s vs bare endpoint: {ratio:.0%}   resonanz POST p99 (arriving phones): {slow[-1]:.0f} ms")
-            summaries.append({"engine": engine, "ratio": ratio, "post_p99": slow[-1],
+            ratio, cpu_ratio = app["jps"] / floor["jps"], floor["cpu_ms"] / app["cpu_ms"]
+            arriving = figures.get(("resonanz", f"over {args.ramp:g} s"), app)
+            print(f"journeys/s vs bare endpoint: {ratio:.0%} (by server CPU per journey: {cpu_ratio:.0%})   "
+                  f"resonanz POST p99 ({'arriving phones' if args.ramp else 'all at once'}): "
+                  f"{arriving['post'][2]:.0f} ms")
+            summaries.append({"engine": engine, "ratio": ratio, "cpu_ratio": cpu_ratio, "post_p99": arriving["post"][2],
                               "errors": sum(f["errors"] for f in figures.values()),
                               "lost": sum(f["sent"] - f["stored"] for f in figures.values())})
     return summaries
@@ -161,7 +192,8 @@ def main() -> None:
         mine = [s for s in summaries if s["engine"] == engine]
         ratios = [s["ratio"] for s in mine]
         p99s = [s["post_p99"] for s in mine]
-        print(f"{engine:<11} journeys/s vs bare: {' '.join(f'{r:.0%}' for r in ratios)} (median {statistics.median(ratios):.0%}); "
+        print(f"{engine:<11} journeys/s vs bare: {' '.join(f'{r:.0%}' for r in ratios)} (median {statistics.median(ratios):.0%}, "
+              f"by CPU {statistics.median(s['cpu_ratio'] for s in mine):.0%}); "
               f"POST p99: {' '.join(f'{p:.0f}' for p in p99s)} ms; errors {sum(s['errors'] for s in mine)}, "
               f"lost {sum(s['lost'] for s in mine)}")
 

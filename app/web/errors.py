@@ -50,6 +50,10 @@ def _database_unavailable(_error):
     session = g.get("db_session")
     if session is not None:
         rollback_quietly(session)
+    if "_login_user" not in g:
+        # Flask-Login would read the account to render this page; it cannot
+        # now, so the page is rendered for nobody in particular.
+        g._login_user = current_app.login_manager.anonymous_user()
     fields = _posted_participant_fields()
     if fields:
         config = current_app.config

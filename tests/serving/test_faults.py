@@ -11,17 +11,20 @@ offers, and is then stored once; the app recovers without a restart; no
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
+import sqlite3
 import threading
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from app.persistence.models import Answer, Response, SubmissionReceipt
+from app.services import submission_digest
 from app.persistence.scratch import scratch_database
 from benchmarks._phones import ANSWER_ROWS, burst
 from benchmarks._serve import gunicorn
@@ -30,9 +33,9 @@ from tests.conftest import POSTGRES_URL
 
 pytestmark = pytest.mark.slow
 
-ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES_URL, reason="TEST_DATABASE_URL is not set: no PostgreSQL to test against (CI sets it)"))]
-needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set (CI sets it)")
+needs_postgres = pytest.mark.skipif(
+    not POSTGRES_URL, reason="TEST_DATABASE_URL is not set: no PostgreSQL to test against (CI sets it)")
+ENGINES = ["sqlite", pytest.param("postgresql", marks=needs_postgres)]
 
 
 @pytest.fixture(params=ENGINES)
@@ -57,7 +60,7 @@ def _stored(url: str) -> tuple[set[str], int, list[int]]:
 
 
 def _assert_nothing_lost_twice_or_half(url: str, phones) -> None:
-    thanked = {hashlib.sha256(p.submission_id.encode()).hexdigest() for p in phones if p.thanked}
+    thanked = {submission_digest(p.submission_id) for p in phones if p.thanked}
     receipts, responses, per_response = _stored(url)
     assert thanked <= receipts  # every thank-you was stored
     assert responses == len(receipts)  # one response per submission: none twice
@@ -74,9 +77,9 @@ def _in_background(function, *args, **kwargs):
     return thread, result
 
 
-def _while_bursting(server, path: str, phones: int, fault, *, fault_after: float = 1.0):
+def _while_bursting(server, path: str, phones: int, fault, *, ramp: float = 4.0, fault_after: float = 1.0):
     """Run a burst (phones send again up to 5 times); ``fault()`` hits after ``fault_after`` s."""
-    thread, result = _in_background(burst, server.base_url, path, phones, ramp=4.0, retries=5, deadline=240)
+    thread, result = _in_background(burst, server.base_url, path, phones, ramp=ramp, retries=5, deadline=240)
     time.sleep(fault_after)
     assert thread.is_alive(), "the burst ended before the fault: make it longer"
     fault()
@@ -86,19 +89,76 @@ def _while_bursting(server, path: str, phones: int, fault, *, fault_after: float
 
 
 def _failed_requests(phones) -> int:
-    return sum(isinstance(s, str) or s >= 500 for p in phones for s in [p.get_status, *p.post_statuses]
-               if s is not None)
+    return sum(isinstance(s, str) or s >= 500 for p in phones for s in p.get_statuses + p.post_statuses)
+
+
+def _serving_now(server) -> list[int]:
+    """Workers holding a client connection right now: in the middle of a request."""
+    port = int(server.base_url.rsplit(":", 1)[1])
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # ESTABLISHED
+                established.add(fields[9])  # inode
+    busy = []
+    for pid in server.worker_pids():
+        try:
+            sockets = {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()}
+        except OSError:
+            continue
+        if any(f"socket:[{inode}]" in sockets for inode in established):
+            busy.append(pid)
+    return busy
+
+
+@contextmanager
+def _writes_held(url: str):
+    """Hold the database's write lock (SQLite) or the receipts' table lock
+    (PostgreSQL): every submission that arrives waits, half done, inside a worker."""
+    if url.startswith("sqlite"):
+        locker = sqlite3.connect(make_url(url).database, isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")
+        try:
+            yield None
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        return
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("LOCK TABLE submission_receipt IN SHARE ROW EXCLUSIVE MODE"))
+            yield connection.scalar(text("SELECT pg_backend_pid()"))
+    finally:
+        engine.dispose()
+
+
+def _wait_until_all_workers_store(server) -> None:
+    """While writes are held: each worker takes a submission and waits for the lock."""
+    deadline = time.monotonic() + 10
+    while len(_serving_now(server)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # one still showing a form page is now stuck on a submission too
 
 
 def test_worker_killed_mid_burst_loses_nothing(served_database, tmp_path):
     url, path = served_database
     with gunicorn(url, tmp_path / "gunicorn.log", workers=3) as server:
-        before = server.worker_pids()
-        victim = before[0]
-        phones = _while_bursting(server, path, 150, lambda: os.kill(victim, signal.SIGKILL))
+        victims = server.worker_pids()[:2]
+
+        def kill_two_workers_while_they_store():
+            with _writes_held(url):
+                _wait_until_all_workers_store(server)
+                for victim in victims:
+                    os.kill(victim, signal.SIGKILL)
+
+        phones = _while_bursting(server, path, 150, kill_two_workers_while_they_store, ramp=2, fault_after=0.3)
         after = server.worker_pids()
-        assert victim not in after and len(after) == 3  # gone, and replaced by the master
-        print(f"\n{url.split(':')[0]}: {_failed_requests(phones)} requests failed when the worker died")
+        assert not set(victims) & set(after) and len(after) == 3  # gone, and replaced by the master
+        failed = _failed_requests(phones)
+        print(f"\n{url.split(':')[0]}: {failed} requests failed when the workers died")
+        assert failed >= 2  # the two submissions that were being stored
         _assert_nothing_lost_twice_or_half(url, phones)
 
 
@@ -110,22 +170,31 @@ def test_postgres_connections_dropped_mid_burst_and_recovered(tmp_path):
         admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
         terminated = []
 
+        def terminate(connection, spare=None):
+            terminated.extend(connection.scalars(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid() AND pid IS DISTINCT FROM :spare"),
+                {"name": name, "spare": spare}))
+
         def drop_every_connection():
-            # Three times, a little apart, so connections die idle and in use.
             with admin.connect() as connection:
-                for _ in range(3):
-                    terminated.extend(connection.scalars(text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name}))
+                # First while every worker is in the middle of storing a submission …
+                with _writes_held(url) as locker:
+                    _wait_until_all_workers_store(server)
+                    terminate(connection, spare=locker)
+                # … then twice more, a little apart, hitting idle and busy connections.
+                for _ in range(2):
                     time.sleep(0.3)
+                    terminate(connection)
 
         try:
             with gunicorn(url, tmp_path / "gunicorn.log", workers=3) as server:
                 workers = server.worker_pids()
-                phones = _while_bursting(server, path, 150, drop_every_connection)
-                assert terminated and any(terminated)
+                phones = _while_bursting(server, path, 150, drop_every_connection, ramp=2, fault_after=0.3)
+                failed = _failed_requests(phones)
                 print(f"\npostgresql: {len(terminated)} connections terminated, "
-                      f"{_failed_requests(phones)} requests answered 'send again'")
+                      f"{failed} requests answered 'send again'")
+                assert failed >= 3  # the three submissions that were being stored
                 _assert_nothing_lost_twice_or_half(url, phones)
                 # Recovered without a restart: the same workers serve the next phones.
                 later, _ = burst(server.base_url, path, 10)

@@ -19,10 +19,11 @@ import pytest
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
-from app import create_app
+from app import accounts, create_app
 from app.persistence.models import Answer, Base, Response, SubmissionReceipt
 from app.persistence.scratch import scratch_database
 from tests.conftest import POSTGRES_URL, VALID_ANSWERS, add_meeting, open_form
+from tests.web.test_auth import login
 from tests.web.test_participant import assert_kept
 
 needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set (CI sets it)")
@@ -158,14 +159,22 @@ def _unreachable(url: str):
 def test_postgres_unreachable_gives_send_again_pages_and_recovers(postgres_app):
     app = postgres_app
     meeting = _meeting(app)
+    session = app.extensions["resonanz.db"].session()
+    accounts.create_user(session, "admin", "admin-password-1", "admin")
+    session.commit()
+    session.close()
+    coordinator = app.test_client()
+    assert login(coordinator, "admin", "admin-password-1").status_code == 302
     client = app.test_client()
     page = open_form(client, meeting.public_code, lang="en")
     sent = page.fields(VALID_ANSWERS) | {"language": "en"}
     with _unreachable(app.config["DATABASE_URL"]):
         form = client.get(f"/m/{meeting.public_code}")
         assert form.status_code == 503 and "briefly unavailable" in form.get_data(as_text=True)
-        login = client.get("/login")
-        assert login.status_code in (200, 503)  # the login page needs no database
+        assert form.headers["Retry-After"].isdigit()
+        # Staff pages too: a friendly 503, although even the logged-in account cannot be read.
+        workspace = coordinator.get("/workspace/?lang=en")
+        assert workspace.status_code == 503 and "briefly unavailable" in workspace.get_data(as_text=True)
         fields = _assert_send_again_page(client.post(f"/m/{meeting.public_code}", data=sent), sent)
     assert _counts(app) == (0, 0, 0)
     # Back without a restart: the kept fields store once, however often sent.
