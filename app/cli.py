@@ -5,7 +5,6 @@ Each command that writes commits once, at its end.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from contextlib import contextmanager
@@ -37,10 +36,6 @@ def _writing():
         session.commit()
     finally:
         session.close()
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def _questionnaire_files(files: tuple[str, ...]) -> list[Path]:
@@ -113,7 +108,7 @@ def demo_load_command() -> None:
         if demo.is_loaded(session):
             click.echo("The database already holds meetings; the demo network was not loaded.")
             return
-        demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=_utcnow())
+        demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=services.utcnow())
     click.echo("Demo network loaded.")
 
 
@@ -124,9 +119,9 @@ def setup_command(base_url: str) -> None:
     migrate.upgrade(current_app.config["DATABASE_URL"])
     with _writing() as session:
         if not demo.is_loaded(session):
-            demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=_utcnow())
+            demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=services.utcnow())
             session.flush()
-        open_now = demo.open_meetings(session, _utcnow())
+        open_now = demo.open_meetings(session, services.utcnow())
         for meeting in open_now[:1]:
             click.echo(f"Participant link: {base_url.rstrip('/')}/m/{meeting.public_code}")
         if not open_now:

@@ -12,7 +12,8 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from . import exporting, retention, services
-from .cli import _database, _utcnow, _writing
+from .cli import _database, _writing
+from .services import utcnow
 from .domain.anonymise import DEFAULT_K, CellSizeTooSmall
 from .persistence.models import QuestionnaireVersion
 
@@ -78,7 +79,7 @@ def export_command(key, number, code, year, format_, out, free_text, k, language
                                               year=year, language=language, free_text=free_text, k=k)
             plan = exporting.plan_export(session, request, today=today)
             exporting.record_export(session, plan, user_id=None, username=_operator(), channel="cli",
-                                    now=_utcnow())
+                                    now=utcnow())
     except CellSizeTooSmall as exc:
         _fail(str(exc))
     except exporting.ExportError as exc:

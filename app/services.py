@@ -35,6 +35,11 @@ class AlreadySubmitted(Exception):
     """This form instance (its submission id) has been stored before."""
 
 
+def utcnow() -> dt.datetime:
+    """Now in UTC, naive, as every stored time is (staff actions only; never a response)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
 def new_public_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -188,7 +193,3 @@ def _answer_values(submission: Submission):
             yield {"question_id": question_id, "code": Answer.VALUE_CODE, "number": value, "text": None}
         else:
             yield {"question_id": question_id, "code": Answer.VALUE_CODE, "number": None, "text": value}
-
-
-def count_responses(session: Session, meeting: Meeting) -> int:
-    return session.scalar(select(func.count()).select_from(Response).filter_by(meeting_id=meeting.id))

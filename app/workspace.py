@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import services
-from .domain.questionnaire import check_questionnaire
 from .persistence.models import (
     Meeting,
     MeetingTopic,
@@ -181,7 +180,3 @@ def version_diff(old: QuestionnaireVersion, new: QuestionnaireVersion) -> list[t
         kind = line[:1] if line[:1] in "+-@" else " "
         result.append((kind, line[1:] if kind != "@" else line))
     return result
-
-
-def check_draft(draft: QuestionnaireDraft):
-    return check_questionnaire(draft.source)

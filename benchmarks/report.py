@@ -18,10 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy.dialects import postgresql, sqlite  # noqa: E402
 
 from app import reporting  # noqa: E402
-from app.persistence import queries  # noqa: E402
 from app.persistence.database import Database  # noqa: E402
 from app.persistence.models import QuestionnaireVersion  # noqa: E402
 from benchmarks._data import fill, scratch_database  # noqa: E402

@@ -5,23 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from .. import codebook as words
-from .. import db_session, exporting
+from .. import db_session, exporting, reporting, services
 from ..domain import exports as domain_exports
 from ..domain.anonymise import DEFAULT_K, MIN_K
 from ..domain.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
-from ..persistence.models import ExportLog, Meeting, QuestionnaireVersion, Response as StoredResponse
+from ..persistence.models import ExportLog, Meeting, QuestionnaireVersion
 from ..services import questionnaire_of
+from . import get_or_404
 from .auth import role_required
 
 blueprint = Blueprint("exports", __name__, url_prefix="/workspace/exports")
@@ -52,24 +53,11 @@ class ExportForm(FlaskForm):
                                     "smaller groups could single out a person."))])
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _versions(session):
-    return session.execute(
-        select(QuestionnaireVersion, func.count(StoredResponse.id))
-        .outerjoin(StoredResponse, StoredResponse.questionnaire_version_id == QuestionnaireVersion.id)
-        .group_by(QuestionnaireVersion.id)
-        .order_by(QuestionnaireVersion.questionnaire_key, QuestionnaireVersion.version.desc())
-    ).all()
-
-
 def _choices(form: ExportForm, session) -> None:
     form.version.choices = [
         SelectChoice(version.id, _("%(key)s version %(version)s (%(n)s responses)", key=version.questionnaire_key,
                                    version=version.version, n=count))
-        for version, count in _versions(session)
+        for version, count in reporting.report_versions(session)
     ]
     meetings = session.scalars(select(Meeting).order_by(Meeting.date.desc())).all()
     years = sorted({m.date.year for m in meetings}, reverse=True)
@@ -130,7 +118,7 @@ def index():
             form[field].errors.append(message)
         else:
             exporting.record_export(session, plan, user_id=current_user.id, username=current_user.username,
-                                    channel="web", now=_utcnow())
+                                    channel="web", now=services.utcnow())
             session.commit()  # logged before a single byte leaves
             return send_export(plan)
     status = 422 if request.method == "POST" else 200
@@ -138,9 +126,7 @@ def index():
 
 
 def _codebook(version_id: int):
-    version = db_session().get(QuestionnaireVersion, version_id)
-    if version is None:
-        abort(404)
+    version = get_or_404(QuestionnaireVersion, version_id)
     questionnaire = questionnaire_of(version)
     language = request.args.get("language")
     if language not in questionnaire.languages:

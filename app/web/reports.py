@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import format_percent, gettext as _
 
 from .. import db_session, reporting
 from ..persistence.models import QuestionnaireVersion
+from . import get_or_404
 from .auth import role_required
 from .charts import forest_chart
 
@@ -78,11 +79,8 @@ def indicator_chart(report, position: int):
 @blueprint.get("/<int:version_id>")
 @role_required("coordinator", "evaluator")
 def show(version_id: int):
-    session = db_session()
-    version = session.get(QuestionnaireVersion, version_id)
-    if version is None:
-        abort(404)
-    report = reporting.build_report(session, version, _options(), today=dt.date.today())
+    version = get_or_404(QuestionnaireVersion, version_id)
+    report = reporting.build_report(db_session(), version, _options(), today=dt.date.today())
     return render_template(
         "reports/show.html", report=report, title=_("Indicator report"),
         percent=percent, interval=interval, verdict_text=verdict_text, indicator_chart=indicator_chart,

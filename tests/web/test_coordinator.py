@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app import accounts
-from app.persistence.models import Meeting, PartnerOrganisation, QuestionnaireDraft, QuestionnaireVersion, Response
+from app.persistence.models import Meeting, PartnerOrganisation, QuestionnaireDraft, QuestionnaireVersion
 from tests.conftest import IV1, VALID_ANSWERS, add_meeting, open_form
 from tests.web.test_auth import csrf_of, login
 

@@ -12,24 +12,14 @@ from wtforms.fields.choices import SelectChoice
 from ... import db_session, importers, services, workspace
 from ...domain.questionnaire import QuestionnaireError, check_questionnaire
 from ...persistence.models import Meeting, PartnerOrganisation, QuestionnaireDraft, QuestionnaireVersion
+from . import handouts
+from .. import get_or_404
 from ..auth import role_required
 from ..participant.views import new_form, render_form_page, speak_questionnaire_language
-from . import handouts
 from .forms import ACTOR_GROUPS, DraftForm, MeetingForm, PartnerForm, UploadForm
 
 blueprint = Blueprint("coordinator", __name__, url_prefix="/workspace")
 coordinators_only = role_required("coordinator")
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _get(model, object_id: int):
-    found = db_session().get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 # --- meetings ----------------------------------------------------------------
@@ -38,7 +28,7 @@ def _get(model, object_id: int):
 @blueprint.get("/meetings/")
 @coordinators_only
 def meetings():
-    rows = workspace.meeting_rows(db_session(), _utcnow())
+    rows = workspace.meeting_rows(db_session(), services.utcnow())
     return render_template("coordinator/meetings.html", rows=rows, title=_("Meetings"))
 
 
@@ -51,7 +41,7 @@ def _version_choices():
 @blueprint.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @coordinators_only
 def edit_meeting(meeting_id: int | None = None):
-    meeting = _get(Meeting, meeting_id) if meeting_id else None
+    meeting = get_or_404(Meeting, meeting_id) if meeting_id else None
     form = MeetingForm()
     form.questionnaire_version_id.choices = _version_choices()
     if request.method == "GET" and meeting is not None:
@@ -79,7 +69,7 @@ def close_survey(meeting_id: int):
 
 
 def _change_window(meeting_id: int, change, message: str):
-    change(db_session(), _get(Meeting, meeting_id), _utcnow())
+    change(db_session(), get_or_404(Meeting, meeting_id), services.utcnow())
     db_session().commit()
     flash(message)
     return redirect(url_for(".meetings", _anchor=f"meeting-{meeting_id}"))
@@ -88,7 +78,7 @@ def _change_window(meeting_id: int, change, message: str):
 @blueprint.get("/meetings/<int:meeting_id>/handout")
 @coordinators_only
 def handout(meeting_id: int):
-    meeting = _get(Meeting, meeting_id)
+    meeting = get_or_404(Meeting, meeting_id)
     questionnaire = services.questionnaire_of(meeting.questionnaire_version)
     invitations = []
     for language in questionnaire.languages:
@@ -102,7 +92,7 @@ def handout(meeting_id: int):
 @blueprint.get("/meetings/<int:meeting_id>/qr.<kind>")
 @coordinators_only
 def qr(meeting_id: int, kind: str):
-    meeting = _get(Meeting, meeting_id)
+    meeting = get_or_404(Meeting, meeting_id)
     if kind == "svg":
         body, mimetype = handouts.qr_svg(meeting), "image/svg+xml"
     elif kind == "png":
@@ -121,7 +111,7 @@ def qr(meeting_id: int, kind: str):
 @coordinators_only
 def partners(partner_id: int | None = None):
     session = db_session()
-    partner = _get(PartnerOrganisation, partner_id) if partner_id else None
+    partner = get_or_404(PartnerOrganisation, partner_id) if partner_id else None
     form = PartnerForm(obj=partner if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -187,7 +177,7 @@ def new_draft():
 @coordinators_only
 def draft(draft_id: int):
     session = db_session()
-    current = _get(QuestionnaireDraft, draft_id)
+    current = get_or_404(QuestionnaireDraft, draft_id)
     form = DraftForm(obj=current if request.method == "GET" else None)
     if form.validate_on_submit():
         workspace.save_draft(session, form.source.data or "", current)  # kept even when invalid
@@ -201,7 +191,7 @@ def draft(draft_id: int):
 @coordinators_only
 def publish(draft_id: int):
     session = db_session()
-    current = _get(QuestionnaireDraft, draft_id)
+    current = get_or_404(QuestionnaireDraft, draft_id)
     try:
         version, outcome = workspace.publish_draft(session, current)
     except QuestionnaireError:
@@ -220,7 +210,7 @@ def publish(draft_id: int):
 @coordinators_only
 def edit_version(version_id: int):
     session = db_session()
-    new = workspace.draft_from_version(session, _get(QuestionnaireVersion, version_id))
+    new = workspace.draft_from_version(session, get_or_404(QuestionnaireVersion, version_id))
     session.commit()
     return redirect(url_for(".draft", draft_id=new.id))
 
@@ -228,7 +218,7 @@ def edit_version(version_id: int):
 @blueprint.get("/questionnaires/drafts/<int:draft_id>/preview")
 @coordinators_only
 def preview_draft(draft_id: int):
-    result = check_questionnaire(_get(QuestionnaireDraft, draft_id).source)
+    result = check_questionnaire(get_or_404(QuestionnaireDraft, draft_id).source)
     if result.errors or result.questionnaire is None:
         flash(_("The questionnaire has errors; fix them to see the preview."))
         return redirect(url_for(".draft", draft_id=draft_id))
@@ -238,7 +228,7 @@ def preview_draft(draft_id: int):
 @blueprint.get("/questionnaires/versions/<int:version_id>/preview")
 @coordinators_only
 def preview_version(version_id: int):
-    return _preview(services.questionnaire_of(_get(QuestionnaireVersion, version_id)))
+    return _preview(services.questionnaire_of(get_or_404(QuestionnaireVersion, version_id)))
 
 
 def _preview(questionnaire):
@@ -251,8 +241,8 @@ def _preview(questionnaire):
 @coordinators_only
 def diff():
     try:
-        old = _get(QuestionnaireVersion, int(request.args.get("old", "")))
-        new = _get(QuestionnaireVersion, int(request.args.get("new", "")))
+        old = get_or_404(QuestionnaireVersion, int(request.args.get("old", "")))
+        new = get_or_404(QuestionnaireVersion, int(request.args.get("new", "")))
     except ValueError:
         abort(404)
     return render_template("coordinator/diff.html", old=old, new=new, lines=workspace.version_diff(old, new),

@@ -7,7 +7,6 @@ time of day (see docs/privacy.md).  The only cookies are the signed session
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 from flask import (
@@ -51,10 +50,6 @@ def _nobody_logged_in():
     g._login_user = AnonymousUserMixin()
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
 def _answered_marker() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="answered-meeting")
 
@@ -86,7 +81,7 @@ def speak_questionnaire_language(questionnaire) -> None:
 
 def _window_page(meeting, questionnaire):
     """The page to show instead of the form, or None when the survey is open."""
-    window = services.survey_window(meeting, _utcnow())
+    window = services.survey_window(meeting, services.utcnow())
     if window.state == "open":
         return None
     template = "participant/not_yet_open.html" if window.state == "not_yet_open" else "participant/closed.html"
@@ -214,7 +209,7 @@ def _store(code: str, meeting, questionnaire):
         current_app.extensions["resonanz.db"].begin_writing(session)
         services.submit_response(
             session, meeting, submission,
-            language=g.language, submission_id=submission_id, today=_utcnow().date(),
+            language=g.language, submission_id=submission_id, today=services.utcnow().date(),
         )
         session.commit()
     except services.AlreadySubmitted:

@@ -1,12 +1,10 @@
 """The workspace home: for coordinators, the surveys open now."""
 
-import datetime as dt
-
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ... import db_session, workspace
+from ... import db_session, services, workspace
 from ..auth import role_required
 
 blueprint = Blueprint("staff", __name__, url_prefix="/workspace")
@@ -17,6 +15,6 @@ blueprint = Blueprint("staff", __name__, url_prefix="/workspace")
 def home():
     open_rows = []
     if current_user.role in ("coordinator", "admin"):
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        open_rows = [row for row in workspace.meeting_rows(db_session(), now) if row.state == "open"]
+        rows = workspace.meeting_rows(db_session(), services.utcnow())
+        open_rows = [row for row in rows if row.state == "open"]
     return render_template("staff/home.html", open_rows=open_rows, title=_("Workspace"))
