@@ -54,13 +54,15 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = ENV != "development"
+    # Login attempts per client address (see web/login_limit.py).
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
-    RATELIMIT_HEADERS_ENABLED = True
-    # Redis briefly away: count login attempts per process meanwhile, rather
-    # than answer every login with an error page.
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # The cookie that says "this browser answered meeting X" lives this long.
     ANSWERED_COOKIE_MAX_AGE = 365 * 24 * 3600
+    # Each process keeps a meeting it has seen open this many seconds, so a
+    # burst of phones does not read it once per page; a closing made through
+    # another process shows on the form page within this time (a submission
+    # is always checked against the database).  0 keeps nothing.
+    OPEN_MEETING_SECONDS = _int_env("OPEN_MEETING_SECONDS", 10)
 
     # Breakdowns show no figure for a group with fewer respondents than this.
     REPORT_MIN_CELL = 5

@@ -7,10 +7,11 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Callable
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import bindparam, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer, joinedload
+from sqlalchemy.orm import Session
 
 from .domain.answers import Submission
 from .domain.questionnaire import Questionnaire, parse_questionnaire, questionnaire_from_json
@@ -20,6 +21,7 @@ from .persistence.models import (
     QuestionnaireVersion,
     Response,
     SubmissionReceipt,
+    new_response_id,
 )
 
 # Public meeting codes: no 0/o, 1/l/i, so a code read off a slide is typed right.
@@ -33,6 +35,10 @@ class VersionFrozen(Exception):
 
 class AlreadySubmitted(Exception):
     """This form instance (its submission id) has been stored before."""
+
+
+class SurveyNotOpen(Exception):
+    """The meeting's survey is not open (any more), or its questionnaire changed."""
 
 
 def utcnow() -> dt.datetime:
@@ -52,11 +58,15 @@ _by_fingerprint: dict[str, Questionnaire] = {}
 
 
 def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
-    questionnaire = _by_fingerprint.get(version.fingerprint)
+    return _parsed(version.fingerprint, lambda: version.definition)
+
+
+def _parsed(fingerprint: str, definition: Callable[[], str]) -> Questionnaire:
+    questionnaire = _by_fingerprint.get(fingerprint)
     if questionnaire is None:
         if len(_by_fingerprint) >= 256:
             _by_fingerprint.clear()
-        questionnaire = _by_fingerprint[version.fingerprint] = questionnaire_from_json(version.definition)
+        questionnaire = _by_fingerprint[fingerprint] = questionnaire_from_json(definition())
     return questionnaire
 
 
@@ -108,17 +118,41 @@ def latest_version_number(session: Session, key: str) -> int:
     ) or 0
 
 
-def meeting_by_code(session: Session, code: str) -> Meeting | None:
+@dataclass(frozen=True)
+class ParticipantMeeting:
+    """What a participant's request needs of a meeting: a plain value, read
+    with one core query (no ORM objects on the path every phone takes), and
+    hashable, so a rendered page can be kept by it."""
+
+    id: int
+    public_code: str
+    title: str
+    date: dt.date | None
+    place: str | None
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    questionnaire_version_id: int
+    fingerprint: str
+
+    def questionnaire(self, session: Session) -> Questionnaire:
+        """Parsed once per process; the definition is read only then."""
+        return _parsed(self.fingerprint, lambda: session.connection().scalar(
+            select(QuestionnaireVersion.definition).where(QuestionnaireVersion.id == self.questionnaire_version_id)))
+
+
+_PARTICIPANT_MEETING = (
+    select(Meeting.id, Meeting.public_code, Meeting.title, Meeting.date, Meeting.place, Meeting.opens_at,
+           Meeting.closes_at, Meeting.questionnaire_version_id, QuestionnaireVersion.fingerprint)
+    .join(QuestionnaireVersion, QuestionnaireVersion.id == Meeting.questionnaire_version_id)
+    .where(Meeting.public_code == bindparam("code"))
+)
+
+
+def meeting_by_code(session: Session, code: str) -> ParticipantMeeting | None:
     if len(code) != CODE_LENGTH or not set(code) <= set(CODE_ALPHABET):
         return None  # not a code we could have issued; no query needed
-    return session.scalars(_MEETING_WITH_VERSION.filter_by(public_code=code)).one_or_none()
-
-
-# One query for the meeting and its version, without the version's long texts
-# (see questionnaire_of): it runs on every participant request, so it is built
-# once (making the loader options costs more than running the query).
-_MEETING_WITH_VERSION = select(Meeting).options(joinedload(Meeting.questionnaire_version).options(
-    defer(QuestionnaireVersion.definition), defer(QuestionnaireVersion.source)))
+    row = session.connection().execute(_PARTICIPANT_MEETING, {"code": code}).first()
+    return None if row is None else ParticipantMeeting(*row)
 
 
 @dataclass(frozen=True)
@@ -143,39 +177,70 @@ def submission_digest(submission_id: str) -> str:
 
 
 def was_submitted(session: Session, submission_id: str) -> bool:
-    return session.get(SubmissionReceipt, submission_digest(submission_id)) is not None
+    return session.connection().scalar(
+        select(exists().where(SubmissionReceipt.token_digest == submission_digest(submission_id)))
+    )
 
 
 def submit_response(
     session: Session,
-    meeting: Meeting,
+    meeting: Meeting | ParticipantMeeting,
     submission: Submission,
     *,
     language: str,
     submission_id: str,
     today: dt.date,
+    open_at: dt.datetime | None = None,
 ) -> None:
     """Store one valid submission and its receipt.
 
-    Raises :class:`AlreadySubmitted` when the receipt exists; the caller must
-    then roll back (nothing of this call is kept) and thank the participant.
+    With ``open_at``, only while the meeting's survey is open at that time
+    and still asks the questionnaire version the submission was checked
+    against, as the database says in the same statement; else
+    :class:`SurveyNotOpen`.  Raises :class:`AlreadySubmitted` when the
+    receipt exists.  After either, the caller must roll back: nothing of
+    this call is kept.
     """
     if not submission.valid:
         raise ValueError("only a valid submission can be stored")
-    # Plain INSERTs, not the unit of work: this runs for every phone of a
-    # burst, and the ORM's bookkeeping for 14 new objects costs more than
-    # the statements themselves.
+    # Core INSERTs on the session's connection, not the unit of work: this
+    # runs for every phone of a burst, and the ORM's bookkeeping for 14 new
+    # objects costs more than the statements themselves.  The receipt goes
+    # first: its unique key is what refuses a second copy.
+    connection = session.connection()
     try:
-        session.execute(insert(SubmissionReceipt).values(token_digest=submission_digest(submission_id)))
+        connection.execute(_INSERT_RECEIPT, {"token_digest": submission_digest(submission_id)})
     except IntegrityError as exc:
         raise AlreadySubmitted from exc
-    response_id = session.scalar(insert(Response).returning(Response.id).values(
-        meeting_id=meeting.id,
-        questionnaire_version_id=meeting.questionnaire_version_id,
-        language=language,
-        submitted_on=today,
-    ))
-    session.execute(insert(Answer), [{"response_id": response_id, **values} for values in _answer_values(submission)])
+    response = {
+        "id": new_response_id(),
+        "meeting_id": meeting.id,
+        "questionnaire_version_id": meeting.questionnaire_version_id,
+        "language": language,
+        "submitted_on": today,
+    }
+    if open_at is None:
+        connection.execute(_INSERT_RESPONSE, response)
+    elif connection.execute(_INSERT_RESPONSE_IF_OPEN, {**response, "now": open_at}).first() is None:
+        raise SurveyNotOpen
+    connection.execute(_INSERT_ANSWER, [{"response_id": response["id"], **values} for values in _answer_values(submission)])
+
+
+_INSERT_RECEIPT = insert(SubmissionReceipt.__table__)
+_INSERT_RESPONSE = insert(Response.__table__)
+# The same row, taken from the meeting only if it is open now and asks this
+# version: one statement decides, so a survey closed a moment ago stores nothing.
+_INSERT_RESPONSE_IF_OPEN = insert(Response.__table__).from_select(
+    ["id", "meeting_id", "questionnaire_version_id", "language", "submitted_on"],
+    select(bindparam("id", type_=Response.__table__.c.id.type), Meeting.id, Meeting.questionnaire_version_id,
+           bindparam("language", type_=Response.__table__.c.language.type),
+           bindparam("submitted_on", type_=Response.__table__.c.submitted_on.type))
+    .where(Meeting.id == bindparam("meeting_id"),
+           Meeting.questionnaire_version_id == bindparam("questionnaire_version_id"),
+           Meeting.opens_at <= bindparam("now"),
+           or_(Meeting.closes_at.is_(None), Meeting.closes_at > bindparam("now"))),
+).returning(Response.__table__.c.id)  # a row, or none: rowcount is not reliable for INSERT … SELECT
+_INSERT_ANSWER = insert(Answer.__table__)
 
 
 def answer_rows(submission: Submission):

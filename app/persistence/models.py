@@ -89,7 +89,7 @@ class MeetingTopic(Base):
     meeting: Mapped[Meeting] = relationship(back_populates="topics")
 
 
-def _random_id() -> uuid.UUID:
+def new_response_id() -> uuid.UUID:
     return uuid.uuid4()  # random, neither sequential nor time-ordered (unlike uuid1/uuid7)
 
 
@@ -98,7 +98,7 @@ class Response(Base):
 
     __tablename__ = "response"
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_random_id)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_response_id)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
     language: Mapped[str] = mapped_column(String(8))

@@ -10,11 +10,13 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
+from werkzeug.exceptions import TooManyRequests
 from wtforms.validators import DataRequired, Length
 
 from .. import accounts, db_session
-from ..extensions import limiter, login_manager
+from ..extensions import login_manager
 from ..persistence.models import User
+from .login_limit import LoginLimit
 
 blueprint = Blueprint("auth", __name__)
 
@@ -70,8 +72,11 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
+    if request.method == "POST":
+        wait = current_app.extensions["resonanz.login_limit"].attempt(request.remote_addr or "")
+        if wait is not None:
+            raise TooManyRequests(retry_after=wait)
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -98,5 +103,6 @@ def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.session_protection = "strong"
-    limiter.init_app(app)
+    app.extensions["resonanz.login_limit"] = LoginLimit(app.config["LOGIN_RATE_LIMIT"],
+                                                       app.config["RATELIMIT_STORAGE_URI"])
     app.register_blueprint(blueprint)

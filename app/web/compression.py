@@ -25,6 +25,9 @@ COMPRESSIBLE = frozenset({
 MINIMUM_SIZE = 512
 # Files sent straight from disk are read into memory to compress them: only small ones.
 MAXIMUM_FILE_SIZE = 1024 * 1024
+# Every page is compressed anew, for each of a burst of phones: level 1 takes
+# half the time of level 9 for 8 % more bytes (the form: 2.7 instead of 2.5 kB).
+LEVEL = 1
 
 
 def _mimetype(response) -> str | None:
@@ -58,7 +61,7 @@ def compress(response):
         if len(body) < MINIMUM_SIZE:
             return response
         # mtime=0: the same page gives the same bytes, whenever it is sent.
-        response.set_data(gzip.compress(body, compresslevel=9, mtime=0))
+        response.set_data(gzip.compress(body, compresslevel=LEVEL, mtime=0))
         response.headers["Content-Encoding"] = "gzip"
     etag, weak = response.get_etag()
     if etag and not weak:

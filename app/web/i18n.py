@@ -19,11 +19,15 @@ SOURCE_LANGUAGE = "en"
 
 
 def choose_language(offered: Sequence[str], default: str, *, explicit: str | None = None) -> str:
-    """``explicit`` overrides ``?lang=``; a form passes the language it was shown in."""
-    explicit = explicit or request.args.get("lang")
+    """``explicit`` overrides ``?lang=``; a form passes the language it was shown in.
+    A language chosen with ``?lang=`` is remembered for the next pages."""
     if explicit in offered:
-        session[REMEMBERED] = explicit
         return explicit
+    chosen = request.args.get("lang")
+    if chosen in offered:
+        if session.get(REMEMBERED) != chosen:
+            session[REMEMBERED] = chosen
+        return chosen
     remembered = session.get(REMEMBERED)
     if remembered in offered:
         return remembered

@@ -15,7 +15,7 @@ from ...persistence.models import Meeting, PartnerOrganisation, QuestionnaireDra
 from . import handouts
 from .. import get_or_404
 from ..auth import role_required
-from ..participant.views import new_form, render_form_page, speak_questionnaire_language
+from ..participant.views import new_form, open_meetings, render_form_page, speak_questionnaire_language
 from .forms import ACTOR_GROUPS, DraftForm, MeetingForm, PartnerForm, UploadForm
 
 blueprint = Blueprint("coordinator", __name__, url_prefix="/workspace")
@@ -49,6 +49,7 @@ def edit_meeting(meeting_id: int | None = None):
     if form.validate_on_submit():
         saved = workspace.save_meeting(db_session(), form.data_for_service(), meeting)
         db_session().commit()
+        open_meetings().forget(saved.public_code)  # other processes within OPEN_MEETING_SECONDS
         flash(_("The meeting was saved."))
         return redirect(url_for(".meetings", _anchor=f"meeting-{saved.id}"))
     status = 422 if form.errors else 200
@@ -69,8 +70,10 @@ def close_survey(meeting_id: int):
 
 
 def _change_window(meeting_id: int, change, message: str):
-    change(db_session(), get_or_404(Meeting, meeting_id), services.utcnow())
+    meeting = get_or_404(Meeting, meeting_id)
+    change(db_session(), meeting, services.utcnow())
     db_session().commit()
+    open_meetings().forget(meeting.public_code)  # other processes within OPEN_MEETING_SECONDS
     flash(message)
     return redirect(url_for(".meetings", _anchor=f"meeting-{meeting_id}"))
 

@@ -2,8 +2,8 @@
 
 Field names are the questions' stable ids.  The fields carry no validators of
 their own: what counts as a valid answer is decided once, in
-``app.domain.answers``; the form adds the CSRF check and keeps what was sent
-so a rejected form comes back filled in.
+``app.domain.answers``, and the view checks the CSRF token itself; the form
+only keeps what was sent so a rejected form comes back filled in.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 
 from ...domain.questionnaire import FreeText, MultipleChoice, Number, Questionnaire
 
@@ -24,11 +24,8 @@ CONTROL_FIELDS = frozenset({"csrf_token", "submission_id", "language"})
 # texts), since a field without one asks WTForms' translations for a default
 # label, and those are read from disk anew on every request.
 class ParticipantForm(FlaskForm):
-    submission_id = HiddenField(label="")
-    language = HiddenField(label="")
-
-    def answer_fields(self):
-        return [self[question.id] for question in self.questionnaire.questions]
+    class Meta:
+        csrf = False  # checked by the view, before the answers (see views._store)
 
 
 def _field_for(question):

@@ -8,6 +8,7 @@ time of day (see docs/privacy.md).  The only cookies are the signed session
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -19,11 +20,11 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as cookie_session
 from flask_babel import gettext as _
-from flask_wtf.csrf import validate_csrf
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from flask_login import AnonymousUserMixin
 from itsdangerous import BadSignature, URLSafeSerializer
-from markupsafe import Markup
 from wtforms import ValidationError
 
 from ... import db_session, services
@@ -33,8 +34,15 @@ from ...persistence.database import UNAVAILABLE, rollback_quietly
 from ..errors import RETRY_AFTER
 from ..i18n import choose_language, use_language
 from .forms import CONTROL_FIELDS, SUBMISSION_ID, form_for
+from .open_meetings import OpenMeetings
 
 blueprint = Blueprint("participant", __name__)
+
+
+@blueprint.record_once
+def _keep_open_meetings(state):
+    state.app.extensions["resonanz.open_meetings"] = OpenMeetings(state.app.config["OPEN_MEETING_SECONDS"])
+
 # The CSRF check runs inside the form (see ``submit``), so an expired token
 # re-renders the form with every answer instead of an error page.
 csrf.exempt(blueprint)
@@ -61,13 +69,22 @@ def _has_answered(code: str) -> bool:
         return False
 
 
-def _load(code: str):
-    """The meeting and its questionnaire, with the page language chosen."""
-    session = db_session()
-    meeting = services.meeting_by_code(session, code)
+def open_meetings() -> OpenMeetings:
+    """This process's open meetings (see open_meetings.py)."""
+    return current_app.extensions["resonanz.open_meetings"]
+
+
+def _load(code: str, *, kept: bool = True):
+    """The meeting and its questionnaire, with the page language chosen.
+    ``kept=False`` reads the meeting from the database even if it is kept."""
+    meeting = open_meetings().get(code) if kept else None
     if meeting is None:
-        abort(404)
-    questionnaire = services.questionnaire_of(meeting.questionnaire_version)
+        meeting = services.meeting_by_code(db_session(), code)
+        if meeting is None:
+            abort(404)
+        if services.survey_window(meeting, services.utcnow()).state == "open":
+            open_meetings().keep(meeting)
+    questionnaire = meeting.questionnaire(db_session())
     speak_questionnaire_language(questionnaire)
     return meeting, questionnaire
 
@@ -88,40 +105,60 @@ def _window_page(meeting, questionnaire):
     return render_template(template, meeting=meeting, questionnaire=questionnaire, window=window)
 
 
-def render_form_page(meeting, questionnaire, form, errors=None, form_errors=(), status=200, preview=False):
+@dataclass(frozen=True)
+class HiddenValues:
+    """The form's own fields, which are not answers: this phone's CSRF token
+    and submission id (the language is the page's)."""
+
+    csrf_token: str
+    submission_id: str
+
+
+def new_submission_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def render_form_page(meeting, questionnaire, form, hidden: HiddenValues | None = None, errors=None,
+                     form_errors=(), status=200, preview=False):
     """The participant form; the workspace preview renders the very same page."""
-    blank = not errors and not any(form[question.id].data for question in questionnaire.questions)
     return render_template(
         "participant/form.html",
         meeting=meeting,
         questionnaire=questionnaire,
         form=form,
+        hidden=hidden or HiddenValues(generate_csrf(), new_submission_id()),
         errors=errors or {},
         form_errors=form_errors,
         preview=preview,
-        questions_html=blank_questions(questionnaire, form) if blank else None,
     ), status
 
 
-def blank_questions(questionnaire, form) -> Markup:
-    """The questions of a form without answers, rendered once per questionnaire
-    and language: the same for every phone, and most of the page's work."""
-    cache = current_app.extensions.setdefault("resonanz.blank_questions", {})
-    key = (questionnaire.fingerprint, g.language)
-    html = cache.get(key)
-    if html is None:
+# Stand-ins for a phone's own values in a cached blank page.
+_SLOTS = HiddenValues(csrf_token="resonanz-slot-csrf-token", submission_id="resonanz-slot-submission-id")
+
+
+def blank_form_page(meeting: services.ParticipantMeeting, questionnaire) -> str:
+    """The empty form of a meeting: the same for every phone in one language
+    except the two hidden values, so it is rendered once per process, meeting
+    and language (the key holds every meeting field the page shows) and each
+    phone gets a copy with its own values put in."""
+    if cookie_session.get("_flashes"):
+        # A message waits to be shown once (someone of the workspace opened the
+        # link): render it into this page only.
+        return render_form_page(meeting, questionnaire, new_form(questionnaire))[0]
+    cache = current_app.extensions.setdefault("resonanz.blank_pages", {})
+    key = (meeting, g.language)
+    page = cache.get(key)
+    if page is None:
         if len(cache) >= 256:
             cache.clear()
-        html = cache[key] = Markup(render_template(
-            "participant/_questions.html", questionnaire=questionnaire, form=form, errors={}))
-    return html
+        page = cache[key] = render_form_page(meeting, questionnaire, new_form(questionnaire), _SLOTS)[0]
+    return (page.replace(_SLOTS.csrf_token, generate_csrf(), 1)
+                .replace(_SLOTS.submission_id, new_submission_id(), 1))
 
 
 def new_form(questionnaire):
-    form = form_for(questionnaire, formdata=None)
-    form.submission_id.data = secrets.token_urlsafe(24)
-    form.language.data = g.language
-    return form
+    return form_for(questionnaire, formdata=None)
 
 
 @blueprint.get("/m/<code>")
@@ -132,7 +169,7 @@ def show_form(code: str):
         return closed
     if _has_answered(code):
         return render_template("participant/already_answered.html", meeting=meeting, questionnaire=questionnaire)
-    return render_form_page(meeting, questionnaire, new_form(questionnaire))
+    return blank_form_page(meeting, questionnaire)
 
 
 @blueprint.post("/m/<code>")
@@ -147,19 +184,19 @@ def submit(code: str):
         # answer and the same submission id: sending again stores it exactly
         # once, even if this commit reached the database before the line broke.
         rollback_quietly(db_session())
-        form = _form_as_sent(questionnaire, request.form.get("submission_id", ""))
         message = _("Your answers could not be saved just now. They are all still here: please send them again in a moment.")
-        return (*render_form_page(meeting, questionnaire, form, form_errors=[message], status=503),
+        return (*_form_as_sent(meeting, questionnaire, request.form.get("submission_id", ""),
+                               form_errors=[message], status=503),
                 {"Retry-After": RETRY_AFTER})
 
 
-def _form_as_sent(questionnaire, submission_id: str):
-    """The form with every answer that was sent, to show it again."""
-    form = form_for(questionnaire)
+def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_errors=(), status=422):
+    """The form again with every answer that was sent."""
     # A tampered or missing id gets a fresh one.
-    form.submission_id.data = submission_id if SUBMISSION_ID.match(submission_id) else secrets.token_urlsafe(24)
-    form.language.data = g.language
-    return form
+    if not SUBMISSION_ID.match(submission_id):
+        submission_id = new_submission_id()
+    return render_form_page(meeting, questionnaire, form_for(questionnaire),
+                            HiddenValues(generate_csrf(), submission_id), errors, form_errors, status)
 
 
 def _csrf_token_valid() -> bool:
@@ -174,21 +211,23 @@ def _csrf_token_valid() -> bool:
     return True
 
 
-def _store(code: str, meeting, questionnaire):
+def _store(code: str, meeting, questionnaire, kept: bool = True):
     closed = _window_page(meeting, questionnaire)
     if closed is not None:
         return closed
     session = db_session()
     submission_id = request.form.get("submission_id", "")
     valid_id = bool(SUBMISSION_ID.match(submission_id))
-    if valid_id and services.was_submitted(session, submission_id):
-        return _thank(code)  # a retry of a stored form: it is already counted
-    if _has_answered(code):
-        return render_template("participant/already_answered.html", meeting=meeting, questionnaire=questionnaire)
 
-    if not valid_id:
-        # A tampered or missing id: issue a fresh one, keep the answers.
-        submission_id = secrets.token_urlsafe(24)
+    def stored_before() -> bool:
+        # Asked only off the common path: a first submission finds out when
+        # its receipt is inserted (services.AlreadySubmitted).
+        return valid_id and services.was_submitted(session, submission_id)
+
+    if _has_answered(code):
+        if stored_before():
+            return _thank(code)  # a retry of a stored form: it is already counted
+        return render_template("participant/already_answered.html", meeting=meeting, questionnaire=questionnaire)
 
     form_errors = []
     if not _csrf_token_valid():  # the answers are checked below
@@ -202,18 +241,33 @@ def _store(code: str, meeting, questionnaire):
     if (request.content_length or 0) > current_app.config["SUBMISSION_BODY_LIMIT"]:
         form_errors.append(_("What you sent is too large. Please shorten your texts and send again."))
     if form_errors or submission.errors:
-        form = _form_as_sent(questionnaire, submission_id)
-        return render_form_page(meeting, questionnaire, form, submission.errors, form_errors, status=422)
+        if stored_before():
+            return _thank(code)
+        return _form_as_sent(meeting, questionnaire, submission_id, submission.errors, form_errors)
+    if not valid_id:
+        submission_id = new_submission_id()  # a tampered or missing id: the answers are good
 
     try:
         current_app.extensions["resonanz.db"].begin_writing(session)
+        now = services.utcnow()
         services.submit_response(
             session, meeting, submission,
-            language=g.language, submission_id=submission_id, today=services.utcnow().date(),
+            language=g.language, submission_id=submission_id, today=now.date(), open_at=now,
         )
         session.commit()
     except services.AlreadySubmitted:
-        session.rollback()  # the same form, sent twice at once: stored by the other request
+        session.rollback()  # the same form, sent before or twice at once: stored by the other request
+    except services.SurveyNotOpen:
+        session.rollback()
+        open_meetings().forget(code)
+        if not kept:  # closed in the very moment since the check above
+            return _window_page(meeting, questionnaire) or render_template(
+                "participant/closed.html", meeting=meeting, questionnaire=questionnaire,
+                window=services.survey_window(meeting, services.utcnow()))
+        # The kept meeting was out of date: closed, or another questionnaire
+        # version since.  Decide again on what the database says now.
+        meeting, questionnaire = _load(code, kept=False)
+        return _store(code, meeting, questionnaire, kept=False)
     return _thank(code)
 
 
