@@ -80,14 +80,11 @@ def _require_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
-def db_session(*, write: bool | None = None):
-    """The request's session; POST requests write, so on SQLite they begin IMMEDIATE.
-    ``write=False`` on a request's first call: it reads first, then calls
-    ``Database.begin_writing`` (the participant's submission)."""
+def db_session():
+    """The request's session; POST requests write, so on SQLite they begin IMMEDIATE."""
     from flask import current_app
 
     if "db_session" not in g:
-        if write is None:
-            write = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        write = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
         g.db_session = current_app.extensions["resonanz.db"].session(write=write)
     return g.db_session

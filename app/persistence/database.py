@@ -97,23 +97,6 @@ class Database:
     def session(self, *, write: bool = False) -> Session:
         return (self._write if write else self._read)()
 
-    def begin_writing(self, session: Session) -> None:
-        """Let a reading session write from here on, before its first write.
-
-        On SQLite the reads so far ran in a deferred transaction, which cannot
-        wait to become a writer: end it (the loaded objects stay as they are)
-        and begin an IMMEDIATE one.  The write lock is then held for the
-        writes only, not for the whole request, so a burst of writers queues
-        briefly instead of sleeping in the busy handler.  Whatever was read
-        before may have changed since: only writes guarded by a constraint
-        (like a submission receipt) belong after this call.  On PostgreSQL
-        nothing changes: one transaction reads and writes.
-        """
-        if not self.is_sqlite or session.get_bind().get_execution_options().get(WRITE_OPTION):
-            return  # PostgreSQL, or a session that began IMMEDIATE anyway
-        session.commit()  # ends a read-only transaction; nothing is written
-        session.connection(execution_options={WRITE_OPTION: True})
-
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -19,16 +19,19 @@ HSTS = "max-age=31536000"
 
 
 def init_app(app: Flask) -> None:
-    hsts = app.config["ENV"] != "development"
+    always = [("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+              ("X-Content-Type-Options", "nosniff"),
+              ("Referrer-Policy", "no-referrer")]
+    if app.config["ENV"] != "development":
+        always.append(("Strict-Transport-Security", HSTS))
+    pages = [*always, ("Cache-Control", "no-store")]
 
     @app.after_request
     def _security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "no-referrer")
-        if hsts:
-            headers.setdefault("Strict-Transport-Security", HSTS)
-        if request.endpoint != "static":
-            headers.setdefault("Cache-Control", "no-store")
+        # One look at the headers already set (a view may set its own), not
+        # one search per header: this runs for every response.
+        present = {name.lower() for name in response.headers.keys()}
+        for name, value in always if request.endpoint == "static" else pages:
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response

@@ -174,8 +174,10 @@ def show_form(code: str):
 
 @blueprint.post("/m/<code>")
 def submit(code: str):
-    # Read first; the write transaction covers the inserts only (see _store).
-    db_session(write=False)
+    # The request's session writes (on SQLite: BEGIN IMMEDIATE at its first
+    # statement).  Most submissions read nothing before their INSERTs, the
+    # meeting being kept; the rare reads before them hold the write lock a
+    # moment longer.
     meeting, questionnaire = _load(code)  # when this fails, errors.py keeps the answers
     try:
         return _store(code, meeting, questionnaire)
@@ -248,7 +250,6 @@ def _store(code: str, meeting, questionnaire, kept: bool = True):
         submission_id = new_submission_id()  # a tampered or missing id: the answers are good
 
     try:
-        current_app.extensions["resonanz.db"].begin_writing(session)
         now = services.utcnow()
         services.submit_response(
             session, meeting, submission,
