@@ -25,10 +25,18 @@ def init_app(app: Flask) -> None:
         return _page(413, _("Too much data"),
                      _("What was sent is far larger than any answer to this form. Please go back and shorten your text."))
 
+    @app.errorhandler(429)
+    def too_many_attempts(error):
+        return (*_page(429, _("Too many attempts"),
+                       _("There were too many login attempts. Please wait a minute and try again.")),
+                [(name, value) for name, value in error.get_headers() if name.lower() == "retry-after"])
+
     @app.errorhandler(HTTPException)
     def other_http_error(error):
-        return _page(error.code or 400, _("Something did not work"),
-                     _("The request could not be handled. Please go back and try again."))
+        # The error's own headers stay (Retry-After of a 429, Allow of a 405).
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return (*_page(error.code or 400, _("Something did not work"),
+                       _("The request could not be handled. Please go back and try again.")), headers)
 
     @app.errorhandler(500)
     def server_error(_error):

@@ -99,6 +99,29 @@ def test_login_attempts_are_rate_limited(client, staff):
     assert login(client, "evaluator", PASSWORDS["evaluator"]).status_code == 429
 
 
+def test_refused_login_says_when_to_try_again(client, staff):
+    for i in range(5):
+        login(client, "evaluator", f"guess-{i}")
+    refused = login(client, "evaluator", "guess-5")
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "too many login attempts" in refused.get_data(as_text=True)
+
+
+def test_login_limit_counts_per_process_while_redis_is_away(database_url, staff, caplog):
+    from app import create_app
+
+    # Nothing listens on port 1: every call to this "Redis" fails at once.
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    try:
+        client = app.test_client()
+        statuses = [login(client, "evaluator", f"guess-{i}").status_code for i in range(6)]
+        assert statuses == [200] * 5 + [429]
+        assert "counted per process" in caplog.text
+    finally:
+        app.extensions["resonanz.db"].dispose()
+
+
 def test_login_rate_limit_is_shared_through_redis(database_url, staff, tmp_path):
     import os
     redis_url = os.environ.get("TEST_REDIS_URL")

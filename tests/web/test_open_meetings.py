@@ -1,0 +1,120 @@
+"""What a burst of phones is spared — the meeting read once per process, the
+blank form rendered once — never decides a submission, and never shows one
+phone's tokens or messages to another."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import update
+
+from app import services
+from app.persistence.models import Meeting, Response, SubmissionReceipt
+from app.web.participant.open_meetings import OpenMeetings
+from tests.conftest import IV1, VALID_ANSWERS, add_meeting, now, open_form
+from tests.web.test_coordinator import coordinator, meeting_form, token  # noqa: F401 (fixture)
+from tests.web.test_participant import count
+
+
+def change_elsewhere(db, meeting, **values):
+    """What a coordinator does through another server process: this one's
+    kept copy is not told."""
+    db.execute(update(Meeting).where(Meeting.id == meeting.id).values(**values))
+    db.commit()
+
+
+def test_a_survey_closed_elsewhere_takes_no_more_answers(app, client, db, meeting):
+    page = open_form(client, meeting.public_code)  # the meeting is kept now
+    change_elsewhere(db, meeting, closes_at=now() - dt.timedelta(seconds=1))
+    # The kept copy may still show the form for a few seconds…
+    assert open_form(app.test_client(), meeting.public_code).csrf_token
+    # …but the database decides the submission: nothing stored, not even the receipt.
+    response = client.post(f"/m/{meeting.public_code}?lang=en", data=page.fields(VALID_ANSWERS))
+    assert response.status_code == 200 and "has closed" in response.get_data(as_text=True)
+    assert count(db) == 0 and count(db, SubmissionReceipt) == 0
+    # And this process has learnt it: its form page says so too.
+    assert "has closed" in app.test_client().get(f"/m/{meeting.public_code}?lang=en").get_data(as_text=True)
+
+
+def test_a_kept_meeting_is_read_again_after_its_seconds(app, db, meeting):
+    clock = [1000.0]
+    app.extensions["resonanz.open_meetings"] = OpenMeetings(10, clock=lambda: clock[0])
+    open_form(app.test_client(), meeting.public_code)
+    change_elsewhere(db, meeting, closes_at=now() - dt.timedelta(seconds=1))
+    clock[0] += 9.9
+    assert open_form(app.test_client(), meeting.public_code).csrf_token
+    clock[0] += 0.1
+    page = app.test_client().get(f"/m/{meeting.public_code}?lang=en").get_data(as_text=True)
+    assert "has closed" in page and "<form" not in page
+
+
+def test_a_survey_opened_elsewhere_shows_at_once(client, db):
+    meeting = add_meeting(db, opens=None, closes=None)
+    assert "not open yet" in client.get(f"/m/{meeting.public_code}?lang=en").get_data(as_text=True)
+    change_elsewhere(db, meeting, opens_at=now() - dt.timedelta(seconds=1))
+    assert open_form(client, meeting.public_code).csrf_token
+
+
+def test_no_keeping_at_all_with_zero_seconds(database_url, db, meeting):
+    from app import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                      "OPEN_MEETING_SECONDS": 0})
+    try:
+        open_form(app.test_client(), meeting.public_code)
+        change_elsewhere(db, meeting, closes_at=now() - dt.timedelta(seconds=1))
+        assert "has closed" in app.test_client().get(f"/m/{meeting.public_code}?lang=en").get_data(as_text=True)
+    finally:
+        app.extensions["resonanz.db"].dispose()
+
+
+def test_a_new_questionnaire_version_since_the_form_was_opened(client, db, meeting):
+    page = open_form(client, meeting.public_code)
+    newer, _ = services.store_questionnaire(db, IV1.read_text("utf-8").replace("version: 1", "version: 2", 1))
+    db.commit()
+    change_elsewhere(db, meeting, questionnaire_version_id=newer.id)
+    # The answers fit the new version too: stored once, under the version the meeting asks now.
+    assert client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS)).status_code == 303
+    db.rollback()
+    assert [r.questionnaire_version_id for r in db.query(Response)] == [newer.id]
+    db.rollback()
+
+
+def test_each_phone_gets_its_own_tokens_in_the_same_page(app, db, meeting):
+    first, second = app.test_client(), app.test_client()
+    one, other = open_form(first, meeting.public_code), open_form(second, meeting.public_code)
+    assert one.csrf_token != other.csrf_token and one.submission_id != other.submission_id
+
+    def without_tokens(page):
+        return page.html.replace(page.csrf_token, "TOKEN").replace(page.submission_id, "ID")
+
+    assert without_tokens(one) == without_tokens(other)
+    # A token is bound to its own phone's session: another phone cannot use it.
+    stolen = {**other.fields(VALID_ANSWERS), "csrf_token": one.csrf_token}
+    response = second.post(f"/m/{meeting.public_code}?lang=en", data=stolen)
+    assert response.status_code == 422 and "had expired" in response.get_data(as_text=True)
+    assert count(db) == 0
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_the_kept_page_follows_the_language(client, meeting, language):
+    html = open_form(client, meeting.public_code, lang=language).html
+    assert f'<html lang="{language}"' in html
+    assert f'name="language" type="hidden" value="{language}"' in html
+
+
+def test_an_edited_meeting_shows_its_new_title_at_once(coordinator, client, db, meeting):  # noqa: F811
+    assert "Netzwerktreffen" in open_form(client, meeting.public_code).html
+    data = meeting_form(meeting.questionnaire_version_id, title="Herbsttreffen",
+                        csrf_token=token(coordinator, f"/workspace/meetings/{meeting.id}/edit"),
+                        opens_at="2020-01-01T00:00", closes_at="2099-01-01T00:00")
+    assert coordinator.post(f"/workspace/meetings/{meeting.id}/edit", data=data).status_code == 302
+    assert "Herbsttreffen" in open_form(client, meeting.public_code).html
+
+
+def test_a_waiting_message_is_shown_once_and_only_to_its_own_browser(coordinator, client, db):  # noqa: F811
+    meeting = add_meeting(db, opens=None, closes=None)
+    coordinator.post(f"/workspace/meetings/{meeting.id}/open?lang=en", data={"csrf_token": token(coordinator)})
+    # The coordinator opens the participant link before the meetings list shows the message.
+    assert "The survey is open." in open_form(coordinator, meeting.public_code).html
+    assert "The survey is open." not in open_form(coordinator, meeting.public_code).html
+    assert "The survey is open." not in open_form(client, meeting.public_code).html
