@@ -162,7 +162,7 @@ class SurveyWindow:
     closes_at: dt.datetime | None
 
 
-def survey_window(meeting: Meeting, now: dt.datetime) -> SurveyWindow:
+def survey_window(meeting: Meeting | ParticipantMeeting, now: dt.datetime) -> SurveyWindow:
     if meeting.opens_at is None or now < meeting.opens_at:
         state = "not_yet_open"
     elif meeting.closes_at is not None and now >= meeting.closes_at:

@@ -37,15 +37,15 @@ from .forms import CONTROL_FIELDS, SUBMISSION_ID, form_for
 from .open_meetings import OpenMeetings
 
 blueprint = Blueprint("participant", __name__)
+# The CSRF check runs inside the form (see ``submit``), so an expired token
+# re-renders the form with every answer instead of an error page.
+csrf.exempt(blueprint)
 
 
 @blueprint.record_once
 def _keep_open_meetings(state):
     state.app.extensions["resonanz.open_meetings"] = OpenMeetings(state.app.config["OPEN_MEETING_SECONDS"])
 
-# The CSRF check runs inside the form (see ``submit``), so an expired token
-# re-renders the form with every answer instead of an error page.
-csrf.exempt(blueprint)
 
 ANSWERED_COOKIE = "resonanz_answered"
 
@@ -133,8 +133,9 @@ def render_form_page(meeting, questionnaire, form, hidden: HiddenValues | None =
     ), status
 
 
-# Stand-ins for a phone's own values in a cached blank page.
-_SLOTS = HiddenValues(csrf_token="resonanz-slot-csrf-token", submission_id="resonanz-slot-submission-id")
+# Stand-ins for a phone's own values in a cached blank page; random, so that
+# no meeting title can contain one.
+_SLOTS = HiddenValues(csrf_token=f"csrf-{secrets.token_hex(16)}", submission_id=f"id-{secrets.token_hex(16)}")
 
 
 def blank_form_page(meeting: services.ParticipantMeeting, questionnaire) -> str:
