@@ -118,3 +118,17 @@ def test_a_waiting_message_is_shown_once_and_only_to_its_own_browser(coordinator
     assert "The survey is open." in open_form(coordinator, meeting.public_code).html
     assert "The survey is open." not in open_form(coordinator, meeting.public_code).html
     assert "The survey is open." not in open_form(client, meeting.public_code).html
+
+
+def test_kept_meetings_are_bounded_and_forgotten_on_request():
+    def meeting(number):
+        return services.ParticipantMeeting(number, f"code{number:06d}", "T", None, None, None, None, 1, "f")
+
+    kept = OpenMeetings(10, clock=lambda: 0.0)
+    for number in range(OpenMeetings.LIMIT):
+        kept.keep(meeting(number))
+    assert kept.get("code000000") is not None
+    kept.keep(meeting(OpenMeetings.LIMIT))  # one more: the others are dropped rather than grow without end
+    assert kept.get("code000000") is None and kept.get(f"code{OpenMeetings.LIMIT:06d}") is not None
+    kept.forget(f"code{OpenMeetings.LIMIT:06d}")
+    assert kept.get(f"code{OpenMeetings.LIMIT:06d}") is None
