@@ -63,8 +63,11 @@ def _answered_marker() -> URLSafeSerializer:
 
 
 def _has_answered(code: str) -> bool:
+    marker = request.cookies.get(ANSWERED_COOKIE)
+    if not marker:
+        return False  # most phones: nothing to check
     try:
-        return _answered_marker().loads(request.cookies.get(ANSWERED_COOKIE, "")) == code
+        return _answered_marker().loads(marker) == code
     except BadSignature:
         return False
 
