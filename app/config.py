@@ -40,8 +40,8 @@ class Config:
     SUBMISSION_BODY_LIMIT = 64 * 1024
     MAX_CONTENT_LENGTH = 1024 * 1024
 
-    # People fill the form in after a meeting, sometimes much later: a token
-    # stays valid for a day, and an expired one never loses the answers.
+    # The workspace's forms (participants have no token, see
+    # web/participant/origin.py): a token stays valid for a day.
     WTF_CSRF_TIME_LIMIT = 24 * 3600
     WTF_I18N_ENABLED = True
 

@@ -1,6 +1,6 @@
 """Simulated phones over real HTTP: each keeps its own cookies, opens the form,
-and sends a complete valid answer with the form's hidden fields (CSRF token,
-submission id), as a participant's browser does.  Shared by
+and sends a complete valid answer with the form's hidden fields (submission
+id, language) and the headers a browser adds, as a participant's browser does.  Shared by
 benchmarks/load.py and tests/serving."""
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from ._data import CHOICES
 HIDDEN = re.compile(r'name="([^"]+)" type="hidden" value="([^"]*)"')
 # A TLS-terminating proxy in front (PROXY_HOPS=1) tells the app the scheme.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+# What a browser says of a form sent from the page it came with (the page
+# sends no referrer, hence Origin "null").
+FORM_HEADERS = {"Sec-Fetch-Site": "same-origin", "Origin": "null"}
 ANSWER_ROWS = len(CHOICES) + 2  # every question answered: 10 choices, a number, a text
 
 
@@ -96,7 +99,8 @@ async def _phone(number: int, base_url: str, path: str, delay: float, retries: i
             if attempt:
                 await asyncio.sleep(0.2 * attempt)
             try:
-                status, body, ms = await _request(session, "POST", base_url + path, data=fields)
+                status, body, ms = await _request(session, "POST", base_url + path, data=fields,
+                                                  headers=FORM_HEADERS)
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 phone.post_statuses.append(type(exc).__name__)
                 continue

@@ -6,7 +6,8 @@ one INSERT under the same gunicorn configuration).
 
 Each engine gets a scratch database, migrated and holding the IV.1
 questionnaire and one open meeting.  Every phone opens the form and sends a
-complete valid answer (its own cookies, the form's CSRF token).  Two kinds of burst:
+complete valid answer (its own cookies, the form's hidden fields, the headers a
+browser sends with a form).  Two kinds of burst:
 
 * ``all at once``: every phone starts at the same moment; the server is
   saturated, so journeys per second is its capacity (compared with the bare

@@ -129,11 +129,12 @@ VALID_ANSWERS = {
 @dataclass
 class FormPage:
     html: str
-    csrf_token: str
     submission_id: str
+    language: str
 
     def fields(self, answers: dict) -> dict:
-        return {"csrf_token": self.csrf_token, "submission_id": self.submission_id, **answers}
+        """What a browser sends: the form's hidden fields and the answers."""
+        return {"submission_id": self.submission_id, "language": self.language, **answers}
 
 
 def _hidden(html: str, name: str) -> str:
@@ -146,4 +147,4 @@ def open_form(client, code: str, **query) -> FormPage:
     response = client.get(f"/m/{code}", query_string=query)
     assert response.status_code == 200, response.status_code
     html = response.get_data(as_text=True)
-    return FormPage(html, _hidden(html, "csrf_token"), _hidden(html, "submission_id"))
+    return FormPage(html, _hidden(html, "submission_id"), _hidden(html, "language"))

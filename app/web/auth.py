@@ -74,7 +74,8 @@ def _safe_next(target: str | None) -> str | None:
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "POST":
-        wait = current_app.extensions["resonanz.login_limit"].attempt(request.remote_addr or "")
+        wait = current_app.extensions["resonanz.login_limit"].attempt(current_app.config["LOGIN_RATE_LIMIT"],
+                                                                      request.remote_addr or "")
         if wait is not None:
             raise TooManyRequests(retry_after=wait)
     form = LoginForm()
@@ -103,6 +104,5 @@ def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.session_protection = "strong"
-    app.extensions["resonanz.login_limit"] = LoginLimit(app.config["LOGIN_RATE_LIMIT"],
-                                                       app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions["resonanz.login_limit"] = LoginLimit(app.config["RATELIMIT_STORAGE_URI"])
     app.register_blueprint(blueprint)

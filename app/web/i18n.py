@@ -1,9 +1,12 @@
 """Which language a page speaks, and the start-up check of the catalogues.
 
-Order of precedence for a participant: an explicit choice (``?lang=xx``),
-the choice remembered for this browser (in the signed session cookie), the
-browser's ``Accept-Language``, and finally the questionnaire's default.  A
-participant page narrows the candidates to the questionnaire's languages.
+Order of precedence: an explicit choice (``?lang=xx``, or the language a
+participant's form was shown in), the choice remembered for this browser (in
+the signed session cookie), the browser's ``Accept-Language``, and finally the
+default.  A participant page narrows the candidates to the questionnaire's
+languages, and remembers nothing: participants get no session cookie, so
+their choice travels with the page (the links, the form's ``language``
+field, the address of the thank-you page).
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ SOURCE_LANGUAGE = "en"
 
 def choose_language(offered: Sequence[str], default: str, *, explicit: str | None = None) -> str:
     """``explicit`` overrides ``?lang=``; a form passes the language it was shown in.
-    A language chosen with ``?lang=`` is remembered for the next pages."""
+    In the workspace a language chosen with ``?lang=`` is remembered for the next pages."""
     if explicit in offered:
         return explicit
     chosen = request.args.get("lang")
     if chosen in offered:
-        if session.get(REMEMBERED) != chosen:
+        if request.blueprint != "participant" and session.get(REMEMBERED) != chosen:
             session[REMEMBERED] = chosen
         return chosen
     remembered = session.get(REMEMBERED)

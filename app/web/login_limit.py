@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from functools import lru_cache
 
 from limits import parse_many
 from limits.errors import StorageError
@@ -26,28 +27,34 @@ log = logging.getLogger(__name__)
 
 
 class LoginLimit:
-    def __init__(self, limits: str, storage_uri: str):
-        self.limits = parse_many(limits)
+    def __init__(self, storage_uri: str):
         self._shared = MovingWindowRateLimiter(storage_from_string(storage_uri, wrap_exceptions=True))
         self._local: MovingWindowRateLimiter | None = None
 
-    def attempt(self, key: str) -> int | None:
-        """Count one attempt; ``None`` when it is allowed, else the seconds
-        until the next one may be made (that attempt is not counted)."""
+    def attempt(self, limits: str, key: str) -> int | None:
+        """Count one attempt against ``limits`` (e.g. "5 per minute;30 per hour");
+        ``None`` when it is allowed, else the seconds until the next one may
+        be made (that attempt is not counted)."""
         try:
-            return self._attempt(self._shared, key)
+            return self._attempt(self._shared, _parsed(limits), key)
         except StorageError as exc:
             if self._local is None:
                 log.warning("login rate limits counted per process: the shared store failed (%s)",
                             type(exc.storage_error).__name__)
                 self._local = MovingWindowRateLimiter(MemoryStorage())
-            return self._attempt(self._local, key)
+            return self._attempt(self._local, _parsed(limits), key)
 
-    def _attempt(self, limiter: MovingWindowRateLimiter, key: str) -> int | None:
-        for limit in self.limits:
+    @staticmethod
+    def _attempt(limiter: MovingWindowRateLimiter, limits, key: str) -> int | None:
+        for limit in limits:
             if not limiter.test(limit, "login", key):
                 reset_at = limiter.get_window_stats(limit, "login", key).reset_time
                 return max(1, math.ceil(reset_at - time.time()))
-        for limit in self.limits:
+        for limit in limits:
             limiter.hit(limit, "login", key)
         return None
+
+
+@lru_cache(maxsize=8)
+def _parsed(limits: str):
+    return parse_many(limits)

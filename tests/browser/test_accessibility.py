@@ -89,7 +89,7 @@ def participant_states(page, server, language):
     yield "form-with-errors"
     answer(page, VALID_ANSWERS)
     send(page)
-    page.wait_for_url("**/thanks")
+    page.wait_for_url("**/thanks?lang=*")
     yield "thanks"
     page.goto(f"/m/{code}")
     yield "already-answered"

@@ -44,7 +44,7 @@ def send(page) -> None:
 
 
 def expect_thanks(page, language: str) -> None:
-    page.wait_for_url("**/thanks")
+    page.wait_for_url("**/thanks?lang=*")
     assert page.locator("h1").inner_text() == ui_text(language, "Thank you!")
 
 
@@ -115,12 +115,12 @@ def arrive_after_double_send(page) -> None:
     """Wait for the thank-you page; the second send aborts the first one's navigation."""
     for _ in range(2):
         try:
-            page.wait_for_url("**/thanks")
+            page.wait_for_url("**/thanks?lang=*")
             return
         except PlaywrightError as error:
             if "ERR_ABORTED" not in str(error):
                 raise
-    page.wait_for_url("**/thanks")
+    page.wait_for_url("**/thanks?lang=*")
 
 
 def send_twice(page, how: str) -> None:
@@ -166,5 +166,5 @@ def test_back_button_after_sending_offers_no_second_response(server, new_phone, 
     assert page.locator("form button[type=submit]").count() == 0
     shot(page, f"back-{'js' if javascript else 'nojs'}-already-answered")
     page.go_forward()
-    page.wait_for_url("**/thanks")
+    page.wait_for_url("**/thanks?lang=*")
     assert len(server.responses(code)) == 1

@@ -170,10 +170,10 @@ def test_postgres_unreachable_gives_send_again_pages_and_recovers(postgres_app):
     sent = page.fields(VALID_ANSWERS) | {"language": "en"}
     with _unreachable(app.config["DATABASE_URL"]):
         # The meeting was just seen open, so this process still shows its form…
-        assert open_form(app.test_client(), meeting.public_code).csrf_token
+        assert open_form(app.test_client(), meeting.public_code).submission_id
         # …and where it has not been seen, a friendly 503.
         app.extensions["resonanz.open_meetings"].forget(meeting.public_code)
-        form = client.get(f"/m/{meeting.public_code}")
+        form = client.get(f"/m/{meeting.public_code}?lang=en")
         assert form.status_code == 503 and "briefly unavailable" in form.get_data(as_text=True)
         assert form.headers["Retry-After"].isdigit()
         # Staff pages too: a friendly 503, although even the logged-in account cannot be read.

@@ -43,6 +43,12 @@ names = st.one_of(st.sampled_from(sorted(VALID_ANSWERS)), st.sampled_from(sorted
                   st.sampled_from(MARKUP + SQL + ["comment[]", "__proto__", "a" * 300, ""]), text)
 
 
+# Where the form was sent from, as the browser tells: our page (mostly), a
+# program, another site.
+ORIGINS = [{"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "same-origin"}, {},
+           {"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}]
+
+
 @st.composite
 def submissions(draw):
     """A complete valid answer, then mutated: values replaced, fields dropped,
@@ -94,15 +100,12 @@ def _assert_nothing_came_back_raw(body: str, sent: list[str]) -> None:
                 assert marker not in body
 
 
-def _expected_valid(app, questionnaire, pairs, body: bytes, csrf_token: str) -> bool:
+def _expected_valid(app, questionnaire, pairs, body: bytes, headers: dict) -> bool:
     """What the app should decide, from the domain's rules: the submission is
-    stored exactly when the token is right and the answers are valid."""
-    first = {}
-    for name, value in pairs:
-        first.setdefault(name, value)
+    stored exactly when it comes from our page and the answers are valid."""
+    from_our_page = headers.get("Sec-Fetch-Site", "same-origin") == "same-origin" and "Origin" not in headers
     submission = validate_submission(questionnaire, _answers(pairs))
-    return (first.get("csrf_token") == csrf_token and submission.valid
-            and len(body) <= app.config["SUBMISSION_BODY_LIMIT"])
+    return from_our_page and submission.valid and len(body) <= app.config["SUBMISSION_BODY_LIMIT"]
 
 
 def _questionnaire(db, meeting):
@@ -112,18 +115,16 @@ def _questionnaire(db, meeting):
 
 
 @FUZZ
-@given(pairs=submissions(), with_token=st.sampled_from([True, True, False]), with_id=st.booleans(),
+@given(pairs=submissions(), headers=st.sampled_from(ORIGINS), with_id=st.booleans(),
        raw=st.one_of(st.none(), st.none(), st.binary(max_size=200)))
-def test_participant_form_survives_anything(app, db, meeting, pairs, with_token, with_id, raw):
+def test_participant_form_survives_anything(app, db, meeting, pairs, headers, with_id, raw):
     questionnaire = _questionnaire(db, meeting)
     client = app.test_client()  # a new phone per example: no "already answered"
     page = open_form(client, meeting.public_code, lang="en")
-    control = ([("csrf_token", page.csrf_token)] if with_token else []) + \
-              ([("submission_id", page.submission_id)] if with_id else [])
-    pairs = control + pairs
+    pairs = ([("submission_id", page.submission_id)] if with_id else []) + pairs
     body = urlencode(pairs).encode() + (b"&" + raw if raw is not None else b"")  # raw: any bytes at all
     before, stored_before = _counts(db), _stored(db)
-    response = client.post(f"/m/{meeting.public_code}", data=body, content_type=FORM)
+    response = client.post(f"/m/{meeting.public_code}", data=body, content_type=FORM, headers=headers)
     after, stored_after = _counts(db), _stored(db)
 
     event(f"participant form: {response.status_code}")
@@ -138,7 +139,7 @@ def test_participant_form_survives_anything(app, db, meeting, pairs, with_token,
     else:
         assert after == before
     if raw is None and response.status_code != 413:  # 413: too large to read at all
-        assert (response.status_code == 303) == _expected_valid(app, questionnaire, pairs, body, page.csrf_token)
+        assert (response.status_code == 303) == _expected_valid(app, questionnaire, pairs, body, headers)
 
 
 def _answers(pairs) -> dict:

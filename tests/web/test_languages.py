@@ -63,10 +63,11 @@ def test_switcher_lists_each_language_in_its_own_name_and_works_without_javascri
         assert f'<a href="?lang={language}" lang="{language}"' in page
         assert NATIVE_NAMES[language] in page
     assert "العربية" in page and "فارسی" in page and "Українська" in page and "Türkçe" in page
-    # A plain link: following it switches, and the choice is remembered.
-    assert 'lang="tr"' in client.get(f"/m/{meeting.public_code}?lang=tr").get_data(as_text=True)[:60]
-    assert client.get(f"/m/{meeting.public_code}").get_data(as_text=True).startswith(
-        '<!doctype html>\n<html lang="tr"')
+    # A plain link: following it switches, and the form sends the language along
+    # (participants get no cookie that could remember it).
+    switched = client.get(f"/m/{meeting.public_code}?lang=tr")
+    assert 'lang="tr"' in switched.get_data(as_text=True)[:60] and "Set-Cookie" not in switched.headers
+    assert 'name="language" type="hidden" value="tr"' in switched.get_data(as_text=True)
 
 
 def test_language_precedence(app, meeting):
@@ -79,10 +80,9 @@ def test_language_precedence(app, meeting):
     assert lang_of(client.get(url)) == "de"  # the questionnaire's default
     assert lang_of(client.get(url, headers={"Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"})) == "uk"
     assert lang_of(client.get(url, headers={"Accept-Language": "xx, fa;q=0.8"})) == "fa"
-    client.get(f"{url}?lang=fr")  # explicit choice, remembered …
-    assert lang_of(client.get(url, headers={"Accept-Language": "uk"})) == "fr"  # … beats the browser
-    assert lang_of(client.get(f"{url}?lang=ar", headers={"Accept-Language": "uk"})) == "ar"
-    assert lang_of(client.get(f"{url}?lang=xx")) == "ar"  # an unknown choice changes nothing
+    assert lang_of(client.get(f"{url}?lang=ar", headers={"Accept-Language": "uk"})) == "ar"  # a choice beats the browser
+    assert lang_of(client.get(url, headers={"Accept-Language": "uk"})) == "uk"  # and is not remembered
+    assert lang_of(client.get(f"{url}?lang=xx", headers={"Accept-Language": "fr"})) == "fr"  # an unknown one counts for nothing
 
 
 def test_only_the_questionnaires_languages_are_offered(client, db):
@@ -141,13 +141,12 @@ def test_validation_messages_are_translated(client, meeting, language):
     assert expected_range.split("%(")[0].strip()[:12] in html
 
 
-def test_expired_form_message_is_translated(client, meeting):
-    page = open_form(client, meeting.public_code, lang="ar")
-    data = page.fields({**VALID_ANSWERS, "language": "ar"})
-    data["csrf_token"] = "expired"
-    html = client.post(f"/m/{meeting.public_code}", data=data).get_data(as_text=True)
-    message = catalogue("ar")["For your security this form had expired. Your answers are kept: please send them again."]
-    assert html_lib.escape(message, quote=False) in html
+def test_refusal_of_a_form_from_another_site_speaks_the_browsers_language(client, meeting):
+    page = open_form(client, meeting.public_code)
+    response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS),
+                           headers={"Sec-Fetch-Site": "cross-site", "Accept-Language": "ar"})
+    message = catalogue("ar")["Answers are only accepted from the survey's own page. Please open the survey link again."]
+    assert response.status_code == 403 and html_lib.escape(message, quote=False) in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("language", sorted(CATALOGUES))

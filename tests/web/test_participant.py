@@ -52,7 +52,8 @@ def test_valid_submission_is_stored_and_thanked(client, db, meeting):
     page = open_form(client, meeting.public_code, lang="en")
     response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/m/{meeting.public_code}/thanks")
+    # The language goes along: participants have no session to keep it in.
+    assert response.headers["Location"].endswith(f"/m/{meeting.public_code}/thanks?lang=en")
     thanks = client.get(response.headers["Location"])
     assert thanks.status_code == 200 and "Thank you" in thanks.get_data(as_text=True)
     assert count(db) == 1
@@ -125,27 +126,49 @@ def test_body_over_the_hard_limit_gets_a_friendly_page(client, db, meeting):
     assert count(db) == 0
 
 
-def test_expired_or_forged_csrf_token_keeps_the_answers(client, db, meeting):
+def test_participants_get_no_cookie_before_they_answer(client, meeting):
+    response = client.get(f"/m/{meeting.public_code}?lang=ar")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
     page = open_form(client, meeting.public_code, lang="en")
-    data = page.fields(VALID_ANSWERS)
-    data["csrf_token"] = "forged"
-    response = client.post(f"/m/{meeting.public_code}", data=data)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 422 and "expired" in html
-    assert_kept(html, VALID_ANSWERS)
-    assert count(db) == 0
-    # The returned form carries a fresh token that works.
-    fresh = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    assert client.post(f"/m/{meeting.public_code}", data={**data, "csrf_token": fresh}).status_code == 303
-    assert count(db) == 1
+    refused = client.post(f"/m/{meeting.public_code}", data=page.fields({**VALID_ANSWERS, "comment": "x" * 2000}))
+    assert refused.status_code == 422 and "Set-Cookie" not in refused.headers
+    thanked = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
+    assert [c.split("=", 1)[0] for c in thanked.headers.getlist("Set-Cookie")] == ["resonanz_answered"]
 
 
-def test_csrf_token_past_its_time_limit(app, client, db, meeting):
-    app.config["WTF_CSRF_TIME_LIMIT"] = -1  # every token is already expired
+# What browsers send with a form, by where the form was: Fetch Metadata, and
+# before it (iPhones until 2023) only Origin, which is "null" from our pages
+# as they send no referrer.
+FROM_ANOTHER_SITE = [
+    {"Sec-Fetch-Site": "cross-site", "Origin": "null"},
+    {"Sec-Fetch-Site": "same-site", "Origin": "null"},  # a sibling subdomain is another site too
+    {"Origin": "https://evil.example"},
+    {"Origin": "http://localhost:8080"},  # another port, another origin
+]
+FROM_OUR_PAGE = [
+    {"Sec-Fetch-Site": "same-origin", "Origin": "null"},
+    {"Sec-Fetch-Site": "none"},  # sent by the person (reload and send again)
+    {"Origin": "null"},
+    {"Origin": "http://localhost"},  # the test client's own origin
+    {},  # a program, not a page
+]
+
+
+@pytest.mark.parametrize("headers", FROM_ANOTHER_SITE)
+def test_a_form_sent_from_another_site_is_refused(client, db, meeting, headers):
     page = open_form(client, meeting.public_code, lang="en")
-    response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
-    assert response.status_code == 422 and "expired" in response.get_data(as_text=True)
-    assert count(db) == 0
+    response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS),
+                           headers={**headers, "Accept-Language": "en"})
+    assert response.status_code == 403 and "another website" in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers
+    assert count(db) == 0 and count(db, SubmissionReceipt) == 0
+
+
+@pytest.mark.parametrize("headers", FROM_OUR_PAGE)
+def test_a_form_sent_from_our_page_is_taken(client, db, meeting, headers):
+    page = open_form(client, meeting.public_code)
+    response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS), headers=headers)
+    assert response.status_code == 303 and count(db) == 1
 
 
 def test_repeated_post_of_the_same_form_stores_once(client, db, meeting):
@@ -173,7 +196,7 @@ def test_retry_without_cookie_stores_once(app, db, meeting):
 def test_second_new_submission_from_the_same_browser_is_refused(client, db, meeting):
     first = open_form(client, meeting.public_code, lang="en")
     client.post(f"/m/{meeting.public_code}", data=first.fields(VALID_ANSWERS))
-    again = client.get(f"/m/{meeting.public_code}")
+    again = client.get(f"/m/{meeting.public_code}?lang=en")
     assert "You have already answered" in again.get_data(as_text=True)
     forged = first.fields(VALID_ANSWERS) | {"submission_id": "N" * 32}
     response = client.post(f"/m/{meeting.public_code}", data=forged)
@@ -228,7 +251,7 @@ def test_after_the_window_nothing_is_accepted(client, db):
     meeting = add_meeting(db, opens=-48, closes=-1)
     html = client.get(f"/m/{meeting.public_code}?lang=en").get_data(as_text=True)
     assert "has closed" in html and "<form" not in html
-    response = client.post(f"/m/{meeting.public_code}", data=VALID_ANSWERS)
+    response = client.post(f"/m/{meeting.public_code}", data={**VALID_ANSWERS, "language": "en"})
     assert "has closed" in response.get_data(as_text=True)
     assert count(db) == 0
 

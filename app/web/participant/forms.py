@@ -2,8 +2,8 @@
 
 Field names are the questions' stable ids.  The fields carry no validators of
 their own: what counts as a valid answer is decided once, in
-``app.domain.answers``, and the view checks the CSRF token itself; the form
-only keeps what was sent so a rejected form comes back filled in.
+``app.domain.answers``; the form only keeps what was sent so a rejected form
+comes back filled in.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ...domain.questionnaire import FreeText, MultipleChoice, Number, Questionna
 
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 # Form fields that are not answers.
-CONTROL_FIELDS = frozenset({"csrf_token", "submission_id", "language"})
+CONTROL_FIELDS = frozenset({"submission_id", "language"})
 
 
 # Every field has a label (an empty one: the template writes the question
@@ -25,7 +25,7 @@ CONTROL_FIELDS = frozenset({"csrf_token", "submission_id", "language"})
 # label, and those are read from disk anew on every request.
 class ParticipantForm(FlaskForm):
     class Meta:
-        csrf = False  # checked by the view, before the answers (see views._store)
+        csrf = False  # participants have no session to keep a token in (see origin.py)
 
 
 def _field_for(question):

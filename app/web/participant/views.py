@@ -1,14 +1,15 @@
 """The participant's journey: the form, its errors, the thank-you page.
 
 Nothing here logs or stores who is asking: no address, no user agent, no
-time of day (see docs/privacy.md).  The only cookies are the signed session
-(CSRF token, chosen language) and the "answered" marker for one meeting.
+time of day (see docs/privacy.md).  A participant gets no cookie until they
+have answered, and then only the signed "answered" marker for one meeting;
+a submission from another site is refused by what the browser says of its
+origin (see origin.py), not by a token kept in a session.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -22,10 +23,8 @@ from flask import (
 )
 from flask import session as cookie_session
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf, validate_csrf
 from flask_login import AnonymousUserMixin
 from itsdangerous import BadSignature, URLSafeSerializer
-from wtforms import ValidationError
 
 from ... import db_session, services
 from ...domain.answers import validate_submission
@@ -35,10 +34,10 @@ from ..errors import RETRY_AFTER
 from ..i18n import choose_language, use_language
 from .forms import CONTROL_FIELDS, SUBMISSION_ID, form_for
 from .open_meetings import OpenMeetings
+from .origin import sent_from_another_site
 
 blueprint = Blueprint("participant", __name__)
-# The CSRF check runs inside the form (see ``submit``), so an expired token
-# re-renders the form with every answer instead of an error page.
+# Participants have no session, so no CSRF token: see origin.py.
 csrf.exempt(blueprint)
 
 
@@ -108,20 +107,11 @@ def _window_page(meeting, questionnaire):
     return render_template(template, meeting=meeting, questionnaire=questionnaire, window=window)
 
 
-@dataclass(frozen=True)
-class HiddenValues:
-    """The form's own fields, which are not answers: this phone's CSRF token
-    and submission id (the language is the page's)."""
-
-    csrf_token: str
-    submission_id: str
-
-
 def new_submission_id() -> str:
     return secrets.token_urlsafe(24)
 
 
-def render_form_page(meeting, questionnaire, form, hidden: HiddenValues | None = None, errors=None,
+def render_form_page(meeting, questionnaire, form, submission_id: str | None = None, errors=None,
                      form_errors=(), status=200, preview=False):
     """The participant form; the workspace preview renders the very same page."""
     return render_template(
@@ -129,23 +119,23 @@ def render_form_page(meeting, questionnaire, form, hidden: HiddenValues | None =
         meeting=meeting,
         questionnaire=questionnaire,
         form=form,
-        hidden=hidden or HiddenValues(generate_csrf(), new_submission_id()),
+        submission_id=submission_id or new_submission_id(),
         errors=errors or {},
         form_errors=form_errors,
         preview=preview,
     ), status
 
 
-# Stand-ins for a phone's own values in a cached blank page; random, so that
-# no meeting title can contain one.
-_SLOTS = HiddenValues(csrf_token=f"csrf-{secrets.token_hex(16)}", submission_id=f"id-{secrets.token_hex(16)}")
+# Stands for a phone's own submission id in a kept blank page; random, so
+# that no meeting title can contain it.
+_SUBMISSION_SLOT = f"submission-{secrets.token_hex(16)}"
 
 
 def blank_form_page(meeting: services.ParticipantMeeting, questionnaire) -> str:
     """The empty form of a meeting: the same for every phone in one language
-    except the two hidden values, so it is rendered once per process, meeting
+    but for the submission id, so it is rendered once per process, meeting
     and language (the key holds every meeting field the page shows) and each
-    phone gets a copy with its own values put in."""
+    phone gets a copy with its own id put in."""
     if cookie_session.get("_flashes"):
         # A message waits to be shown once (someone of the workspace opened the
         # link): render it into this page only.
@@ -156,9 +146,8 @@ def blank_form_page(meeting: services.ParticipantMeeting, questionnaire) -> str:
     if page is None:
         if len(cache) >= 256:
             cache.clear()
-        page = cache[key] = render_form_page(meeting, questionnaire, new_form(questionnaire), _SLOTS)[0]
-    return (page.replace(_SLOTS.csrf_token, generate_csrf(), 1)
-                .replace(_SLOTS.submission_id, new_submission_id(), 1))
+        page = cache[key] = render_form_page(meeting, questionnaire, new_form(questionnaire), _SUBMISSION_SLOT)[0]
+    return page.replace(_SUBMISSION_SLOT, new_submission_id(), 1)
 
 
 def new_form(questionnaire):
@@ -178,6 +167,10 @@ def show_form(code: str):
 
 @blueprint.post("/m/<code>")
 def submit(code: str):
+    if sent_from_another_site(request):
+        # Nothing is read, stored or set: whoever sent this is not on our page.
+        return render_template("message.html", title=_("This form was sent from another website"),
+                               text=_("Answers are only accepted from the survey's own page. Please open the survey link again.")), 403
     # The request's session writes (on SQLite: BEGIN IMMEDIATE at its first
     # statement).  Most submissions read nothing before their INSERTs, the
     # meeting being kept; the rare reads before them hold the write lock a
@@ -201,20 +194,8 @@ def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_
     # A tampered or missing id gets a fresh one.
     if not SUBMISSION_ID.match(submission_id):
         submission_id = new_submission_id()
-    return render_form_page(meeting, questionnaire, form_for(questionnaire),
-                            HiddenValues(generate_csrf(), submission_id), errors, form_errors, status)
-
-
-def _csrf_token_valid() -> bool:
-    # The check FlaskForm.validate() makes, without building the form: most
-    # submissions are valid and need no form object at all.
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return True
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
-        return False
-    return True
+    return render_form_page(meeting, questionnaire, form_for(questionnaire), submission_id, errors, form_errors,
+                            status)
 
 
 def _store(code: str, meeting, questionnaire, kept: bool = True):
@@ -236,8 +217,6 @@ def _store(code: str, meeting, questionnaire, kept: bool = True):
         return render_template("participant/already_answered.html", meeting=meeting, questionnaire=questionnaire)
 
     form_errors = []
-    if not _csrf_token_valid():  # the answers are checked below
-        form_errors.append(_("For your security this form had expired. Your answers are kept: please send them again."))
     answers = {
         name: request.form.getlist(name) for name in request.form if name not in CONTROL_FIELDS
     }
@@ -277,7 +256,8 @@ def _store(code: str, meeting, questionnaire, kept: bool = True):
 
 
 def _thank(code: str):
-    response = redirect(url_for(".thanks", code=code), code=303)
+    # The language goes along in the address: participants have no session to keep it in.
+    response = redirect(url_for(".thanks", code=code, lang=g.language), code=303)
     response.set_cookie(
         ANSWERED_COOKIE, _answered_marker().dumps(code),
         max_age=current_app.config["ANSWERED_COOKIE_MAX_AGE"], path=f"/m/{code}",
