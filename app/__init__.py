@@ -32,8 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
-    from .web import i18n
+    from .web import i18n, signing
 
+    app.session_interface = signing.CookieSessions()
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.check_catalogues(app)

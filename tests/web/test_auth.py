@@ -219,3 +219,14 @@ def test_logout_needs_a_login_and_a_csrf_token(app, staff):
     login(client, "evaluator", PASSWORDS["evaluator"])
     assert client.post("/logout").status_code == 400  # no CSRF token: refused
     assert client.get("/workspace/").status_code == 200
+
+
+def test_a_new_secret_key_ends_sessions_unless_the_old_one_is_a_fallback(app, client, staff):
+    assert login(client, "evaluator", PASSWORDS["evaluator"]).status_code == 302
+    assert client.get("/workspace/").status_code == 200
+    old = app.secret_key
+    app.config["SECRET_KEY"] = "a-new-secret-key"
+    assert client.get("/workspace/").status_code == 302  # to the login: the cookie is not ours now
+    assert login(client, "evaluator", PASSWORDS["evaluator"]).status_code == 302
+    app.config.update(SECRET_KEY="the-next-key", SECRET_KEY_FALLBACKS=["a-new-secret-key", old])
+    assert client.get("/workspace/").status_code == 200  # signed with a fallback: still valid

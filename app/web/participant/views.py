@@ -31,6 +31,7 @@ from ...domain.answers import validate_submission
 from ...extensions import csrf
 from ...persistence.database import UNAVAILABLE, rollback_quietly
 from ..errors import RETRY_AFTER
+from .. import signing
 from ..i18n import choose_language, use_language
 from .forms import CONTROL_FIELDS, SUBMISSION_ID, form_for
 from .open_meetings import OpenMeetings
@@ -58,7 +59,7 @@ def _nobody_logged_in():
 
 
 def _answered_marker() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="answered-meeting")
+    return signing.serializer(current_app.secret_key, "answered-meeting")
 
 
 def _has_answered(code: str) -> bool:
