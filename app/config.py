@@ -22,6 +22,9 @@ def _int_env(name: str, default: int) -> int:
 class Config:
     ENV = os.environ.get("RESONANZ_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Former keys, comma-separated: cookies signed with them stay valid while
+    # a new SECRET_KEY takes over (docs/operations.md, "Changing the secret key").
+    SECRET_KEY_FALLBACKS = [key.strip() for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()]
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_DATABASE}")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Connections each server process keeps open to PostgreSQL (and may add

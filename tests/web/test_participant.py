@@ -261,3 +261,13 @@ def test_hidden_question_answer_is_not_stored(client, db, meeting):
     answers = {**VALID_ANSWERS, "new_contacts": "no", "new_partners": "yes"}
     assert client.post(f"/m/{meeting.public_code}", data=page.fields(answers)).status_code == 303
     assert not any(q == "new_partners" for q, _ in stored_answers(db))
+
+
+def test_answered_marker_outlives_a_key_change_only_with_the_old_key_as_fallback(app, client, db, meeting):
+    page = open_form(client, meeting.public_code, lang="en")
+    assert client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS)).status_code == 303
+    old = app.secret_key
+    app.config.update(SECRET_KEY="the-new-key", SECRET_KEY_FALLBACKS=[old])
+    assert "already answered" in client.get(f"/m/{meeting.public_code}?lang=en").get_data(as_text=True)
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert "<form" in client.get(f"/m/{meeting.public_code}?lang=en").get_data(as_text=True)

@@ -59,7 +59,7 @@ def _nobody_logged_in():
 
 
 def _answered_marker() -> URLSafeSerializer:
-    return signing.serializer(current_app.secret_key, "answered-meeting")
+    return signing.serializer(current_app, "answered-meeting")
 
 
 def _has_answered(code: str) -> bool:
