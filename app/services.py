@@ -134,9 +134,10 @@ class ParticipantMeeting:
     questionnaire_version_id: int
     fingerprint: str
 
-    def questionnaire(self, session: Session) -> Questionnaire:
-        """Parsed once per process; the definition is read only then."""
-        return _parsed(self.fingerprint, lambda: session.connection().scalar(
+    def questionnaire(self, session: Callable[[], Session]) -> Questionnaire:
+        """Parsed once per process; the definition is read only then, so
+        ``session`` is asked for only then (most requests need none)."""
+        return _parsed(self.fingerprint, lambda: session().connection().scalar(
             select(QuestionnaireVersion.definition).where(QuestionnaireVersion.id == self.questionnaire_version_id)))
 
 

@@ -10,8 +10,10 @@ from ..persistence.database import UNAVAILABLE, rollback_quietly
 from .i18n import choose_language, use_language
 
 
-def _page(status: int, title: str, text: str):
-    return render_template("message.html", title=title, text=text), status
+def _page(status: int, title: str, text: str, error: HTTPException | None = None):
+    # An HTTP error's own headers stay (Retry-After of a 429, Allow of a 405).
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"] if error else []
+    return render_template("message.html", title=title, text=text), status, headers
 
 
 def init_app(app: Flask) -> None:
@@ -27,16 +29,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_attempts(error):
-        return (*_page(429, _("Too many attempts"),
-                       _("There were too many login attempts. Please wait a minute and try again.")),
-                [(name, value) for name, value in error.get_headers() if name.lower() == "retry-after"])
+        return _page(429, _("Too many attempts"),
+                     _("There were too many login attempts. Please wait a minute and try again."), error)
 
     @app.errorhandler(HTTPException)
     def other_http_error(error):
-        # The error's own headers stay (Retry-After of a 429, Allow of a 405).
-        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
-        return (*_page(error.code or 400, _("Something did not work"),
-                       _("The request could not be handled. Please go back and try again.")), headers)
+        return _page(error.code or 400, _("Something did not work"),
+                     _("The request could not be handled. Please go back and try again."), error)
 
     @app.errorhandler(500)
     def server_error(_error):

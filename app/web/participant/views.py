@@ -87,7 +87,7 @@ def _load(code: str, *, kept: bool = True):
             abort(404)
         if services.survey_window(meeting, services.utcnow()).state == "open":
             open_meetings().keep(meeting)
-    questionnaire = meeting.questionnaire(db_session())
+    questionnaire = meeting.questionnaire(db_session)
     speak_questionnaire_language(questionnaire)
     return meeting, questionnaire
 
