@@ -37,7 +37,7 @@ def create_user(session: Session, username: str, password: str, role: str) -> Us
         raise AccountError(f"unknown role {role!r} (use one of: {', '.join(ROLES)})")
     if not username or len(username) > 80:
         raise AccountError("the user name must have 1 to 80 characters")
-    if session.scalars(select(User).filter_by(username=username)).first():
+    if find_user(session, username) is not None:
         raise AccountError(f"user {username!r} exists already")
     _check_password(password)
     user = User(username=username, password_hash=hasher.hash(password), role=role, active=True)

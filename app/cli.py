@@ -120,7 +120,6 @@ def setup_command(base_url: str) -> None:
     with _writing() as session:
         if not demo.is_loaded(session):
             demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=services.utcnow())
-            session.flush()
         open_now = demo.open_meetings(session, services.utcnow())
         for meeting in open_now[:1]:
             click.echo(f"Participant link: {base_url.rstrip('/')}/m/{meeting.public_code}")

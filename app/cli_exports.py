@@ -15,7 +15,7 @@ from . import exporting, retention, services
 from .cli import _database, _writing
 from .services import utcnow
 from .domain.anonymise import DEFAULT_K, CellSizeTooSmall
-from .persistence.models import QuestionnaireVersion
+from .persistence.models import Meeting, QuestionnaireVersion
 
 ERRORS = {
     "unknown_version": "there is no such questionnaire version",
@@ -42,9 +42,13 @@ def _operator() -> str:
         return "cli"
 
 
+def _version(session, key: str, number: int) -> QuestionnaireVersion | None:
+    return session.scalars(select(QuestionnaireVersion).filter_by(questionnaire_key=key, version=number)).first()
+
+
 def _find_version(session, key: str, number: int | None) -> QuestionnaireVersion:
     number = number or services.latest_version_number(session, key)
-    version = session.scalars(select(QuestionnaireVersion).filter_by(questionnaire_key=key, version=number)).first()
+    version = _version(session, key, number)
     if version is None:
         _fail(f"there is no questionnaire {key!r} version {number}")
     return version
@@ -72,7 +76,7 @@ def export_command(key, number, code, year, format_, out, free_text, k, language
             version = _find_version(session, key, number)
             meeting = None
             if code:
-                meeting = services.meeting_by_code(session, code)
+                meeting = session.scalars(select(Meeting).filter_by(public_code=code)).one_or_none()
                 if meeting is None:
                     _fail(f"there is no meeting with the code {code!r}")
             request = exporting.ExportRequest(version.id, format_, meeting_id=meeting.id if meeting else None,
@@ -108,8 +112,7 @@ def _version_by_reference(session, reference: str) -> QuestionnaireVersion:
         version = session.get(QuestionnaireVersion, int(reference))
     else:
         key, _sep, number = reference.partition(":")
-        version = session.scalars(select(QuestionnaireVersion).filter_by(
-            questionnaire_key=key, version=int(number) if number.isdigit() else -1)).first()
+        version = _version(session, key, int(number)) if number.isdigit() else None
     if version is None:
         _fail(f"there is no questionnaire version {reference!r} (give its id or KEY:N, e.g. iv-1:1)")
     return version

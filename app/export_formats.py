@@ -31,6 +31,12 @@ def _text_columns(columns: Sequence[Variable]) -> tuple[int, ...]:
     return tuple(i for i, v in enumerate(columns) if v.is_text)
 
 
+def _neutralise_texts(row: list, texts: tuple[int, ...]) -> None:
+    for i in texts:
+        if row[i]:
+            row[i] = neutralise(row[i])
+
+
 def _chunks(rows: Iterable[list], make_writer: Callable[[io.StringIO], Callable[[list], object]],
             head: str = "") -> Iterator[bytes]:
     """Render rows into text in batches of :data:`FLUSH_ROWS` and yield them as UTF-8."""
@@ -62,9 +68,7 @@ def write_csv(columns: Sequence[Variable], rows: Iterable[list], *, german: bool
         writerow = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow
 
         def write(row):
-            for i in texts:
-                if row[i]:
-                    row[i] = neutralise(row[i])
+            _neutralise_texts(row, texts)
             for i in decimals:
                 if isinstance(row[i], float):
                     row[i] = repr(row[i]).replace(".", ",")
@@ -114,9 +118,7 @@ def write_xlsx(columns: Sequence[Variable], rows: Iterable[list], sheets: dict[s
         data.append([v.name for v in columns])
         texts = _text_columns(columns)
         for row in rows:
-            for i in texts:
-                if row[i]:
-                    row[i] = neutralise(row[i])
+            _neutralise_texts(row, texts)
             data.append(row)
         for title, sheet_rows in sheets.items():
             sheet = workbook.create_sheet(title)
@@ -129,49 +131,46 @@ def write_xlsx(columns: Sequence[Variable], rows: Iterable[list], sheets: dict[s
 
 def write_sav(columns: Sequence[Variable], rows: Iterable[list], *, total: int, label: str,
               notes: Sequence[str], suppressed_label: str) -> Iterator[bytes]:
-    """SPSS .sav with variable labels, value labels and measurement levels."""
+    """SPSS .sav with variable labels, value labels and measurement levels
+    (pyreadstat writes a file by name: it is sent straight from there)."""
+    import numpy as np
+    import pandas as pd
+    import pyreadstat
 
-    def write(file):
-        import numpy as np
-        import pandas as pd
-        import pyreadstat
-
-        numeric = [v.data_type == "integer" for v in columns]
-        # Columns, not rows: numbers in float arrays (NaN = missing), text as
-        # shared string objects.
-        data = [np.full(total, np.nan) if is_number else [None] * total for is_number in numeric]
-        strings: dict[str, str] = {}
-        count = 0
-        for position, row in enumerate(rows):
-            if position >= total:
-                break
-            for i, value in enumerate(row):
-                if value is None:
-                    continue
-                if numeric[i]:
-                    # SPSS cannot store "*" in a number: a suppressed number is missing.
-                    data[i][position] = math.nan if value == SUPPRESSED else value
-                elif isinstance(value, str):
-                    data[i][position] = strings.setdefault(value, value) if len(value) < 64 else value
-                else:
-                    data[i][position] = value
-            count = position + 1
-        frame = pd.DataFrame({v.name: column[:count] for v, column in zip(columns, data)})
-        with tempfile.NamedTemporaryFile(suffix=".sav") as target:
-            pyreadstat.write_sav(
-                frame, target.name, file_label=label[:64], note=[line for n in notes for line in _document_lines(n)],
-                column_labels={v.name: v.label[:256] for v in columns},
-                variable_value_labels={v.name: {**dict(v.values), **({SUPPRESSED: suppressed_label}
-                                                                      if v.quasi_identifier and not numeric[i] else {})}
-                                       for i, v in enumerate(columns) if v.values},
-                variable_measure={v.name: v.measure for v in columns},
-                variable_format={v.name: "F8.0" for v in columns if v.data_type == "integer"},
-            )
-            target.seek(0)
-            while chunk := target.read(CHUNK):
-                file.write(chunk)
-
-    return _spooled(write)
+    numeric = [v.data_type == "integer" for v in columns]
+    # Columns, not rows: numbers in float arrays (NaN = missing), text as
+    # shared string objects.
+    data = [np.full(total, np.nan) if is_number else [None] * total for is_number in numeric]
+    strings: dict[str, str] = {}
+    count = 0
+    for position, row in enumerate(rows):
+        if position >= total:
+            break
+        for i, value in enumerate(row):
+            if value is None:
+                continue
+            if numeric[i]:
+                # SPSS cannot store "*" in a number: a suppressed number is missing.
+                data[i][position] = math.nan if value == SUPPRESSED else value
+            elif isinstance(value, str):
+                data[i][position] = strings.setdefault(value, value) if len(value) < 64 else value
+            else:
+                data[i][position] = value
+        count = position + 1
+    frame = pd.DataFrame({v.name: column[:count] for v, column in zip(columns, data)})
+    with tempfile.NamedTemporaryFile(suffix=".sav") as target:
+        pyreadstat.write_sav(
+            frame, target.name, file_label=label[:64], note=[line for n in notes for line in _document_lines(n)],
+            column_labels={v.name: v.label[:256] for v in columns},
+            variable_value_labels={v.name: {**dict(v.values), **({SUPPRESSED: suppressed_label}
+                                                                  if v.quasi_identifier and not numeric[i] else {})}
+                                   for i, v in enumerate(columns) if v.values},
+            variable_measure={v.name: v.measure for v in columns},
+            variable_format={v.name: "F8.0" for v in columns if v.data_type == "integer"},
+        )
+        target.seek(0)
+        while chunk := target.read(CHUNK):
+            yield chunk
 
 
 def _document_lines(text: str, limit: int = 80) -> list[str]:

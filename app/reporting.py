@@ -19,8 +19,9 @@ from .domain.anonymise import suppressed_cells
 from .domain.indicators import Counts, indicator_share, likert_counts
 from .domain.questionnaire import Indicator, Likert, Questionnaire
 from .persistence import queries
-from .persistence.models import Meeting, PartnerOrganisation, QuestionnaireVersion, Response
+from .persistence.models import Meeting, QuestionnaireVersion, Response
 from .services import questionnaire_of
+from .workspace import partner_status_counts
 
 METHODS = ("auto", "wilson", "wilsoncc", "clopper_pearson", "jeffreys", "agresti_coull", "hypergeom_exact")
 CONFIDENCES = (0.90, 0.95, 0.99)
@@ -225,12 +226,10 @@ def meeting_indicators(session: Session, *, today: dt.date, confidence: float) -
             "member_topics", with_topics / len(held), 1,
             "met" if with_topics == len(held) else "not_met", {"with": with_topics, "meetings": len(held)}))
 
-    status_counts = dict(session.execute(
-        select(PartnerOrganisation.status, func.count()).group_by(PartnerOrganisation.status)).all())
-    won = status_counts.get("won", 0)
+    status_counts = partner_status_counts(session)
+    won = status_counts["won"]
     results.append(MeetingIndicator(
-        "partners_won", won, PARTNERS_TARGET, "met" if won >= PARTNERS_TARGET else "not_met",
-        {status: status_counts.get(status, 0) for status in PartnerOrganisation.STATUSES}))
+        "partners_won", won, PARTNERS_TARGET, "met" if won >= PARTNERS_TARGET else "not_met", status_counts))
     return tuple(results)
 
 

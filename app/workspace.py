@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from . import services
 from .persistence.models import (
@@ -83,9 +83,7 @@ class MeetingRow:
 
 def meeting_rows(session: Session, now: dt.datetime) -> list[MeetingRow]:
     counts = dict(session.execute(select(Response.meeting_id, func.count()).group_by(Response.meeting_id)).all())
-    meetings = session.scalars(
-        select(Meeting).order_by(Meeting.date.desc(), Meeting.id.desc()).options(selectinload(Meeting.topics))
-    ).all()
+    meetings = session.scalars(select(Meeting).order_by(Meeting.date.desc(), Meeting.id.desc())).all()
     return [MeetingRow(m, services.survey_window(m, now).state, counts.get(m.id, 0)) for m in meetings]
 
 
