@@ -72,13 +72,20 @@ def _measure(variable: Variable) -> str:
     return {"nominal": _("nominal"), "ordinal": _("ordinal"), "scale": _("scale")}[variable.measure]
 
 
-def _denominator(rule: str) -> str:
+def denominator(rule: str) -> str:
+    """Whom an indicator's share is taken of, in words."""
     return {"all_respondents": _("all respondents"), "answered": _("those who answered the question"),
             "answered_excluding_dont_know": _("those who answered, without “don't know”")}[rule]
 
 
-def _percent(value: float) -> str:
+def percent(value: float) -> str:
     return format_percent(value, "#,##0 %")
+
+
+def goal(comparison: str, target: float) -> str:
+    """An indicator's target in words, e.g. "at least 60 %"."""
+    return (_("at least %(target)s", target=percent(target)) if comparison == "at_least"
+            else _("at most %(target)s", target=percent(target)))
 
 
 def describe(codebook: Codebook, *, selection: tuple | None = None, created: dt.date | None = None) -> CodebookText:
@@ -118,9 +125,7 @@ def _describe(codebook: Codebook, selection: str | None, created: dt.date | None
         _("Indicators"),
         (_("Indicator"), _("Definition"), _("Question"), _("Counted as success"), _("Denominator"), _("Target")),
         tuple((i.id, i.text, i.question, "; ".join(f"{code} = {label}" for code, label in i.success),
-               _denominator(i.denominator),
-               (_("at least %(target)s", target=_percent(i.target)) if i.comparison == "at_least"
-                else _("at most %(target)s", target=_percent(i.target))))
+               denominator(i.denominator), goal(i.comparison, i.target))
               for i in codebook.indicators),
     )
 

@@ -99,12 +99,14 @@ def _safe(text: str) -> str:
 
 
 def file_name(version: QuestionnaireVersion, meeting: Meeting | None, year: int | None, extension: str,
-              today: dt.date) -> str:
+              today: dt.date, *, selection: str | None = None) -> str:
     """``resonanz_iv-1_v1_2016_20261126.csv``: plain ASCII, whatever the titles.
+    ``selection`` names what the file holds instead of the meeting or year.
 
     A meeting is named by its date, never by its public code (the code opens
     the survey, and file names travel further than files)."""
-    selection = f"m{meeting.date:%Y%m%d}" if meeting is not None else (str(year) if year is not None else "all")
+    selection = selection or (
+        f"m{meeting.date:%Y%m%d}" if meeting is not None else (str(year) if year is not None else "all"))
     return f"resonanz_{_safe(version.questionnaire_key)}_v{version.version}_{selection}_{today:%Y%m%d}.{extension}"
 
 

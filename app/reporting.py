@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .domain import stats
@@ -19,7 +19,7 @@ from .domain.anonymise import suppressed_cells
 from .domain.indicators import Counts, indicator_share, likert_counts
 from .domain.questionnaire import Indicator, Likert, Questionnaire
 from .persistence import queries
-from .persistence.models import Meeting, QuestionnaireVersion, Response
+from .persistence.models import Meeting, QuestionnaireVersion
 from .services import questionnaire_of
 from .workspace import partner_status_counts
 
@@ -231,14 +231,3 @@ def meeting_indicators(session: Session, *, today: dt.date, confidence: float) -
     results.append(MeetingIndicator(
         "partners_won", won, PARTNERS_TARGET, "met" if won >= PARTNERS_TARGET else "not_met", status_counts))
     return tuple(results)
-
-
-def report_versions(session: Session) -> list[tuple[QuestionnaireVersion, int]]:
-    """Questionnaire versions with their number of responses, newest first."""
-    rows = session.execute(
-        select(QuestionnaireVersion, func.count(Response.id))
-        .outerjoin(Response, Response.questionnaire_version_id == QuestionnaireVersion.id)
-        .group_by(QuestionnaireVersion.id)
-        .order_by(QuestionnaireVersion.questionnaire_key, QuestionnaireVersion.version.desc())
-    ).all()
-    return [(version, count) for version, count in rows]

@@ -151,7 +151,6 @@ def publish_draft(session: Session, draft: QuestionnaireDraft) -> tuple[Question
 class VersionRow:
     version: QuestionnaireVersion
     responses: int
-    meetings: int
 
     @property
     def frozen(self) -> bool:
@@ -159,13 +158,14 @@ class VersionRow:
 
 
 def version_rows(session: Session) -> list[VersionRow]:
-    responses = dict(session.execute(
-        select(Response.questionnaire_version_id, func.count()).group_by(Response.questionnaire_version_id)).all())
-    meetings = dict(session.execute(
-        select(Meeting.questionnaire_version_id, func.count()).group_by(Meeting.questionnaire_version_id)).all())
-    versions = session.scalars(select(QuestionnaireVersion).order_by(
-        QuestionnaireVersion.questionnaire_key, QuestionnaireVersion.version.desc())).all()
-    return [VersionRow(v, responses.get(v.id, 0), meetings.get(v.id, 0)) for v in versions]
+    """Every questionnaire version with its number of responses, by key, newest first."""
+    rows = session.execute(
+        select(QuestionnaireVersion, func.count(Response.id))
+        .outerjoin(Response, Response.questionnaire_version_id == QuestionnaireVersion.id)
+        .group_by(QuestionnaireVersion.id)
+        .order_by(QuestionnaireVersion.questionnaire_key, QuestionnaireVersion.version.desc())
+    ).all()
+    return [VersionRow(version, count) for version, count in rows]
 
 
 def version_diff(old: QuestionnaireVersion, new: QuestionnaireVersion) -> list[tuple[str, str]]:

@@ -29,6 +29,10 @@ class StaffUser(UserMixin):
         self.username = user.username
         self.role = user.role
 
+    def may(self, *roles: str) -> bool:
+        """Whether this account acts in one of ``roles``; admins act in every role."""
+        return self.role in roles or self.role == "admin"
+
 
 @login_manager.user_loader
 def _load_user(user_id: str):
@@ -40,17 +44,15 @@ def _load_user(user_id: str):
 
 def role_required(*roles: str):
     """Only logged-in accounts with one of ``roles`` may pass; admins always may."""
-    allowed = set(roles) | {"admin"}
 
     def decorate(view):
         @wraps(view)
         @login_required
         def checked(*args, **kwargs):
-            if current_user.role not in allowed:
+            if not current_user.may(*roles):
                 abort(403)
             return view(*args, **kwargs)
 
-        checked.allowed_roles = frozenset(allowed)
         return checked
 
     return decorate

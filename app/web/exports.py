@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from .. import codebook as words
-from .. import db_session, exporting, reporting, services
+from .. import db_session, exporting, services, workspace
 from ..domain import exports as domain_exports
 from ..domain.anonymise import DEFAULT_K, MIN_K
 from ..domain.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
@@ -55,9 +55,9 @@ class ExportForm(FlaskForm):
 
 def _choices(form: ExportForm, session) -> None:
     form.version.choices = [
-        SelectChoice(version.id, _("%(key)s version %(version)s (%(n)s responses)", key=version.questionnaire_key,
-                                   version=version.version, n=count))
-        for version, count in reporting.report_versions(session)
+        SelectChoice(row.version.id, _("%(key)s version %(version)s (%(n)s responses)",
+                                       key=row.version.questionnaire_key, version=row.version.version, n=row.responses))
+        for row in workspace.version_rows(session)
     ]
     meetings = session.scalars(select(Meeting).order_by(Meeting.date.desc())).all()
     years = sorted({m.date.year for m in meetings}, reverse=True)
@@ -152,7 +152,7 @@ def codebook(version_id: int):
 @evaluators
 def codebook_markdown(version_id: int):
     version, _questionnaire, book = _codebook(version_id)
-    name = exporting.file_name(version, None, None, "md", dt.date.today()).replace("_all_", "_codebook_")
+    name = exporting.file_name(version, None, None, "md", dt.date.today(), selection="codebook")
     return Response(words.markdown(words.describe(book)), content_type="text/markdown; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import format_percent, gettext as _
+from flask_babel import gettext as _
 
-from .. import db_session, reporting
+from .. import codebook, db_session, reporting, workspace
 from ..persistence.models import QuestionnaireVersion
 from . import get_or_404
 from .auth import role_required
@@ -19,11 +19,11 @@ blueprint = Blueprint("reports", __name__, url_prefix="/workspace/reports")
 @blueprint.get("/")
 @role_required("coordinator", "evaluator")
 def index():
-    versions = reporting.report_versions(db_session())
-    answered = [version for version, count in versions if count]
+    rows = workspace.version_rows(db_session())
+    answered = [row.version for row in rows if row.responses]
     if len(answered) == 1:
         return redirect(url_for(".show", version_id=answered[0].id))
-    return render_template("reports/index.html", versions=versions, title=_("Indicator reports"))
+    return render_template("reports/index.html", rows=rows, title=_("Indicator reports"))
 
 
 def _options() -> reporting.ReportOptions:
@@ -41,7 +41,7 @@ def _options() -> reporting.ReportOptions:
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else format_percent(value, "#,##0 %")
+    return "–" if value is None else codebook.percent(value)
 
 
 def interval(low: float, high: float) -> str:
@@ -50,9 +50,7 @@ def interval(low: float, high: float) -> str:
 
 def verdict_text(result, confidence: float) -> str:
     assessment = result.assessment
-    target = percent(result.indicator.target)
-    goal = (_("at least %(target)s", target=target) if result.indicator.comparison == "at_least"
-            else _("at most %(target)s", target=target))
+    goal = codebook.goal(result.indicator.comparison, result.indicator.target)
     if assessment is None:
         return _("Not determinable: this method needs the number of attendees of a meeting.")
     ci = _("%(level)s CI %(interval)s", level=percent(confidence), interval=interval(assessment.low, assessment.high))
@@ -61,6 +59,12 @@ def verdict_text(result, confidence: float) -> str:
     if assessment.verdict == "not_met":
         return _("Target missed: %(goal)s (%(ci)s)", goal=goal, ci=ci)
     return _("Not determinable with this number of responses: %(goal)s (%(ci)s)", goal=goal, ci=ci)
+
+
+def verdict_label(verdict: str | None) -> str:
+    """A verdict in a word or two, for the tables; ``None``: no verdict could be made."""
+    return {"met": _("reached"), "not_met": _("missed"), "inconclusive": _("not determinable"),
+            None: _("not determinable")}[verdict]
 
 
 def indicator_chart(report, position: int):
@@ -83,6 +87,7 @@ def show(version_id: int):
     report = reporting.build_report(db_session(), version, _options(), today=dt.date.today())
     return render_template(
         "reports/show.html", report=report, title=_("Indicator report"),
-        percent=percent, interval=interval, verdict_text=verdict_text, indicator_chart=indicator_chart,
+        percent=percent, interval=interval, verdict_text=verdict_text, verdict_label=verdict_label,
+        indicator_chart=indicator_chart,
         methods=reporting.METHODS, confidences=reporting.CONFIDENCES,
     )

@@ -16,7 +16,7 @@ from . import handouts
 from .. import get_or_404
 from ..auth import role_required
 from ..participant.views import new_form, open_meetings, render_form_page, speak_questionnaire_language
-from .forms import ACTOR_GROUPS, DraftForm, MeetingForm, PartnerForm, UploadForm
+from .forms import ACTOR_GROUPS, PARTNER_STATUSES, DraftForm, MeetingForm, PartnerForm, UploadForm
 
 blueprint = Blueprint("coordinator", __name__, url_prefix="/workspace")
 coordinators_only = role_required("coordinator")
@@ -128,7 +128,7 @@ def partners(partner_id: int | None = None):
     listing = session.query(PartnerOrganisation).order_by(PartnerOrganisation.name).all()
     return render_template(
         "coordinator/partners.html", form=form, partner=partner, partners=listing,
-        counts=workspace.partner_status_counts(session), groups=ACTOR_GROUPS,
+        counts=workspace.partner_status_counts(session), groups=ACTOR_GROUPS, statuses=PARTNER_STATUSES,
         title=_("Partner organisations"),
     ), (422 if form.errors else 200)
 
@@ -139,10 +139,15 @@ def partners(partner_id: int | None = None):
 @blueprint.get("/questionnaires/")
 @coordinators_only
 def questionnaires():
+    return _questionnaires_page(UploadForm())
+
+
+def _questionnaires_page(upload: UploadForm, status: int = 200):
+    """The versions and drafts, with the upload form as it was sent (its errors beside it)."""
     session = db_session()
     drafts = session.query(QuestionnaireDraft).order_by(QuestionnaireDraft.id.desc()).all()
     return render_template("coordinator/questionnaires.html", rows=workspace.version_rows(session), drafts=drafts,
-                           upload=UploadForm(), editor=DraftForm(), title=_("Questionnaires"))
+                           upload=upload, editor=DraftForm(), title=_("Questionnaires")), status
 
 
 @blueprint.post("/questionnaires/drafts")
@@ -153,17 +158,14 @@ def new_draft():
     if "file" in request.files:
         upload = UploadForm()
         if not upload.validate():
-            draft_form = DraftForm()
-            return render_template("coordinator/questionnaires.html", rows=workspace.version_rows(session),
-                                   drafts=[], upload=upload, editor=draft_form, title=_("Questionnaires")), 422
+            return _questionnaires_page(upload, 422)
         data = upload.file.data.read()
         if upload.file.data.filename.lower().endswith(".xlsx"):
             try:
                 conversion = importers.read_xlsform(data)
             except importers.ImportError_ as exc:
                 upload.file.errors.append(_("This file could not be read: %(reason)s", reason=str(exc)))
-                return render_template("coordinator/questionnaires.html", rows=workspace.version_rows(session),
-                                       drafts=[], upload=upload, editor=DraftForm(), title=_("Questionnaires")), 422
+                return _questionnaires_page(upload, 422)
             draft = workspace.save_draft(session, conversion.source, import_report="\n".join(conversion.unsupported))
         else:
             draft = workspace.save_draft(session, data.decode("utf-8", errors="replace"))

@@ -14,7 +14,7 @@ blueprint = Blueprint("staff", __name__, url_prefix="/workspace")
 @role_required("coordinator", "evaluator")
 def home():
     open_rows = []
-    if current_user.role in ("coordinator", "admin"):
+    if current_user.may("coordinator"):
         rows = workspace.meeting_rows(db_session(), services.utcnow())
         open_rows = [row for row in rows if row.state == "open"]
     return render_template("staff/home.html", open_rows=open_rows, title=_("Workspace"))
