@@ -4,8 +4,8 @@ request's language."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
+import flask_babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -26,7 +26,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ...workspace import MeetingData
 
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 TOPIC_ROWS = 5
 
 ACTOR_GROUPS = {
@@ -42,16 +41,14 @@ def choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
+# Times are typed and shown in the network's zone (BABEL_DEFAULT_TIMEZONE) and
+# stored in UTC, converted as Flask-Babel converts every time it formats.
 def to_utc(local: dt.datetime | None) -> dt.datetime | None:
-    if local is None:
-        return None
-    return local.replace(tzinfo=LOCAL_ZONE).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return None if local is None else flask_babel.to_utc(local)
 
 
 def to_local(utc: dt.datetime | None) -> dt.datetime | None:
-    if utc is None:
-        return None
-    return utc.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+    return None if utc is None else flask_babel.to_user_timezone(utc).replace(tzinfo=None)
 
 
 class TopicForm(Form):
