@@ -14,21 +14,23 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from .languages import SUPPORTED_LANGUAGES
-from .questionnaire import LIKERT_CODES, YES_NO_DONT_KNOW_CODES
+from .languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
+from .questionnaire import CODE, IDENTIFIER, LIKERT_CODES, YES_NO_DONT_KNOW_CODES
 
+# Language columns are named in English, in the language itself, or with the code: label::Deutsch (de).
 LANGUAGE_NAMES = {
-    "english": "en", "german": "de", "deutsch": "de", "french": "fr", "français": "fr", "francais": "fr",
-    "turkish": "tr", "türkçe": "tr", "arabic": "ar", "russian": "ru", "ukrainian": "uk",
-    "persian": "fa", "farsi": "fa",
+    "english": "en", "german": "de", "french": "fr", "francais": "fr", "turkish": "tr", "arabic": "ar",
+    "russian": "ru", "ukrainian": "uk", "persian": "fa", "farsi": "fa",
+    **{name.lower(): code for code, name in NATIVE_NAMES.items()},
 }
 _COLUMN = re.compile(r"^(label|hint)(?:::(.+))?$")
 _CODE_IN_NAME = re.compile(r"\(([a-z]{2})\)\s*$")
 _RELEVANT_TERM = re.compile(
     r"^\s*(?:\$\{(?P<q1>\w+)\}\s*=\s*'(?P<c1>[^']*)'|selected\(\s*\$\{(?P<q2>\w+)\}\s*,\s*'(?P<c2>[^']*)'\s*\))\s*$")
 _BOUND = re.compile(r"^\s*\.\s*(>=|<=|>|<)\s*(-?\d+)\s*$")
+GROUP_TYPES = {"begin group", "end group", "begin_group", "end_group"}
 SKIPPED_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
-                 "email", "audit", "begin group", "end group", "begin_group", "end_group"}
+                 "email", "audit"} | GROUP_TYPES
 TRUE = {"yes", "true", "1", "true()"}
 DEFAULT_TEXT_LENGTH = 1000
 
@@ -48,23 +50,33 @@ def _language_of(suffix: str | None, default: str) -> str | None:
     return LANGUAGE_NAMES.get(suffix.strip().lower())
 
 
-def _texts(row: Mapping[str, Any], kind: str, default: str, report: list[str], where: str) -> dict[str, str]:
-    texts = {}
-    for column, value in row.items():
+def _text_columns(rows: Sequence[Mapping[str, Any]], default: str, report: list[str],
+                  sheet: str) -> dict[str, list[tuple[str, str]]]:
+    """A sheet's label and hint columns with their languages, read once from its
+    header; a column in a language we do not offer is reported once."""
+    columns: dict[str, list[tuple[str, str]]] = {"label": [], "hint": []}
+    for column in dict.fromkeys(column for row in rows for column in row):
         match = _COLUMN.match(str(column))
-        if not match or match.group(1) != kind or value in (None, ""):
+        if not match:
             continue
         language = _language_of(match.group(2), default)
         if language is None:
-            report.append(f"{where}: column {column!r}: language not supported; left out")
-            continue
-        texts[language] = str(value).strip()
-    return texts
+            report.append(f"{sheet}: column {column!r}: language not supported; left out")
+        else:
+            columns[match.group(1)].append((column, language))
+    return columns
 
 
-def _identifier(name: str, report: list[str], where: str) -> str:
+def _texts(row: Mapping[str, Any], columns: list[tuple[str, str]]) -> dict[str, str]:
+    return {language: str(row[column]).strip() for column, language in columns
+            if row.get(column) not in (None, "")}
+
+
+def _identifier(name: str, report: list[str], where: str, *, pattern: str = IDENTIFIER) -> str:
+    """``name`` as a question id (or, with ``pattern=CODE``, an option code,
+    which may start with a digit)."""
     cleaned = re.sub(r"[^a-z0-9_]", "_", str(name).strip().lower())
-    if not cleaned or not cleaned[0].isalpha():
+    if not re.match(pattern, cleaned[:40] or "_"):
         cleaned = f"q_{cleaned}"
     cleaned = cleaned[:40]
     if cleaned != name:
@@ -92,21 +104,23 @@ def _show_if(expression: str, known: set[str], report: list[str], where: str) ->
 
 def convert(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Conversion:
     report: list[str] = []
-    settings = dict(sheets.get("settings", [{}])[0]) if sheets.get("settings") else {}
-    default = _language_of(settings.get("default_language"), "de") if settings.get("default_language") else "de"
+    settings = dict(sheets["settings"][0]) if sheets.get("settings") else {}
+    default = _language_of(settings.get("default_language"), "de") or "de"
     choices: dict[str, list[dict]] = {}
     languages: list[str] = [default]
+    choice_columns = _text_columns(sheets.get("choices", []), default, report, "choices")
     for number, row in enumerate(sheets.get("choices", []), start=2):
         list_name = row.get("list_name") or row.get("list name")
         if not list_name or row.get("name") in (None, ""):
             continue
-        label = _texts(row, "label", default, report, f"choices row {number}")
+        label = _texts(row, choice_columns["label"])
         languages.extend(lang for lang in label if lang not in languages)
         choices.setdefault(str(list_name), []).append(
-            {"code": _identifier(str(row["name"]), report, f"choices row {number}"), "label": label})
+            {"code": _identifier(str(row["name"]), report, f"choices row {number}", pattern=CODE), "label": label})
 
     questions: list[dict] = []
     known: set[str] = set()
+    survey_columns = _text_columns(sheets.get("survey", []), default, report, "survey")
     for number, row in enumerate(sheets.get("survey", []), start=2):
         kind = str(row.get("type") or "").strip()
         name = row.get("name")
@@ -114,14 +128,14 @@ def convert(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Conversion:
         if not kind:
             continue
         base, _, list_name = kind.partition(" ")
+        if kind in GROUP_TYPES:
+            report.append(f"{where}: groups are flattened")
+            continue
         if kind in SKIPPED_TYPES or base in SKIPPED_TYPES:
-            if kind not in ("begin group", "end group", "begin_group", "end_group"):
-                report.append(f"{where}: type {kind!r} records metadata about the person or device; left out")
-            else:
-                report.append(f"{where}: groups are flattened")
+            report.append(f"{where}: type {kind!r} records metadata about the person or device; left out")
             continue
         question: dict[str, Any] = {"id": _identifier(str(name or f"q{number}"), report, where)}
-        text = _texts(row, "label", default, report, where)
+        text = _texts(row, survey_columns["label"])
         languages.extend(lang for lang in text if lang not in languages)
         if base in ("select_one", "select_multiple"):
             options = choices.get(list_name.strip())
@@ -160,7 +174,7 @@ def convert(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Conversion:
         if str(row.get("required") or "").strip().lower() in TRUE:
             order["required"] = True
         order["text"] = text or {default: order["id"]}
-        hint = _texts(row, "hint", default, report, where)
+        hint = _texts(row, survey_columns["hint"])
         if hint:
             order["help"] = hint
         if row.get("relevant"):
