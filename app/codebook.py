@@ -20,7 +20,7 @@ from .domain.languages import NATIVE_NAMES
 
 
 def export_labels(language: str) -> dict[str, str]:
-    """The UI words an export's variables need (see domain.exports.LABEL_KEYS)."""
+    """The UI words an export's variables need, keyed by what they name."""
     with force_locale(language):
         return {
             "yes": _("Yes"), "no": _("No"), "dont_know": _("Don't know"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .domain.anonymise import DEFAULT_K
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_ROOT / "instance" / "resonanz.sqlite3"
 
@@ -68,7 +70,7 @@ class Config:
     OPEN_MEETING_SECONDS = _int_env("OPEN_MEETING_SECONDS", 10)
 
     # Breakdowns show no figure for a group with fewer respondents than this.
-    REPORT_MIN_CELL = 5
+    REPORT_MIN_CELL = DEFAULT_K
 
     @classmethod
     def as_dict(cls) -> dict:

@@ -171,8 +171,7 @@ def export_bytes(engine: Engine, plan: Plan, *, today: dt.date) -> Iterator[byte
             quasi = [v for v in plan.columns if v.quasi_identifier]
             rare = queries.rare_combinations(connection, filters, quasi, request.k)
             total = queries.count_responses(connection, filters)
-            suppression = exports.Suppression(request.k, tuple(v.name for v in quasi), frozenset(rare),
-                                              sum(rare.values()), total)
+            suppression = exports.Suppression(frozenset(rare), sum(rare.values()), total)
             book = exports.codebook(plan.questionnaire, plan.columns, language=plan.language, k=request.k,
                                     free_text=request.free_text, suppression=suppression)
             dates = queries.meeting_dates(connection, filters)

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .domain import stats
-from .domain.anonymise import suppressed_cells
+from .domain.anonymise import DEFAULT_K, suppressed_cells
+from .domain.exports import ACTOR_GROUP
 from .domain.indicators import Counts, indicator_share, likert_counts
 from .domain.questionnaire import Indicator, Likert, Questionnaire
 from .persistence import queries
@@ -25,14 +26,13 @@ from .workspace import partner_status_counts
 
 METHODS = ("auto", "wilson", "wilsoncc", "clopper_pearson", "jeffreys", "agresti_coull", "hypergeom_exact")
 CONFIDENCES = (0.90, 0.95, 0.99)
-GROUP_QUESTION = "actor_group"
 
 
 @dataclass(frozen=True)
 class ReportOptions:
     method: str = "auto"
     confidence: float = 0.95
-    min_cell: int = 5  # groups with fewer respondents show no figure
+    min_cell: int = DEFAULT_K  # groups with fewer respondents show no figure
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def _group_rows(session, version, questionnaire, options) -> tuple[tuple[GroupRo
     would give the hidden one away.
     """
     try:
-        group_question = questionnaire.question(GROUP_QUESTION)
+        group_question = questionnaire.question(ACTOR_GROUP)
     except KeyError:
         return (), 0
     by_group = queries.counts_by_group(session, version.id, group_question.id)

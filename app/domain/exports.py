@@ -37,9 +37,6 @@ ACTOR_GROUP = "actor_group"  # always a quasi-identifier, flagged or not
 SUPPRESSED = "*"  # an exported cell hidden by the small-cell rule
 OPTION_SEPARATOR = "__"
 
-# The words an export needs from the UI, keyed by what they name.
-LABEL_KEYS = ("yes", "no", "dont_know", "chosen", "not_chosen", ROW_ID, MEETING_DATE, LANGUAGE)
-
 
 @dataclass(frozen=True)
 class Variable:
@@ -117,8 +114,6 @@ def variables(questionnaire: Questionnaire, *, language: str, labels: Mapping[st
 class Suppression:
     """Quasi-identifier combinations that occur fewer than k times in an export."""
 
-    k: int
-    columns: tuple[str, ...]  # the quasi-identifier columns, blanked together
     rare: frozenset = frozenset()  # keys (meeting id, quasi values...) under k
     rows: int = 0  # how many exported rows are affected
     total: int = 0  # how many rows the export has
@@ -129,7 +124,6 @@ class RowShaper:
 
     def __init__(self, columns: Sequence[Variable]):
         self.columns = tuple(columns)
-        self.names = tuple(v.name for v in self.columns)
         index = {v.name: i for i, v in enumerate(self.columns)}
         self.date_index, self.language_index = index[MEETING_DATE], index[LANGUAGE]
         self.quasi = tuple(i for i, v in enumerate(self.columns) if v.quasi_identifier)
@@ -148,10 +142,6 @@ class RowShaper:
             elif v.question_id is not None:
                 for value, _label in v.values:
                     self.choices[(v.question_id, str(value))] = (i, value, ())
-
-    def key(self, meeting_id, row: Sequence) -> tuple:
-        """The combination a row belongs to for the small-cell rule."""
-        return (meeting_id, *(row[i] for i in self.quasi))
 
 
 def new_row_id() -> str:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -225,6 +226,7 @@ def _tail(confidence: float, sided: str) -> float:
     return alpha / 2.0 if sided == "two-sided" else alpha
 
 
+@lru_cache(maxsize=64)  # a two-sided interval asks twice, a report a few hundred times, for a few tails
 def _z(tail: float) -> float:
     """Standard normal quantile with ``tail`` above it: z_{1 - alpha/2} or z_{1 - alpha}."""
     return float(_norm.isf(tail))

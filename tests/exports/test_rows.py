@@ -70,7 +70,7 @@ def test_answers_pivot_to_rows():
         (3, 10, "de", "role", "b", None, None),
     ]
     cols = columns()
-    rows = list(shape_rows(iter(answers), RowShaper(cols), Suppression(5, ()), dates={10: "D10", 11: "D11"},
+    rows = list(shape_rows(iter(answers), RowShaper(cols), Suppression(), dates={10: "D10", 11: "D11"},
                            row_id=lambda: "r"))
     assert rows == [
         ["r", "D10", "de", "a", 1, 0, 1, 4, 3, "Ruf an: [entfernt]"],
@@ -81,7 +81,7 @@ def test_answers_pivot_to_rows():
 
 def test_rare_combinations_are_blanked():
     answers = [(1, 10, "de", "role", "a", None, None), (2, 10, "de", "role", "b", None, None)]
-    rare = Suppression(5, ("language", "role"), frozenset({(10, "de", "b")}), 1, 2)
+    rare = Suppression(frozenset({(10, "de", "b")}), 1, 2)
     rows = list(shape_rows(iter(answers), RowShaper(columns()), rare, dates={10: "D"}, row_id=None))
     assert rows[0][2:4] == ["de", "a"] and rows[1][2:4] == [SUPPRESSED, SUPPRESSED]
     assert rows[0][0] is None  # no row ids when none are wanted
