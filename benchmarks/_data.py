@@ -34,6 +34,24 @@ CHOICES = {
 ANSWERS_PER_RESPONSE = len(CHOICES) + 2  # + number + free text
 
 
+def open_meeting(url: str) -> str:
+    """Store IV.1 and a meeting whose survey is open now in a migrated
+    database; returns the meeting's public code."""
+    database = Database(url)
+    session = database.session(write=True)
+    version, _ = services.store_questionnaire(session, (PROJECT / "questionnaires" / "iv-1.yaml").read_text("utf-8"))
+    now = services.utcnow()
+    meeting = Meeting(public_code=services.new_public_code(), title="Netzwerktreffen Bildung und Migration",
+                      date=now.date(), place="Freiburg im Breisgau", questionnaire_version=version,
+                      opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=1))
+    session.add(meeting)
+    session.commit()
+    code = meeting.public_code
+    session.close()
+    database.dispose()
+    return code
+
+
 @contextmanager
 def scratch_database(engine_name: str):
     """An empty database of this engine, removed afterwards."""

@@ -23,12 +23,11 @@ PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 # What a browser says of a form sent from the page it came with (the page
 # sends no referrer, hence Origin "null").
 FORM_HEADERS = {"Sec-Fetch-Site": "same-origin", "Origin": "null"}
-ANSWER_ROWS = len(CHOICES) + 2  # every question answered: 10 choices, a number, a text
 
 
 def random_answers(rng: random.Random) -> dict[str, str]:
     """A complete valid IV.1 answer.  ``new_contacts`` is "yes", so the question
-    that depends on it is shown and every response has ANSWER_ROWS rows."""
+    that depends on it is shown and every response has ANSWERS_PER_RESPONSE rows."""
     answers = {question: rng.choice(codes) for question, codes in CHOICES.items()}
     answers["new_contacts"] = "yes"
     answers["meetings_attended"] = str(rng.randint(1, 13))

@@ -25,7 +25,6 @@ PostgreSQL: BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import statistics
 import tempfile
@@ -35,14 +34,13 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from app import services
 from app.persistence import migrate
 from app.persistence.database import Database
-from app.persistence.models import Answer, Meeting, Response
+from app.persistence.models import Answer, Response
 
 from . import bare
-from ._data import POSTGRES_URL, PROJECT, scratch_database
-from ._phones import ANSWER_ROWS, burst
+from ._data import ANSWERS_PER_RESPONSE, POSTGRES_URL, open_meeting, scratch_database
+from ._phones import burst
 from ._serve import gunicorn
 
 
@@ -50,17 +48,8 @@ def prepare(url: str) -> str:
     """Migrate, store IV.1 and an open meeting, create the bare endpoint's table;
     returns the meeting's participant path."""
     migrate.upgrade(url)
+    path = f"/m/{open_meeting(url)}"
     database = Database(url)
-    session = database.session(write=True)
-    version, _ = services.store_questionnaire(session, (PROJECT / "questionnaires" / "iv-1.yaml").read_text("utf-8"))
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    meeting = Meeting(public_code=services.new_public_code(), title="Netzwerktreffen", date=now.date(),
-                      place="Freiburg", questionnaire_version=version,
-                      opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(hours=6))
-    session.add(meeting)
-    session.commit()
-    path = f"/m/{meeting.public_code}"
-    session.close()
     bare.metadata.create_all(database.engine)
     database.dispose()
     return path
@@ -188,7 +177,7 @@ def run_engine(engine: str, args) -> list[dict]:
                 print(row(f"{name}, {mode}", f))
                 if f["problems"]:
                     print(f"    e.g. {f['problems']}")
-                if name == "resonanz" and f["answers"] != f["stored"] * ANSWER_ROWS:
+                if name == "resonanz" and f["answers"] != f["stored"] * ANSWERS_PER_RESPONSE:
                     print(f"    HALF-STORED: {f['answers']} answers for {f['stored']} responses")
             app, floor = figures["resonanz", "all at once"], figures["bare", "all at once"]
             ratio, cpu_ratio = app["jps"] / floor["jps"], floor["cpu_ms"] / app["cpu_ms"]

@@ -11,7 +11,6 @@ holds the app to the budget with the same measurement.
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import re
 import sys
@@ -101,34 +100,14 @@ def measure(client, path: str) -> PageWeight:
     return weight
 
 
-def _open_meeting(url: str) -> str:
-    from app import services
-    from app.persistence.database import Database
-    from app.persistence.models import Base, Meeting
-
-    database = Database(url)
-    Base.metadata.create_all(database.engine)
-    session = database.session(write=True)
-    source = (Path(__file__).resolve().parent.parent / "questionnaires" / "iv-1.yaml").read_text("utf-8")
-    version, _ = services.store_questionnaire(session, source)
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    meeting = Meeting(public_code=services.new_public_code(), title="Netzwerktreffen Bildung und Migration",
-                      date=now.date(), place="Freiburg im Breisgau", questionnaire_version=version,
-                      opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=1))
-    session.add(meeting)
-    session.commit()
-    code = meeting.public_code
-    session.close()
-    database.dispose()
-    return code
-
-
 def main() -> None:
     from app import create_app
-    from benchmarks._data import scratch_database
+    from app.persistence import migrate
+    from benchmarks._data import open_meeting, scratch_database
 
     with scratch_database("sqlite") as url:
-        code = _open_meeting(url)
+        migrate.upgrade(url)
+        code = open_meeting(url)
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "page-weight-benchmark"})
         print(f"IV.1 participant form, bytes with gzip (budget {BUDGET:,}):")
         print(f"{'lang':<5} {'page':>6} {'page raw':>9} {'loads':>6} {'total':>7} {'left':>7}")

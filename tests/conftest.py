@@ -10,17 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
-from app import create_app, services
+from app import accounts, create_app, services
 from app.persistence.database import make_engine
-from app.persistence.models import Base, Meeting
+from app.persistence.models import Base, Meeting, Response
 
 PROJECT = Path(__file__).resolve().parent.parent
 IV1 = PROJECT / "questionnaires" / "iv-1.yaml"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set (CI sets it)")
 
 
 @pytest.fixture(scope="session")
@@ -80,8 +81,7 @@ def db(app):
     session.close()
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+now = services.utcnow
 
 
 def add_meeting(session, source: str | None = None, *, opens=-1, closes=24, **fields) -> Meeting:
@@ -148,3 +148,62 @@ def open_form(client, code: str, **query) -> FormPage:
     assert response.status_code == 200, response.status_code
     html = response.get_data(as_text=True)
     return FormPage(html, _hidden(html, "submission_id"), _hidden(html, "language"))
+
+
+def count(db, model=Response) -> int:
+    """Rows of ``model`` the app has committed."""
+    # End the read transaction at once: on SQLite an open one would keep the
+    # app's next write waiting.
+    db.rollback()
+    try:
+        return db.scalar(select(func.count()).select_from(model))
+    finally:
+        db.rollback()
+
+
+# --- staff ---------------------------------------------------------------------
+
+PASSWORDS = {"admin": "admin-password-1", "coordinator": "coord-password-1", "evaluator": "eval-password-1"}
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1)
+
+
+def login(client, username, password, *, lang="en"):
+    page = client.get("/login").get_data(as_text=True)
+    return client.post(f"/login?lang={lang}",
+                       data={"csrf_token": csrf_of(page), "username": username, "password": password})
+
+
+def token(client, url="/workspace/"):
+    """A CSRF token of the workspace, as a page there carries it."""
+    return csrf_of(client.get(url).get_data(as_text=True))
+
+
+@pytest.fixture
+def staff(db):
+    """One account of each role, named after it, with the password in PASSWORDS."""
+    for role, password in PASSWORDS.items():
+        accounts.create_user(db, role, password, role)
+    db.commit()
+
+
+@pytest.fixture
+def coordinator(client, db):
+    """The test client, logged in as a coordinator."""
+    accounts.create_user(db, "koordination", "koordination-pw-1", "coordinator")
+    db.commit()
+    assert login(client, "koordination", "koordination-pw-1").status_code == 302
+    return client
+
+
+def route_url(rule, meeting) -> str:
+    """A path for a URL rule, its arguments filled from ``meeting`` (or made up)."""
+    values = {"code": meeting.public_code, "version_id": meeting.questionnaire_version_id,
+              "filename": "style.css", "meeting_id": meeting.id, "kind": "svg", "partner_id": 999999,
+              "draft_id": 999999}
+    path = rule.rule
+    for argument in rule.arguments:
+        path = re.sub(rf"<(?:\w+:)?{argument}>", str(values[argument]), path)
+    return path

@@ -11,8 +11,7 @@ from statsmodels.stats.proportion import proportion_confint
 from app import reporting, services
 from app.domain.answers import validate_submission
 from app.persistence.models import Meeting, MeetingTopic, PartnerOrganisation, QuestionnaireVersion
-from tests.conftest import add_meeting
-from tests.web.test_auth import login
+from tests.conftest import add_meeting, login
 
 BASE = {"actor_group": ["school"], "knows_more_offers": ["yes"], "new_contacts": ["no"], "central_topics": ["yes"]}
 

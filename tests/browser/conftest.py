@@ -30,7 +30,7 @@ from app.domain.questionnaire import questionnaire_from_json
 from app.domain.texts import pick
 from app.persistence.models import Meeting, QuestionnaireVersion
 from tests.conftest import now
-from tests.web.test_dev_server import free_port
+from benchmarks._serve import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -164,11 +164,6 @@ def new_phone(browser, server):
     yield open_phone
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def phone(new_phone):
-    return new_phone()
 
 
 def ui_text(language: str, message: str) -> str:

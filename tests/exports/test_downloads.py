@@ -6,22 +6,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from app import accounts
 from app.persistence.models import Answer, ExportLog, Meeting, QuestionnaireVersion, Response
-from tests.conftest import IV1, add_meeting
+from tests.conftest import IV1, PASSWORDS, add_meeting, csrf_of, login
 from tests.exports.conftest import answer
 from tests.exports.readers import read_csv
-from tests.web.test_auth import csrf_of, login
-
-PASSWORD = "download-password-1"
-
-
-@pytest.fixture
-def staff(db):
-    for role in ("admin", "coordinator", "evaluator"):
-        accounts.create_user(db, role, PASSWORD, role)
-    db.commit()
-
 
 def form_data(client, chosen, **fields):
     page = client.get("/workspace/exports/?lang=en").get_data(as_text=True)
@@ -31,7 +19,7 @@ def form_data(client, chosen, **fields):
 
 def test_an_evaluator_downloads_and_the_download_is_logged(client, db, staff, survey):
     version, spring, _autumn = survey
-    login(client, "evaluator", PASSWORD)
+    login(client, "evaluator", PASSWORDS["evaluator"])
     response = client.post("/workspace/exports/", data=form_data(client, version, selection="year:2016"))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -50,7 +38,7 @@ def test_an_evaluator_downloads_and_the_download_is_logged(client, db, staff, su
 @pytest.mark.parametrize("fmt", ["xlsx", "sav", "json", "datapackage", "csv-de"])
 def test_every_format_downloads_in_the_browser(client, db, staff, survey, fmt):
     version, *_ = survey
-    login(client, "admin", PASSWORD)
+    login(client, "admin", PASSWORDS["admin"])
     response = client.post("/workspace/exports/", data=form_data(client, version, format=fmt, free_text="y"))
     assert response.status_code == 200 and len(response.get_data()) > 500
     assert "attachment" in response.headers["Content-Disposition"]
@@ -60,7 +48,7 @@ def test_every_format_downloads_in_the_browser(client, db, staff, survey, fmt):
 
 def test_coordinators_and_strangers_cannot_download(app, client, db, staff, survey):
     version, *_ = survey
-    login(client, "coordinator", PASSWORD)
+    login(client, "coordinator", PASSWORDS["coordinator"])
     assert client.get("/workspace/exports/").status_code == 403
     page = client.get("/workspace/").get_data(as_text=True)
     assert "/workspace/exports/" not in page  # no link to a door that stays shut
@@ -78,12 +66,12 @@ def test_coordinators_and_strangers_cannot_download(app, client, db, staff, surv
 
 def test_only_admins_read_the_log(app, client, db, staff, survey):
     version, *_ = survey
-    login(client, "evaluator", PASSWORD)
+    login(client, "evaluator", PASSWORDS["evaluator"])
     download = client.post("/workspace/exports/", data=form_data(client, version, format="json"))
     assert download.status_code == 200 and download.get_data()  # read to the end: the stream holds a connection
     assert client.get("/workspace/exports/log").status_code == 403
     admin = app.test_client()
-    login(admin, "admin", PASSWORD)
+    login(admin, "admin", PASSWORDS["admin"])
     html = admin.get("/workspace/exports/log?lang=en").get_data(as_text=True)
     assert "evaluator" in html and "JSON Lines" in html and "all meetings" in html
 
@@ -91,7 +79,7 @@ def test_only_admins_read_the_log(app, client, db, staff, survey):
 def test_bad_requests_get_the_form_back(client, db, staff, survey):
     version, spring, _autumn = survey
     other = add_meeting(db, IV1.read_text("utf-8").replace("version: 1", "version: 2", 1), title="Anderes")
-    login(client, "evaluator", PASSWORD)
+    login(client, "evaluator", PASSWORDS["evaluator"])
     cases = [
         ({"k": "2"}, "Choose a minimum cell size from 3 to 10000: smaller groups could single out a person."),
         ({"selection": f"meeting:{other.id}"}, "This meeting used another questionnaire version."),
@@ -111,7 +99,7 @@ def test_bad_requests_get_the_form_back(client, db, staff, survey):
 
 def test_codebook_page_and_markdown(client, db, staff, survey):
     version, *_ = survey
-    login(client, "evaluator", PASSWORD)
+    login(client, "evaluator", PASSWORDS["evaluator"])
     html = client.get(f"/workspace/exports/codebook/{version.id}?language=tr&lang=en").get_data(as_text=True)
     assert "Hangi alanda çalışıyorsunuz?" in html  # the question in Turkish
     html = client.get(f"/workspace/exports/codebook/{version.id}?language=en&lang=en").get_data(as_text=True)

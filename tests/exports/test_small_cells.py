@@ -12,10 +12,9 @@ from app import accounts, reporting
 from app.domain.anonymise import CellSizeTooSmall, MIN_K, suppressed_cells
 from app.persistence.models import QuestionnaireVersion
 from app.services import questionnaire_of
-from tests.conftest import IV1, add_meeting
+from tests.conftest import IV1, add_meeting, login
 from tests.exports.conftest import RARE, answer, export
 from tests.exports.readers import read_csv, read_datapackage, read_xlsx
-from tests.web.test_auth import login
 
 def test_a_rare_combination_is_blanked(app, db, survey):
     version, *_ = survey

@@ -9,10 +9,10 @@ from app.persistence import migrate
 from app.persistence.database import make_engine
 from app.persistence.models import Base
 from app.persistence.scratch import scratch_database
-from tests.conftest import POSTGRES_URL
+from tests.conftest import ENGINES, POSTGRES_URL
 
 
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if POSTGRES_URL else []))
+@pytest.fixture(params=ENGINES)
 def empty_database(request):
     with scratch_database(request.param, POSTGRES_URL) as url:
         yield url

@@ -26,15 +26,14 @@ from sqlalchemy.engine import make_url
 from app.persistence.models import Answer, Response, SubmissionReceipt
 from app.services import submission_digest
 from app.persistence.scratch import scratch_database
-from benchmarks._phones import ANSWER_ROWS, burst
+from benchmarks._data import ANSWERS_PER_RESPONSE
+from benchmarks._phones import burst
 from benchmarks._serve import gunicorn
 from benchmarks.load import prepare
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, needs_postgres
 
 pytestmark = pytest.mark.slow
 
-needs_postgres = pytest.mark.skipif(
-    not POSTGRES_URL, reason="TEST_DATABASE_URL is not set: no PostgreSQL to test against (CI sets it)")
 ENGINES = ["sqlite", pytest.param("postgresql", marks=needs_postgres)]
 
 
@@ -64,7 +63,7 @@ def _assert_nothing_lost_twice_or_half(url: str, phones) -> None:
     receipts, responses, per_response = _stored(url)
     assert thanked <= receipts  # every thank-you was stored
     assert responses == len(receipts)  # one response per submission: none twice
-    assert len(per_response) == responses and set(per_response) <= {ANSWER_ROWS}  # none half
+    assert len(per_response) == responses and set(per_response) <= {ANSWERS_PER_RESPONSE}  # none half
     # Phones send again after a failure, so in the end every one is stored.
     assert [p.problem for p in phones if not p.thanked] == []
     assert len(receipts) == len(phones)

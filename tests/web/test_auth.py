@@ -1,33 +1,12 @@
 """Accounts, login, roles: every route tried as every kind of visitor."""
 
-import re
-
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from app import accounts
 from app.persistence.models import User
-from tests.conftest import VALID_ANSWERS, open_form
+from tests.conftest import PASSWORDS, VALID_ANSWERS, csrf_of, login, open_form, route_url
 
-PASSWORDS = {"admin": "admin-password-1", "coordinator": "coord-password-1", "evaluator": "eval-password-1"}
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1)
-
-
-def login(client, username, password, *, lang="en"):
-    page = client.get("/login").get_data(as_text=True)
-    return client.post(f"/login?lang={lang}",
-                       data={"csrf_token": csrf_of(page), "username": username, "password": password})
-
-
-@pytest.fixture
-def staff(db):
-    for role, password in PASSWORDS.items():
-        accounts.create_user(db, role, password, role)
-    db.commit()
 
 
 def test_password_is_stored_as_argon2id(db, staff):
@@ -173,16 +152,6 @@ def _visitor(app, kind, meeting):
     return client
 
 
-def _url(rule, meeting):
-    values = {"code": meeting.public_code, "version_id": meeting.questionnaire_version_id,
-              "filename": "style.css", "meeting_id": meeting.id, "kind": "svg", "partner_id": 999999,
-              "draft_id": 999999}
-    path = rule.rule
-    for argument in rule.arguments:
-        path = re.sub(rf"<(?:\w+:)?{argument}>", str(values[argument]), path)
-    return path
-
-
 def test_every_route_as_every_visitor(app, staff, meeting):
     rules = [rule for rule in app.url_map.iter_rules()]
     assert {rule.endpoint for rule in rules} == PUBLIC | set(ALLOWED), "a route is missing from the matrix"
@@ -193,7 +162,7 @@ def test_every_route_as_every_visitor(app, staff, meeting):
     for rule in rules:
         if rule.endpoint in PUBLIC:
             continue
-        url = _url(rule, meeting)
+        url = route_url(rule, meeting)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for kind, client in clients.items():
                 if method == "POST" and rule.endpoint == "auth.logout":

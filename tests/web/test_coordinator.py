@@ -9,22 +9,8 @@ import segno
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from app import accounts
 from app.persistence.models import Meeting, PartnerOrganisation, QuestionnaireDraft, QuestionnaireVersion
-from tests.conftest import IV1, VALID_ANSWERS, add_meeting, open_form
-from tests.web.test_auth import csrf_of, login
-
-
-@pytest.fixture
-def coordinator(client, db):
-    accounts.create_user(db, "koordination", "koordination-pw-1", "coordinator")
-    db.commit()
-    assert login(client, "koordination", "koordination-pw-1").status_code == 302
-    return client
-
-
-def token(client, url="/workspace/"):
-    return csrf_of(client.get(url).get_data(as_text=True))
+from tests.conftest import IV1, VALID_ANSWERS, add_meeting, csrf_of, open_form, token
 
 
 def meeting_form(version_id, **changes):

@@ -22,11 +22,9 @@ from sqlalchemy.engine import make_url
 from app import accounts, create_app
 from app.persistence.models import Answer, Base, Response, SubmissionReceipt
 from app.persistence.scratch import scratch_database
-from tests.conftest import POSTGRES_URL, VALID_ANSWERS, add_meeting, open_form
-from tests.web.test_auth import login
+from tests.conftest import POSTGRES_URL, VALID_ANSWERS, add_meeting, login, needs_postgres, open_form
 from tests.web.test_participant import assert_kept
 
-needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set (CI sets it)")
 SEND_AGAIN = "Your answers could not be saved just now"
 
 

@@ -10,9 +10,8 @@ from sqlalchemy import update
 from app import services
 from app.persistence.models import Meeting, Response, SubmissionReceipt
 from app.web.participant.open_meetings import OpenMeetings
-from tests.conftest import IV1, VALID_ANSWERS, add_meeting, now, open_form
-from tests.web.test_coordinator import coordinator, meeting_form, token  # noqa: F401 (fixture)
-from tests.web.test_participant import count
+from tests.conftest import IV1, VALID_ANSWERS, add_meeting, count, now, open_form, token
+from tests.web.test_coordinator import meeting_form
 
 
 def change_elsewhere(db, meeting, **values):
@@ -92,7 +91,7 @@ def test_the_kept_page_follows_the_language(client, meeting, language):
     assert f'name="language" type="hidden" value="{language}"' in html
 
 
-def test_an_edited_meeting_shows_its_new_title_at_once(coordinator, client, db, meeting):  # noqa: F811
+def test_an_edited_meeting_shows_its_new_title_at_once(coordinator, client, db, meeting):
     assert "Netzwerktreffen" in open_form(client, meeting.public_code).html
     data = meeting_form(meeting.questionnaire_version_id, title="Herbsttreffen",
                         csrf_token=token(coordinator, f"/workspace/meetings/{meeting.id}/edit"),
@@ -101,7 +100,7 @@ def test_an_edited_meeting_shows_its_new_title_at_once(coordinator, client, db, 
     assert "Herbsttreffen" in open_form(client, meeting.public_code).html
 
 
-def test_a_waiting_message_is_shown_once_and_only_to_its_own_browser(coordinator, client, db):  # noqa: F811
+def test_a_waiting_message_is_shown_once_and_only_to_its_own_browser(coordinator, client, db):
     meeting = add_meeting(db, opens=None, closes=None)
     coordinator.post(f"/workspace/meetings/{meeting.id}/open?lang=en", data={"csrf_token": token(coordinator)})
     # The coordinator opens the participant link before the meetings list shows the message.

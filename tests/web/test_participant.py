@@ -4,20 +4,10 @@ half-valid is stored, retries store once, a second answer is refused."""
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.persistence.models import Answer, Response, SubmissionReceipt
-from tests.conftest import VALID_ANSWERS, add_meeting, open_form
-
-
-def count(db, model=Response) -> int:
-    # End the read transaction at once: on SQLite an open one would keep the
-    # app's next write waiting.
-    db.rollback()
-    try:
-        return db.scalar(select(func.count()).select_from(model))
-    finally:
-        db.rollback()
+from tests.conftest import VALID_ANSWERS, add_meeting, count, open_form
 
 
 def stored_answers(db) -> dict:

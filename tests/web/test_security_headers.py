@@ -10,8 +10,7 @@ import pytest
 
 from app import create_app
 from app.web.security import CONTENT_SECURITY_POLICY
-from tests.conftest import VALID_ANSWERS, open_form
-from tests.web.test_auth import _url, login, staff  # noqa: F401 (fixture)
+from tests.conftest import VALID_ANSWERS, login, open_form, route_url
 
 
 @pytest.fixture
@@ -92,7 +91,7 @@ def test_no_page_needs_what_the_policy_forbids(app, client, meeting, staff):  # 
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         try:
-            url = _url(rule, meeting)
+            url = route_url(rule, meeting)
         except KeyError:
             continue  # an argument with no sample value
         response = client.get(url)
