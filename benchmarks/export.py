@@ -136,12 +136,17 @@ def measure(engine_name: str, responses: int, free_text: bool) -> None:
         bare_out = str(Path(folder) / "bare.csv")
 
         text = "1" if free_text else ""
-        bare_seconds = bare(url, version_id, bare_out, free_text)  # also warms the caches for the export
+        # Each the better of two runs, taking turns (the first bare run also warms
+        # the database's caches for the export).
+        bare_seconds = bare(url, version_id, bare_out, free_text)
         exported = run_child("export", url, str(version_id), out, text)
         with open(out, encoding="utf-8") as file:
             lines = sum(1 for _ in file) - 1
         assert lines == responses == exported["rows"], (lines, responses)
         bare_seconds = min(bare_seconds, bare(url, version_id, bare_out, free_text))
+        again = run_child("export", url, str(version_id), out, text)
+        exported = {**exported, "seconds": min(exported["seconds"], again["seconds"]),
+                    "peak_mb": max(exported["peak_mb"], again["peak_mb"])}
         cli = run_child("cli", url, out, text)
 
         export_rate = responses / exported["seconds"]

@@ -44,13 +44,10 @@ def bare_statements(session, version_id: int) -> list[str]:
     return captured
 
 
-def median_time(function, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def seconds(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
 
 
 def measure(engine_name: str, answers: int, runs: int) -> None:
@@ -83,8 +80,8 @@ def measure(engine_name: str, answers: int, runs: int) -> None:
         # Interleave so that machine noise hits both alike.
         bare_times, report_times = [], []
         for _ in range(runs):
-            bare_times.append(median_time(bare, 1))
-            report_times.append(median_time(report, 1))
+            bare_times.append(seconds(bare))
+            report_times.append(seconds(report))
         b, r = statistics.median(bare_times), statistics.median(report_times)
         print(f"{engine_name}: bare GROUP BY queries ({len(statements)}) median {b * 1000:.0f} ms; "
               f"full report median {r * 1000:.0f} ms; ratio {r / b:.2f} (target <= 1.5); runs {runs}", flush=True)
