@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from sqlalchemy import func, select, text
 
 from app import accounts, create_app, services
 from app.persistence.database import make_engine
-from app.persistence.models import Base, Meeting, Response
+from app.domain.answers import validate_submission
+from app.persistence.models import Base, Meeting, QuestionnaireVersion, Response
 
 PROJECT = Path(__file__).resolve().parent.parent
 IV1 = PROJECT / "questionnaires" / "iv-1.yaml"
@@ -148,6 +150,16 @@ def open_form(client, code: str, **query) -> FormPage:
     assert response.status_code == 200, response.status_code
     html = response.get_data(as_text=True)
     return FormPage(html, _hidden(html, "submission_id"), _hidden(html, "language"))
+
+
+def store_response(db, meeting, form: dict[str, list[str]], *, language: str = "de",
+                   today: dt.date | None = None) -> None:
+    """Store one response through the participant's validation rules, as the form would."""
+    version = db.get(QuestionnaireVersion, meeting.questionnaire_version_id)
+    submission = validate_submission(services.questionnaire_of(version), form)
+    assert submission.valid, submission.errors
+    services.submit_response(db, db.get(Meeting, meeting.id), submission, language=language,
+                             submission_id=secrets.token_urlsafe(24), today=today or dt.date.today())
 
 
 def count(db, model=Response) -> int:

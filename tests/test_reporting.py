@@ -3,27 +3,19 @@ hand-counted data; the report page for each role."""
 
 import datetime as dt
 import re
-import secrets
 
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from app import reporting, services
-from app.domain.answers import validate_submission
 from app.persistence.models import Meeting, MeetingTopic, PartnerOrganisation, QuestionnaireVersion
-from tests.conftest import add_meeting, login
+from tests.conftest import PASSWORDS, add_meeting, login, store_response
 
 BASE = {"actor_group": ["school"], "knows_more_offers": ["yes"], "new_contacts": ["no"], "central_topics": ["yes"]}
 
 
 def store(db, meeting, **answers):
-    version = db.get(QuestionnaireVersion, meeting.questionnaire_version_id)
-    form = {name: values for name, values in {**BASE, **answers}.items() if values is not None}
-    submission = validate_submission(services.questionnaire_of(version), form)
-    assert submission.valid, submission.errors
-    attached = db.get(Meeting, meeting.id)
-    services.submit_response(db, attached, submission, language="de",
-                             submission_id=secrets.token_urlsafe(24), today=dt.date.today())
+    store_response(db, meeting, {name: values for name, values in {**BASE, **answers}.items() if values is not None})
 
 
 def build(db, version_id=None, **options):
@@ -190,11 +182,11 @@ def test_any_options_give_a_page(client, demo, query):
     assert client.get(f"/workspace/reports/{demo.id}?{query}").status_code == 200
 
 
-def test_report_needs_a_login(client, demo):
-    response = client.get(f"/workspace/reports/{demo.id}")
+def test_report_needs_a_login(client, meeting):
+    response = client.get(f"/workspace/reports/{meeting.questionnaire_version_id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_unknown_version_is_404(client, demo):
-    login(client, "evaluation", "demo-evaluation")
+def test_unknown_version_is_404(client, staff):
+    login(client, "evaluator", PASSWORDS["evaluator"])
     assert client.get("/workspace/reports/999999").status_code == 404

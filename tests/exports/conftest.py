@@ -4,14 +4,12 @@ to run an export and read it back."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 import pytest
 
-from app import exporting, services
-from app.domain.answers import validate_submission
+from app import exporting
 from app.persistence.models import Meeting, QuestionnaireVersion
-from tests.conftest import add_meeting
+from tests.conftest import add_meeting, store_response
 
 FULL = {"actor_group": "school", "knows_more_offers": "yes", "new_contacts": "yes", "new_partners": "no",
         "central_topics": "yes", "satisfaction": "4", "impulses": "3", "benefit": "5", "relevant_topics": "4",
@@ -20,13 +18,9 @@ YND = ("yes", "no", "dont_know")
 
 
 def answer(db, meeting, *, language="de", **answers) -> None:
-    """Store one response through the participant's validation rules."""
-    version = db.get(QuestionnaireVersion, meeting.questionnaire_version_id)
+    """Store one response, the complete answer FULL with ``answers`` changed."""
     form = {name: [value] for name, value in {**FULL, **answers}.items() if value is not None}
-    submission = validate_submission(services.questionnaire_of(version), form)
-    assert submission.valid, submission.errors
-    services.submit_response(db, db.get(Meeting, meeting.id), submission, language=language,
-                             submission_id=secrets.token_urlsafe(24), today=meeting.date)
+    store_response(db, meeting, form, language=language, today=meeting.date)
 
 
 # (meeting, actor group, language, how many) of the survey fixture.
