@@ -20,6 +20,7 @@ from app.persistence.models import Base, Meeting
 from app.persistence.scratch import scratch_database as persistence_scratch
 
 PROJECT = Path(__file__).resolve().parent.parent
+IV1 = PROJECT / "questionnaires" / "iv-1.yaml"
 POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 # Realistic answer shapes for the IV.1 questionnaire: 12 answers per response.
@@ -39,7 +40,7 @@ def open_meeting(url: str) -> str:
     database; returns the meeting's public code."""
     database = Database(url)
     session = database.session(write=True)
-    version, _ = services.store_questionnaire(session, (PROJECT / "questionnaires" / "iv-1.yaml").read_text("utf-8"))
+    version, _ = services.store_questionnaire(session, IV1.read_text("utf-8"))
     now = services.utcnow()
     meeting = Meeting(public_code=services.new_public_code(), title="Netzwerktreffen Bildung und Migration",
                       date=now.date(), place="Freiburg im Breisgau", questionnaire_version=version,
@@ -65,7 +66,7 @@ def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
     database = Database(url)
     Base.metadata.create_all(database.engine)
     session = database.session(write=True)
-    version, _ = services.store_questionnaire(session, (PROJECT / "questionnaires" / "iv-1.yaml").read_text("utf-8"))
+    version, _ = services.store_questionnaire(session, IV1.read_text("utf-8"))
     meeting_ids = []
     for i in range(meetings):
         meeting = Meeting(public_code=services.new_public_code(), title=f"Treffen {i + 1}",

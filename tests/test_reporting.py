@@ -9,7 +9,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from app import reporting, services
 from app.persistence.models import Meeting, MeetingTopic, PartnerOrganisation, QuestionnaireVersion
-from tests.conftest import PASSWORDS, add_meeting, login, store_response
+from tests.conftest import IV1, PASSWORDS, add_meeting, login, store_response
 
 BASE = {"actor_group": ["school"], "knows_more_offers": ["yes"], "new_contacts": ["no"], "central_topics": ["yes"]}
 
@@ -134,7 +134,7 @@ def test_full_calendar_years():
 
 
 def test_meeting_record_indicators(db):
-    version, _ = services.store_questionnaire(db, (add_meeting.__globals__["IV1"]).read_text("utf-8"))
+    version, _ = services.store_questionnaire(db, IV1.read_text("utf-8"))
     dates = [dt.date(2015, 1, 1), dt.date(2015, 6, 1), dt.date(2016, 3, 1), dt.date(2016, 12, 31)]
     for i, date in enumerate(dates):
         db.add(Meeting(public_code=services.new_public_code(), title=f"T{i}", date=date, place="",

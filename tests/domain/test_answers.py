@@ -1,11 +1,10 @@
-from pathlib import Path
-
 import pytest
 
 from app.domain.answers import FieldError, validate_submission
 from app.domain.questionnaire import parse_questionnaire
+from tests.conftest import IV1 as IV1_FILE
 
-IV1 = parse_questionnaire((Path(__file__).resolve().parents[2] / "questionnaires" / "iv-1.yaml").read_text("utf-8"))
+IV1 = parse_questionnaire(IV1_FILE.read_text("utf-8"))
 REQUIRED = {"actor_group": ["school"], "knows_more_offers": ["yes"], "new_contacts": ["no"], "central_topics": ["yes"]}
 
 

@@ -1,11 +1,10 @@
 """Denominator rules on a worked example (counts written out by hand)."""
 
-from pathlib import Path
-
 from app.domain.indicators import Counts, indicator_share
 from app.domain.questionnaire import parse_questionnaire
+from tests.conftest import IV1 as IV1_FILE
 
-IV1 = parse_questionnaire((Path(__file__).resolve().parents[2] / "questionnaires" / "iv-1.yaml").read_text("utf-8"))
+IV1 = parse_questionnaire(IV1_FILE.read_text("utf-8"))
 BY_ID = {indicator.id: indicator for indicator in IV1.indicators}
 
 # 20 respondents. central_topics: 9 yes, 4 no, 3 don't know, 4 left it out.

@@ -67,7 +67,7 @@ def test_changing_a_static_file_changes_its_url(app, tmp_path):
     assert first != second and first.startswith("/static/style.css?v=")
 
 
-def test_partial_and_tiny_responses_stay_uncompressed(client, meeting):
+def test_partial_and_tiny_responses_stay_uncompressed(client):
     part = client.get("/static/style.css", headers={**GZIP, "Range": "bytes=0-9"})
     assert part.status_code == 206 and "Content-Encoding" not in part.headers and len(part.data) == 10
     # The redirect after /login?next=… is a few hundred bytes of HTML: gzip would only add to it.
