@@ -1,0 +1,120 @@
+"""services.submit_response on each engine: every answer shape stored as sent,
+and nothing at all (not even the receipt) when the survey is not open, the
+questionnaire changed or the same form was stored before.  PostgreSQL stores
+in one statement, SQLite in three: both must agree on all of this."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from app import services
+from app.domain.answers import validate_submission
+from app.persistence.models import Answer, Meeting, Response, SubmissionReceipt
+from tests.conftest import add_meeting, count, now
+
+SHAPES = """\
+id: shapes
+version: 1
+mittlerziel: {code: T.1, text: {de: Test}}
+languages: [de]
+title: {de: Formen}
+questions:
+  - id: topics
+    type: multiple_choice
+    text: {de: Themen}
+    options:
+      - {code: language, label: {de: Sprache}}
+      - {code: school, label: {de: Schule}}
+      - {code: work, label: {de: Arbeit}}
+  - id: visits
+    type: number
+    min: 0
+    max: 99
+    text: {de: Besuche}
+  - id: remark
+    type: free_text
+    max_length: 500
+    text: {de: Anmerkung}
+"""
+
+
+def _submission(meeting: Meeting, form: dict[str, list[str]]):
+    questionnaire = services.questionnaire_of(meeting.questionnaire_version)
+    submission = validate_submission(questionnaire, form)
+    assert submission.valid, submission.errors
+    return submission
+
+
+def _store(db, meeting, form, *, submission_id="form-instance-0001", open_at=None):
+    meeting = db.get(Meeting, meeting.id)
+    services.submit_response(db, meeting, _submission(meeting, form), language="de",
+                             submission_id=submission_id, today=dt.date(2026, 3, 5), open_at=open_at)
+
+
+def _stored_answers(db) -> set[tuple]:
+    db.rollback()
+    return set(db.execute(select(Answer.question_id, Answer.code, Answer.number, Answer.text)).all())
+
+
+@pytest.mark.parametrize("form, expected", [
+    ({"topics": ["language", "work"], "visits": ["7"], "remark": ["Gern wieder, 'bitte'; -- danke"]},
+     {("topics", "language", None, None), ("topics", "work", None, None), ("visits", "value", 7, None),
+      ("remark", "value", None, "Gern wieder, 'bitte'; -- danke")}),
+    ({"topics": ["school"]}, {("topics", "school", None, None)}),  # no number, no text at all
+    ({"visits": ["0"]}, {("visits", "value", 0, None)}),
+    ({}, set()),  # everything is optional: a response without answers still counts as one
+])
+def test_every_answer_shape_is_stored_as_sent(db, form, expected):
+    meeting = add_meeting(db, SHAPES)
+    _store(db, meeting, form, open_at=now())
+    db.commit()
+    assert _stored_answers(db) == expected
+    response = db.scalars(select(Response)).one()
+    assert (response.meeting_id, response.language, response.submitted_on) == (meeting.id, "de", dt.date(2026, 3, 5))
+    assert count(db, SubmissionReceipt) == 1
+
+
+@pytest.mark.parametrize("window", [{"opens": 1}, {"opens": -3, "closes": -1}])
+def test_a_survey_not_open_stores_nothing(db, window):
+    meeting = add_meeting(db, SHAPES, **window)
+    with pytest.raises(services.SurveyNotOpen):
+        _store(db, meeting, {"topics": ["school"]}, open_at=now())
+    db.rollback()  # as the caller must
+    assert (count(db, Response), count(db, Answer), count(db, SubmissionReceipt)) == (0, 0, 0)
+
+
+def test_a_changed_questionnaire_stores_nothing(db):
+    meeting = add_meeting(db, SHAPES)
+    seen_by_phone = services.meeting_by_code(db, meeting.public_code)  # a frozen value
+    submission = _submission(db.get(Meeting, meeting.id), {"visits": ["3"]})
+    # The coordinator switches the meeting to another version meanwhile.
+    other, _ = services.store_questionnaire(db, SHAPES.replace("version: 1", "version: 2"))
+    db.get(Meeting, meeting.id).questionnaire_version = other
+    db.commit()
+    with pytest.raises(services.SurveyNotOpen):
+        services.submit_response(db, seen_by_phone, submission, language="de", submission_id="form-instance-0002",
+                                 today=dt.date(2026, 3, 5), open_at=now())
+    db.rollback()
+    assert (count(db, Response), count(db, Answer), count(db, SubmissionReceipt)) == (0, 0, 0)
+
+
+def test_the_same_form_is_stored_once(db):
+    meeting = add_meeting(db, SHAPES)
+    _store(db, meeting, {"topics": ["school"], "visits": ["2"]}, open_at=now())
+    db.commit()
+    with pytest.raises(services.AlreadySubmitted):
+        _store(db, meeting, {"topics": ["work"]}, open_at=now())
+    db.rollback()
+    assert (count(db, Response), count(db, SubmissionReceipt)) == (1, 1)
+    assert _stored_answers(db) == {("topics", "school", None, None), ("visits", "value", 2, None)}
+
+
+def test_without_a_time_the_window_is_not_asked(db):
+    """Imports and tests store answers of meetings long closed."""
+    meeting = add_meeting(db, SHAPES, opens=-48, closes=-24)
+    _store(db, meeting, {"visits": ["4"]})
+    db.commit()
+    assert _stored_answers(db) == {("visits", "value", 4, None)}
