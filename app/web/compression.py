@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
+import zlib
 
-from flask import Flask, request
+from flask import Flask, Response, request
 
 COMPRESSIBLE = frozenset({
     "text/html", "text/css", "text/plain", "text/csv", "image/svg+xml", "application/json",
@@ -53,7 +54,7 @@ def compress(response):
         return response
     # Caches must keep the two encodings apart even when this one is not compressed.
     response.vary.add("Accept-Encoding")
-    if request.accept_encodings["gzip"] <= 0:
+    if not accepts_gzip():
         return response
     if response.status_code != 304:
         response.direct_passthrough = False
@@ -68,6 +69,39 @@ def compress(response):
         # The compressed bytes differ from the file's but mean the same: a weak validator.
         response.set_etag(etag, weak=True)
     return response
+
+
+def accepts_gzip() -> bool:
+    return request.accept_encodings["gzip"] > 0
+
+
+class RepeatedPage:
+    """A page sent to many browsers that differs only in one short value
+    near its end (the participant form's submission id).  The compressed
+    stream up to that value is made once; each copy compresses only the value
+    and what follows it, instead of the whole page."""
+
+    def __init__(self, page: str, slot: str):
+        self._head, found, self._tail = page.partition(slot)
+        if not found:
+            raise ValueError("the page does not contain its slot")
+        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # 16 +: a gzip member
+        self._compressed_head = compressor.compress(self._head.encode())
+        self._compressor_after_head = compressor
+
+    def text(self, value: str) -> str:
+        return self._head + value + self._tail
+
+    def response(self, value: str) -> Response:
+        if not accepts_gzip():
+            response = Response(self.text(value))
+        else:
+            compressor = self._compressor_after_head.copy()
+            response = Response(self._compressed_head + compressor.compress((value + self._tail).encode())
+                                + compressor.flush())
+            response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        return response
 
 
 def init_app(app: Flask) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 
 
@@ -17,11 +17,20 @@ def keys(app: Flask) -> tuple:
 
 
 class CookieSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, unchanged but for the kept serializer."""
+    """Flask's signed-cookie session with the serializer kept, and none at all
+    for a browser without a session cookie under ``sessionless_paths``."""
 
     def __init__(self):
         self._made_for: tuple | None = None
         self._serializer: URLSafeTimedSerializer | None = None
+        self.sessionless_paths: tuple[str, ...] = ()
+
+    def open_session(self, app: Flask, request) -> SessionMixin | None:
+        if request.path.startswith(self.sessionless_paths) and self.get_cookie_name(app) not in request.cookies:
+            # Read as empty, never saved (Flask skips a null session); writing
+            # to it would fail loudly rather than set a cookie unasked.
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if keys(app) != self._made_for:
@@ -37,3 +46,16 @@ def serializer(app: Flask, salt: str) -> URLSafeSerializer:
 @lru_cache(maxsize=8)
 def _serializer(secret_keys: tuple, salt: str) -> URLSafeSerializer:
     return URLSafeSerializer(list(secret_keys), salt=salt)
+
+
+def signed(app: Flask, salt: str, value: str) -> str:
+    """``value`` signed for a cookie of our own.  Unlike the session's, these
+    signatures carry no time, so the same value always gives the same text:
+    made once per key and value (every participant of a meeting gets the
+    same "answered" marker)."""
+    return _signed(keys(app), salt, value)
+
+
+@lru_cache(maxsize=1024)
+def _signed(secret_keys: tuple, salt: str, value: str) -> str:
+    return _serializer(secret_keys, salt).dumps(value)

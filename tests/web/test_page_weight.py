@@ -9,6 +9,7 @@ import pytest
 
 from app.config import Config
 from app.web.assets import IMMUTABLE, content_hash, static_url
+from app.web.compression import RepeatedPage
 from benchmarks.page_weight import BUDGET, measure
 
 GZIP = {"Accept-Encoding": "gzip"}
@@ -38,6 +39,30 @@ def test_gzip_only_when_asked_and_caches_told_so(client, meeting):
     unpack = gzip.decompress(packed.data).decode()
     volatile = re.compile(r'value="[A-Za-z0-9_.-]{20,}"')
     assert volatile.sub("", unpack) == volatile.sub("", plain.get_data(as_text=True))
+
+
+def test_each_phone_gets_a_whole_gzip_page_with_its_own_submission_id(client, meeting):
+    """The kept form is compressed once up to the submission id; each copy
+    must still be one valid gzip member (gzip checks its CRC and length)."""
+    pages = [gzip.decompress(client.get(f"/m/{meeting.public_code}", headers=GZIP).data).decode() for _ in range(3)]
+    ids = [re.search(r'name="submission_id" type="hidden" value="([^"]+)"', page).group(1) for page in pages]
+    assert len(set(ids)) == 3
+    assert {page.replace(id_, "") for page, id_ in zip(pages, ids)} == {pages[0].replace(ids[0], "")}
+
+
+@pytest.mark.parametrize("accept", ["gzip", "identity"])
+def test_a_repeated_page_is_the_page_with_the_value_put_in(app, accept):
+    page = "<p>Rückmeldung · استطلاع</p>" * 200 + "<input value=\"SLOT\">" + "<p>Ende · پایان</p>" * 20
+    repeated = RepeatedPage(page, "SLOT")
+    with app.test_request_context(headers={"Accept-Encoding": accept}):
+        for value in ("first-phone", "second-phone-ünïcode"):
+            response = repeated.response(value)
+            body = gzip.decompress(response.data) if accept == "gzip" else response.data
+            assert body.decode() == page.replace("SLOT", value)
+            assert response.headers.get("Content-Encoding") == ("gzip" if accept == "gzip" else None)
+            assert "Accept-Encoding" in response.headers["Vary"]
+    with pytest.raises(ValueError):
+        RepeatedPage(page, "NOT THERE")
 
 
 def test_stylesheet_has_a_content_hashed_url_cached_for_a_year(app, client, meeting):

@@ -4,6 +4,7 @@ half-valid is stored, retries store once, a second answer is refused."""
 import re
 
 import pytest
+from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
 
 from app.persistence.models import Answer, Response, SubmissionReceipt
@@ -199,7 +200,6 @@ def test_answered_cookie_says_only_which_meeting(client, meeting):
     response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("resonanz_answered="))
     value = cookie.split(";")[0].split("=", 1)[1]
-    from itsdangerous import URLSafeSerializer
     assert URLSafeSerializer("test-secret", salt="answered-meeting").loads(value) == meeting.public_code
     assert f"Path=/m/{meeting.public_code}" in cookie and "HttpOnly" in cookie
 
@@ -261,3 +261,10 @@ def test_answered_marker_outlives_a_key_change_only_with_the_old_key_as_fallback
     assert "already answered" in client.get(f"/m/{meeting.public_code}?lang=en").get_data(as_text=True)
     app.config["SECRET_KEY_FALLBACKS"] = []
     assert "<form" in client.get(f"/m/{meeting.public_code}?lang=en").get_data(as_text=True)
+    # Markers given from now on are signed with the new key.
+    other_phone = app.test_client()
+    page = open_form(other_phone, meeting.public_code, lang="en")
+    response = other_phone.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("resonanz_answered="))
+    marker = cookie.split(";")[0].split("=", 1)[1]
+    assert URLSafeSerializer("the-new-key", salt="answered-meeting").loads(marker) == meeting.public_code

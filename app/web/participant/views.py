@@ -24,7 +24,7 @@ from flask import (
 from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 
 from ... import db_session, services
 from ...domain.answers import validate_submission
@@ -32,19 +32,23 @@ from ...extensions import csrf
 from ...persistence.database import UNAVAILABLE, rollback_quietly
 from ..errors import RETRY_AFTER
 from .. import signing
+from ..compression import RepeatedPage
 from ..i18n import choose_language, use_language
 from .forms import CONTROL_FIELDS, SUBMISSION_ID, form_for
 from .open_meetings import OpenMeetings
 from .origin import sent_from_another_site
 
-blueprint = Blueprint("participant", __name__)
+blueprint = Blueprint("participant", __name__, url_prefix="/m")
 # Participants have no session, so no CSRF token: see origin.py.
 csrf.exempt(blueprint)
 
 
 @blueprint.record_once
-def _keep_open_meetings(state):
+def _set_up(state):
     state.app.extensions["resonanz.open_meetings"] = OpenMeetings(state.app.config["OPEN_MEETING_SECONDS"])
+    # A browser without a session cookie gets none made (and none saved) on
+    # these pages; one of the workspace keeps its own (flash messages).
+    state.app.session_interface.sessionless_paths += (blueprint.url_prefix + "/",)
 
 
 ANSWERED_COOKIE = "resonanz_answered"
@@ -58,8 +62,7 @@ def _nobody_logged_in():
     g._login_user = AnonymousUserMixin()
 
 
-def _answered_marker() -> URLSafeSerializer:
-    return signing.serializer(current_app, "answered-meeting")
+ANSWERED_SALT = "answered-meeting"
 
 
 def _has_answered(code: str) -> bool:
@@ -67,7 +70,7 @@ def _has_answered(code: str) -> bool:
     if not marker:
         return False  # most phones: nothing to check
     try:
-        return _answered_marker().loads(marker) == code
+        return signing.serializer(current_app, ANSWERED_SALT).loads(marker) == code
     except BadSignature:
         return False
 
@@ -132,11 +135,11 @@ def render_form_page(meeting, questionnaire, form, submission_id: str | None = N
 _SUBMISSION_SLOT = f"submission-{secrets.token_hex(16)}"
 
 
-def blank_form_page(meeting: services.ParticipantMeeting, questionnaire) -> str:
+def blank_form_page(meeting: services.ParticipantMeeting, questionnaire):
     """The empty form of a meeting: the same for every phone in one language
-    but for the submission id, so it is rendered once per process, meeting
-    and language (the key holds every meeting field the page shows) and each
-    phone gets a copy with its own id put in."""
+    but for the submission id, so it is rendered (and compressed up to the
+    id) once per process, meeting and language (the key holds every meeting
+    field the page shows); each phone gets a copy with its own id."""
     if cookie_session.get("_flashes"):
         # A message waits to be shown once (someone of the workspace opened the
         # link): render it into this page only.
@@ -147,15 +150,16 @@ def blank_form_page(meeting: services.ParticipantMeeting, questionnaire) -> str:
     if page is None:
         if len(cache) >= 256:
             cache.clear()
-        page = cache[key] = render_form_page(meeting, questionnaire, new_form(questionnaire), _SUBMISSION_SLOT)[0]
-    return page.replace(_SUBMISSION_SLOT, new_submission_id(), 1)
+        rendered = render_form_page(meeting, questionnaire, new_form(questionnaire), _SUBMISSION_SLOT)[0]
+        page = cache[key] = RepeatedPage(rendered, _SUBMISSION_SLOT)
+    return page.response(new_submission_id())
 
 
 def new_form(questionnaire):
     return form_for(questionnaire, formdata=None)
 
 
-@blueprint.get("/m/<code>")
+@blueprint.get("/<code>")
 def show_form(code: str):
     meeting, questionnaire = _load(code)
     closed = _window_page(meeting, questionnaire)
@@ -166,7 +170,7 @@ def show_form(code: str):
     return blank_form_page(meeting, questionnaire)
 
 
-@blueprint.post("/m/<code>")
+@blueprint.post("/<code>")
 def submit(code: str):
     if sent_from_another_site(request):
         # Nothing is read, stored or set: whoever sent this is not on our page.
@@ -260,14 +264,14 @@ def _thank(code: str):
     # The language goes along in the address: participants have no session to keep it in.
     response = redirect(url_for(".thanks", code=code, lang=g.language), code=303)
     response.set_cookie(
-        ANSWERED_COOKIE, _answered_marker().dumps(code),
+        ANSWERED_COOKIE, signing.signed(current_app, ANSWERED_SALT, code),
         max_age=current_app.config["ANSWERED_COOKIE_MAX_AGE"], path=f"/m/{code}",
         httponly=True, samesite="Lax", secure=request.is_secure,
     )
     return response
 
 
-@blueprint.get("/m/<code>/thanks")
+@blueprint.get("/<code>/thanks")
 def thanks(code: str):
     meeting, questionnaire = _load(code)
     return render_template("participant/thanks.html", meeting=meeting, questionnaire=questionnaire)
