@@ -51,11 +51,12 @@ def test_each_phone_gets_a_whole_gzip_page_with_its_own_submission_id(client, me
 
 
 @pytest.mark.parametrize("accept", ["gzip", "identity"])
-def test_a_repeated_page_is_the_page_with_the_value_put_in(app, accept):
-    page = "<p>Rückmeldung · استطلاع</p>" * 200 + "<input value=\"SLOT\">" + "<p>Ende · پایان</p>" * 20
+@pytest.mark.parametrize("tail", ["", "<p>Ende · پایان</p>" * 20, "ü" * 70_000])  # the last: more than one stored block
+def test_a_repeated_page_is_the_page_with_the_value_put_in(app, accept, tail):
+    page = "<p>Rückmeldung · استطلاع</p>" * 200 + '<input value="SLOT">' + tail
     repeated = RepeatedPage(page, "SLOT")
     with app.test_request_context(headers={"Accept-Encoding": accept}):
-        for value in ("first-phone", "second-phone-ünïcode"):
+        for value in ("first-phone", "second-phone-ünïcode", ""):
             response = repeated.response(value)
             body = gzip.decompress(response.data) if accept == "gzip" else response.data
             assert body.decode() == page.replace("SLOT", value)
