@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from typing import Callable
@@ -217,66 +218,64 @@ def submit_response(
         "submitted_on": today,
         "now": open_at,
     }
-    answers = list(_answer_values(submission))
+    # The answers travel as one JSON document, which the database turns into
+    # rows: one statement instead of one per answer.
+    values["answers"] = json.dumps(list(_answer_values(submission)), ensure_ascii=False)
     try:
         if connection.dialect.name == "postgresql":
             # One statement and one round trip instead of three (about a
-            # fifth of a journey's work on the server); the answers travel as
-            # four arrays.
-            columns = {f"{name}s": [answer[name] for answer in answers] for name in _ANSWER_COLUMNS}
-            stored = connection.execute(_STORE_ON_POSTGRESQL, {**values, **columns}).first()
+            # fifth of a journey's work on the server).
+            stored = connection.execute(_STORE_ON_POSTGRESQL, values).first()
         else:
             # The receipt first: its unique key is what refuses a second copy.
             connection.execute(_INSERT_RECEIPT, values)
             stored = connection.execute(_INSERT_RESPONSE, values).first()
-            if stored is not None and answers:
-                connection.execute(_INSERT_ANSWER, [{"response_id": values["id"], **answer} for answer in answers])
+            if stored is not None:
+                connection.execute(_INSERT_ANSWERS, values)
     except IntegrityError as exc:
         raise AlreadySubmitted from exc
     if stored is None:
         raise SurveyNotOpen
 
 
-_ANSWER_COLUMNS = ("question_id", "code", "number", "text")
 _INSERT_RECEIPT = insert(SubmissionReceipt.__table__)
 # The response row is taken from the meeting, and only while its survey is
 # open at ``now`` (when one is given) and asks the version the answers were
 # checked against: one statement decides, so a survey closed a moment ago
 # stores nothing.  RETURNING gives a row or none (rowcount is not reliable
 # for INSERT … SELECT).
-_RESPONSE_CONDITION = """meeting.id = :meeting_id
-      AND meeting.questionnaire_version_id = :questionnaire_version_id
-      AND (CAST(:now AS TIMESTAMP) IS NULL
-           OR (meeting.opens_at <= :now AND (meeting.closes_at IS NULL OR meeting.closes_at > :now)))"""
-_RESPONSE_TYPES = (bindparam("id", type_=Response.__table__.c.id.type),
-                   bindparam("submitted_on", type_=Response.__table__.c.submitted_on.type),
-                   bindparam("now", type_=Meeting.__table__.c.opens_at.type))
-_INSERT_RESPONSE = text(f"""
+_RESPONSE_FROM_MEETING = """
     INSERT INTO response (id, meeting_id, questionnaire_version_id, language, submitted_on)
     SELECT :id, meeting.id, meeting.questionnaire_version_id, :language, :submitted_on
     FROM meeting
-    WHERE {_RESPONSE_CONDITION}
-    RETURNING id""").bindparams(*_RESPONSE_TYPES)
-_INSERT_ANSWER = insert(Answer.__table__)
-# The same three inserts as one statement of data-modifying CTEs: all of
-# them or (on any error) none; no answers when no response was stored.
+    WHERE meeting.id = :meeting_id
+      AND meeting.questionnaire_version_id = :questionnaire_version_id
+      AND (CAST(:now AS TIMESTAMP) IS NULL
+           OR (meeting.opens_at <= :now AND (meeting.closes_at IS NULL OR meeting.closes_at > :now)))
+    RETURNING id"""
+_RESPONSE_ID = bindparam("id", type_=Response.__table__.c.id.type)
+_TYPES = (_RESPONSE_ID,
+          bindparam("submitted_on", type_=Response.__table__.c.submitted_on.type),
+          bindparam("now", type_=Meeting.__table__.c.opens_at.type))
+_INSERT_RESPONSE = text(_RESPONSE_FROM_MEETING).bindparams(*_TYPES)
+_INSERT_ANSWERS = text("""
+    INSERT INTO answer (response_id, question_id, code, number, text)
+    SELECT :id, json_extract(sent.value, '$.question_id'), json_extract(sent.value, '$.code'),
+           json_extract(sent.value, '$.number'), json_extract(sent.value, '$.text')
+    FROM json_each(:answers) AS sent""").bindparams(_RESPONSE_ID)
+# PostgreSQL: the same three inserts as one statement of data-modifying CTEs,
+# all of them or (on any error) none; no answers when no response was stored.
 _STORE_ON_POSTGRESQL = text(f"""
     WITH receipt AS (
         INSERT INTO submission_receipt (token_digest) VALUES (:token_digest)
-    ), stored AS (
-        INSERT INTO response (id, meeting_id, questionnaire_version_id, language, submitted_on)
-        SELECT :id, meeting.id, meeting.questionnaire_version_id, :language, :submitted_on
-        FROM meeting
-        WHERE {_RESPONSE_CONDITION}
-        RETURNING id
+    ), stored AS ({_RESPONSE_FROM_MEETING}
     ), answers AS (
         INSERT INTO answer (response_id, question_id, code, number, text)
         SELECT stored.id, sent.question_id, sent.code, sent.number, sent.text
-        FROM stored, unnest(CAST(:question_ids AS VARCHAR[]), CAST(:codes AS VARCHAR[]),
-                             CAST(:numbers AS INTEGER[]), CAST(:texts AS TEXT[]))
-                     AS sent (question_id, code, number, text)
+        FROM stored, json_to_recordset(CAST(:answers AS JSON))
+                     AS sent (question_id VARCHAR, code VARCHAR, number INTEGER, text TEXT)
     )
-    SELECT id FROM stored""").bindparams(*_RESPONSE_TYPES)
+    SELECT id FROM stored""").bindparams(*_TYPES)
 
 
 def answer_rows(submission: Submission):

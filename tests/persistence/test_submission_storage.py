@@ -59,10 +59,15 @@ def _stored_answers(db) -> set[tuple]:
     return set(db.execute(select(Answer.question_id, Answer.code, Answer.number, Answer.text)).all())
 
 
+# Travels to the database inside a JSON document: quotes, backslashes, line
+# breaks, right-to-left text and a character outside the BMP must arrive as typed.
+REMARK = 'Gern wieder, "bitte" \\ \'danke\'; -- شكراً\nДякую 🙂 {"x": 1}'
+
+
 @pytest.mark.parametrize("form, expected", [
-    ({"topics": ["language", "work"], "visits": ["7"], "remark": ["Gern wieder, 'bitte'; -- danke"]},
+    ({"topics": ["language", "work"], "visits": ["7"], "remark": [REMARK]},
      {("topics", "language", None, None), ("topics", "work", None, None), ("visits", "value", 7, None),
-      ("remark", "value", None, "Gern wieder, 'bitte'; -- danke")}),
+      ("remark", "value", None, REMARK)}),
     ({"topics": ["school"]}, {("topics", "school", None, None)}),  # no number, no text at all
     ({"visits": ["0"]}, {("visits", "value", 0, None)}),
     ({}, set()),  # everything is optional: a response without answers still counts as one
