@@ -53,17 +53,18 @@ def _compressible(response) -> bool:
 def compress(response):
     if not _compressible(response):
         return response
+    if response.status_code != 304:
+        size = response.content_length if response.direct_passthrough else len(response.get_data())
+        if size < MINIMUM_SIZE:
+            return response  # sent as it is to every browser (a redirect, say): nothing varies
     # Caches must keep the two encodings apart even when this one is not compressed.
     response.vary.add("Accept-Encoding")
     if not accepts_gzip():
         return response
     if response.status_code != 304:
         response.direct_passthrough = False
-        body = response.get_data()
-        if len(body) < MINIMUM_SIZE:
-            return response
         # mtime=0: the same page gives the same bytes, whenever it is sent.
-        response.set_data(gzip.compress(body, compresslevel=LEVEL, mtime=0))
+        response.set_data(gzip.compress(response.get_data(), compresslevel=LEVEL, mtime=0))
         response.headers["Content-Encoding"] = "gzip"
     etag, weak = response.get_etag()
     if etag and not weak:

@@ -222,10 +222,7 @@ def _store(code: str, meeting, questionnaire, kept: bool = True):
         return render_template("participant/already_answered.html", meeting=meeting, questionnaire=questionnaire)
 
     form_errors = []
-    answers = {
-        name: request.form.getlist(name) for name in request.form if name not in CONTROL_FIELDS
-    }
-    submission = validate_submission(questionnaire, answers)
+    submission = validate_submission(questionnaire, request.form.to_dict(flat=False), ignored_fields=CONTROL_FIELDS)
     if submission.unexpected_fields:
         form_errors.append(_("The form contained fields that do not belong to it; they were ignored. Please check your answers and send again."))
     if (request.content_length or 0) > current_app.config["SUBMISSION_BODY_LIMIT"]:
