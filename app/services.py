@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
-from sqlalchemy import bindparam, exists, func, insert, select, text
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .domain.answers import Submission
+from .persistence.database import driver_connection
 from .domain.questionnaire import Questionnaire, parse_questionnaire, questionnaire_from_json
 from .persistence.models import (
     Answer,
@@ -205,9 +208,6 @@ def submit_response(
     """
     if not submission.valid:
         raise ValueError("only a valid submission can be stored")
-    # Core statements on the session's connection, not the unit of work: this
-    # runs for every phone of a burst, and the ORM's bookkeeping for 14 new
-    # objects costs more than the statements themselves.
     connection = session.connection()
     values = {
         "token_digest": submission_digest(submission_id),
@@ -217,34 +217,53 @@ def submit_response(
         "language": language,
         "submitted_on": today,
         "now": open_at,
+        # The answers travel as one JSON document that the database turns
+        # into rows: one statement instead of one per answer.
+        "answers": json.dumps(list(_answer_values(submission)), ensure_ascii=False),
     }
-    # The answers travel as one JSON document, which the database turns into
-    # rows: one statement instead of one per answer.
-    values["answers"] = json.dumps(list(_answer_values(submission)), ensure_ascii=False)
+    for name, convert in _conversions(connection.dialect):
+        values[name] = convert(values[name])
+    # The driver's connection, not the ORM's unit of work nor even Core
+    # statements: this runs for every phone of a burst, and both cost more
+    # than the statements themselves.
     try:
-        if connection.dialect.name == "postgresql":
-            # One statement and one round trip instead of three (about a
-            # fifth of a journey's work on the server).
-            stored = connection.execute(_STORE_ON_POSTGRESQL, values).first()
-        else:
-            # The receipt first: its unique key is what refuses a second copy.
-            connection.execute(_INSERT_RECEIPT, values)
-            stored = connection.execute(_INSERT_RESPONSE, values).first()
-            if stored is not None:
-                connection.execute(_INSERT_ANSWERS, values)
+        with driver_connection(connection) as driver:
+            if connection.dialect.name == "postgresql":
+                stored = driver.execute(_STORE_ON_POSTGRESQL, values).fetchall()
+            else:
+                # The receipt first: its unique key is what refuses a second copy.
+                driver.execute(_INSERT_RECEIPT, values)
+                stored = driver.execute(_INSERT_RESPONSE, values).fetchall()
+                if stored:
+                    driver.execute(_INSERT_ANSWERS, values)
     except IntegrityError as exc:
         raise AlreadySubmitted from exc
-    if stored is None:
+    if not stored:
         raise SurveyNotOpen
 
 
-_INSERT_RECEIPT = insert(SubmissionReceipt.__table__)
+_TYPED_VALUES = {"id": Response.__table__.c.id.type, "submitted_on": Response.__table__.c.submitted_on.type,
+                 "now": Meeting.__table__.c.opens_at.type}
+
+
+@lru_cache(maxsize=4)
+def _conversions(dialect) -> tuple[tuple[str, Callable], ...]:
+    """SQLAlchemy's own conversions of the typed values for this database
+    (SQLite keeps UUIDs, dates and times as text), so that rows stored here
+    read back through the models like any other."""
+    processors = ((name, type_.dialect_impl(dialect).bind_processor(dialect)) for name, type_ in _TYPED_VALUES.items())
+    return tuple((name, processor) for name, processor in processors if processor is not None)
+
+
+# Statements in the drivers' own placeholders: SQLite's sqlite3 takes
+# ``:name``, PostgreSQL's psycopg ``%(name)s``.
+_INSERT_RECEIPT = "INSERT INTO submission_receipt (token_digest) VALUES (:token_digest)"
 # The response row is taken from the meeting, and only while its survey is
 # open at ``now`` (when one is given) and asks the version the answers were
 # checked against: one statement decides, so a survey closed a moment ago
 # stores nothing.  RETURNING gives a row or none (rowcount is not reliable
 # for INSERT … SELECT).
-_RESPONSE_FROM_MEETING = """
+_INSERT_RESPONSE = """
     INSERT INTO response (id, meeting_id, questionnaire_version_id, language, submitted_on)
     SELECT :id, meeting.id, meeting.questionnaire_version_id, :language, :submitted_on
     FROM meeting
@@ -253,29 +272,24 @@ _RESPONSE_FROM_MEETING = """
       AND (CAST(:now AS TIMESTAMP) IS NULL
            OR (meeting.opens_at <= :now AND (meeting.closes_at IS NULL OR meeting.closes_at > :now)))
     RETURNING id"""
-_RESPONSE_ID = bindparam("id", type_=Response.__table__.c.id.type)
-_TYPES = (_RESPONSE_ID,
-          bindparam("submitted_on", type_=Response.__table__.c.submitted_on.type),
-          bindparam("now", type_=Meeting.__table__.c.opens_at.type))
-_INSERT_RESPONSE = text(_RESPONSE_FROM_MEETING).bindparams(*_TYPES)
-_INSERT_ANSWERS = text("""
+_INSERT_ANSWERS = """
     INSERT INTO answer (response_id, question_id, code, number, text)
     SELECT :id, json_extract(sent.value, '$.question_id'), json_extract(sent.value, '$.code'),
            json_extract(sent.value, '$.number'), json_extract(sent.value, '$.text')
-    FROM json_each(:answers) AS sent""").bindparams(_RESPONSE_ID)
+    FROM json_each(:answers) AS sent"""
 # PostgreSQL: the same three inserts as one statement of data-modifying CTEs,
 # all of them or (on any error) none; no answers when no response was stored.
-_STORE_ON_POSTGRESQL = text(f"""
-    WITH receipt AS (
-        INSERT INTO submission_receipt (token_digest) VALUES (:token_digest)
-    ), stored AS ({_RESPONSE_FROM_MEETING}
+# One statement and one round trip instead of three.
+_STORE_ON_POSTGRESQL = re.sub(r":(\w+)", r"%(\1)s", f"""
+    WITH receipt AS ({_INSERT_RECEIPT}
+    ), stored AS ({_INSERT_RESPONSE}
     ), answers AS (
         INSERT INTO answer (response_id, question_id, code, number, text)
         SELECT stored.id, sent.question_id, sent.code, sent.number, sent.text
         FROM stored, json_to_recordset(CAST(:answers AS JSON))
                      AS sent (question_id VARCHAR, code VARCHAR, number INTEGER, text TEXT)
     )
-    SELECT id FROM stored""").bindparams(*_TYPES)
+    SELECT id FROM stored""")
 
 
 def answer_rows(submission: Submission):

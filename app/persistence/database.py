@@ -15,11 +15,13 @@ below the server's ``max_connections`` (see docs/operations.md).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -118,3 +120,24 @@ def rollback_quietly(session: Session) -> None:
         session.rollback()
     except UNAVAILABLE:
         pass
+
+
+@contextmanager
+def driver_connection(connection: Connection) -> Iterator[Any]:
+    """The database driver's own connection under ``connection``, in its
+    transaction, for the few statements of a participant's submission: there
+    SQLAlchemy's machinery around each statement costs more than the
+    statement itself (docs/operations.md, "What a phone's journey costs").
+    Errors come out as SQLAlchemy's (IntegrityError, OperationalError, …),
+    so callers and :data:`UNAVAILABLE` need not know the driver, and a
+    connection that an error shows to be broken is invalidated, as SQLAlchemy
+    would do."""
+    dialect = connection.dialect
+    try:
+        yield connection.connection.driver_connection
+    except dialect.loaded_dbapi.Error as error:
+        broken = dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
+        if broken:
+            connection.invalidate(error)
+        raise DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error, connection_invalidated=broken,
+                                  dialect=dialect) from error

@@ -194,18 +194,19 @@ def test_postgres_connection_dropped_while_storing_re_renders_the_form(postgres_
     meeting = _meeting(app)
     engine = app.extensions["resonanz.db"].engine
     killed = []
+    client = app.test_client()
+    page = open_form(client, meeting.public_code, lang="en")  # the meeting is kept from here on
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def _kill_own_backend(_conn, cursor, statement, *_args):
-        # The server goes away between reading the meeting and storing the answers.
-        if "INSERT INTO submission_receipt" in statement and not killed:
-            pid = cursor.connection.info.backend_pid
+    @event.listens_for(engine, "checkout")
+    def _kill_own_backend(dbapi_connection, *_args):
+        # The server goes away after the pool checked the connection and
+        # before the answers are stored (the submission's first statement).
+        if not killed:
+            pid = dbapi_connection.info.backend_pid
             with _admin() as admin:
                 _terminate(admin, "pid = :pid", pid=pid)
             killed.append(pid)
 
-    client = app.test_client()
-    page = open_form(client, meeting.public_code, lang="en")
     response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
     assert killed
     _assert_form_came_back(response, page)
