@@ -237,6 +237,10 @@ def submit_response(
                 if stored:
                     driver.execute(_INSERT_ANSWERS, values)
     except IntegrityError as exc:
+        # Only the receipt's key means "stored before"; any other broken rule
+        # must not thank a participant whose answers were not kept.
+        if "submission_receipt" not in str(exc.orig):
+            raise
         raise AlreadySubmitted from exc
     if not stored:
         raise SurveyNotOpen

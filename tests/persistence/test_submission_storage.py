@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import services
 from app.domain.answers import validate_submission
@@ -115,6 +116,18 @@ def test_the_same_form_is_stored_once(db):
     db.rollback()
     assert (count(db, Response), count(db, SubmissionReceipt)) == (1, 1)
     assert _stored_answers(db) == {("topics", "school", None, None), ("visits", "value", 2, None)}
+
+
+def test_another_broken_rule_is_not_taken_for_a_repeated_form(db, monkeypatch):
+    """Only the receipt's key means "stored before": a row that breaks another
+    rule (here answer.one_value) must fail loudly, not thank the participant."""
+    meeting = add_meeting(db, SHAPES)
+    monkeypatch.setattr(services, "_answer_values", lambda submission: iter(
+        [{"question_id": "visits", "code": "value", "number": 3, "text": "three"}]))
+    with pytest.raises(IntegrityError):
+        _store(db, meeting, {"visits": ["3"]}, open_at=now())
+    db.rollback()
+    assert (count(db, Response), count(db, Answer), count(db, SubmissionReceipt)) == (0, 0, 0)
 
 
 def test_without_a_time_the_window_is_not_asked(db):
