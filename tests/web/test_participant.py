@@ -172,6 +172,18 @@ def test_repeated_post_of_the_same_form_stores_once(client, db, meeting):
     assert count(db) == 1
 
 
+def test_a_message_waiting_in_a_workspace_session_shows_once_on_the_form(client, meeting):
+    """Someone of the workspace (with a session) opens the participant link
+    while a message waits: it shows on the form once, and the session that
+    carried it is saved without it; phones without a session get none."""
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "Die Befragung ist geöffnet.")]
+    first = client.get(f"/m/{meeting.public_code}")
+    assert "Die Befragung ist geöffnet." in first.get_data(as_text=True)
+    assert any(c.startswith("session=") for c in first.headers.getlist("Set-Cookie"))
+    assert "Die Befragung ist geöffnet." not in client.get(f"/m/{meeting.public_code}").get_data(as_text=True)
+
+
 def test_retry_without_cookie_stores_once(app, db, meeting):
     # A slow network: the first POST was stored but its answer never arrived,
     # so the browser has no cookie when it sends the same form again.
