@@ -262,7 +262,7 @@ def _thank(code: str):
     response = redirect(url_for(".thanks", code=code, lang=g.language), code=303)
     response.set_cookie(
         ANSWERED_COOKIE, signing.signed(current_app, ANSWERED_SALT, code),
-        max_age=current_app.config["ANSWERED_COOKIE_MAX_AGE"], path=f"/m/{code}",
+        max_age=current_app.config["ANSWERED_COOKIE_MAX_AGE"], path=f"{blueprint.url_prefix}/{code}",
         httponly=True, samesite="Lax", secure=request.is_secure,
     )
     return response
