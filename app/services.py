@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .domain.answers import Submission
-from .persistence.database import driver_connection
 from .domain.questionnaire import Questionnaire, parse_questionnaire, questionnaire_from_json
+from .persistence.database import driver_connection
 from .persistence.models import (
     Answer,
     Meeting,

@@ -111,6 +111,44 @@ def meeting(db):
     return add_meeting(db)
 
 
+# A questionnaire with every question type, all optional (no required keys).
+EVERY_SHAPE = """
+id: mc-test
+version: 1
+mittlerziel: {code: "X.1", text: {de: Ziel}}
+title: {de: Test}
+languages: [de, en]
+questions:
+  - id: role
+    type: single_choice
+    quasi_identifier: true
+    text: {de: Rolle, en: Role}
+    options:
+      - {code: a, label: {de: A}}
+      - {code: b, label: {de: B}}
+  - id: topics
+    type: multiple_choice
+    text: {de: Themen}
+    options:
+      - {code: lang, label: {de: Sprache}}
+      - {code: work, label: {de: Arbeit}}
+      - {code: school, label: {de: Schule}}
+  - id: rating
+    type: likert
+    text: {de: Note}
+    labels: [{de: eins}, {de: zwei}, {de: drei}, {de: vier}, {de: fünf}]
+  - id: count
+    type: number
+    min: 0
+    max: 9
+    text: {de: Anzahl}
+  - id: note
+    type: free_text
+    max_length: 100
+    text: {de: Notiz}
+"""
+
+
 # A complete, valid IV.1 answer as a participant's browser sends it.
 VALID_ANSWERS = {
     "actor_group": "school",

@@ -3,42 +3,8 @@ multiple-choice columns, suppression of rare combinations."""
 
 from app.domain.exports import SUPPRESSED, RowShaper, Suppression, codebook, shape_rows, variables
 from app.domain.questionnaire import parse_questionnaire
+from tests.conftest import EVERY_SHAPE as SOURCE
 
-SOURCE = """
-id: mc-test
-version: 1
-mittlerziel: {code: "X.1", text: {de: Ziel}}
-title: {de: Test}
-languages: [de, en]
-questions:
-  - id: role
-    type: single_choice
-    quasi_identifier: true
-    text: {de: Rolle, en: Role}
-    options:
-      - {code: a, label: {de: A}}
-      - {code: b, label: {de: B}}
-  - id: topics
-    type: multiple_choice
-    text: {de: Themen}
-    options:
-      - {code: lang, label: {de: Sprache}}
-      - {code: work, label: {de: Arbeit}}
-      - {code: school, label: {de: Schule}}
-  - id: rating
-    type: likert
-    text: {de: Note}
-    labels: [{de: eins}, {de: zwei}, {de: drei}, {de: vier}, {de: fünf}]
-  - id: count
-    type: number
-    min: 0
-    max: 9
-    text: {de: Anzahl}
-  - id: note
-    type: free_text
-    max_length: 100
-    text: {de: Notiz}
-"""
 LABELS = {"yes": "Ja", "no": "Nein", "dont_know": "Weiß nicht", "chosen": "gewählt", "not_chosen": "nicht gewählt",
           "row_id": "Zeile", "meeting_date": "Datum", "language": "Sprache"}
 

@@ -14,33 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app import services
 from app.domain.answers import validate_submission
 from app.persistence.models import Answer, Meeting, Response, SubmissionReceipt
-from tests.conftest import add_meeting, count, now
-
-SHAPES = """\
-id: shapes
-version: 1
-mittlerziel: {code: T.1, text: {de: Test}}
-languages: [de]
-title: {de: Formen}
-questions:
-  - id: topics
-    type: multiple_choice
-    text: {de: Themen}
-    options:
-      - {code: language, label: {de: Sprache}}
-      - {code: school, label: {de: Schule}}
-      - {code: work, label: {de: Arbeit}}
-  - id: visits
-    type: number
-    min: 0
-    max: 99
-    text: {de: Besuche}
-  - id: remark
-    type: free_text
-    max_length: 500
-    text: {de: Anmerkung}
-"""
-
+from tests.conftest import EVERY_SHAPE as SHAPES, add_meeting, count, now
 
 def _submission(meeting: Meeting, form: dict[str, list[str]]):
     questionnaire = services.questionnaire_of(meeting.questionnaire_version)
@@ -66,11 +40,11 @@ REMARK = 'Gern wieder, "bitte" \\ \'danke\'; -- شكراً\nДякую 🙂 {"x"
 
 
 @pytest.mark.parametrize("form, expected", [
-    ({"topics": ["language", "work"], "visits": ["7"], "remark": [REMARK]},
-     {("topics", "language", None, None), ("topics", "work", None, None), ("visits", "value", 7, None),
-      ("remark", "value", None, REMARK)}),
+    ({"topics": ["lang", "work"], "count": ["7"], "note": [REMARK]},
+     {("topics", "lang", None, None), ("topics", "work", None, None), ("count", "value", 7, None),
+      ("note", "value", None, REMARK)}),
     ({"topics": ["school"]}, {("topics", "school", None, None)}),  # no number, no text at all
-    ({"visits": ["0"]}, {("visits", "value", 0, None)}),
+    ({"count": ["0"]}, {("count", "value", 0, None)}),
     ({}, set()),  # everything is optional: a response without answers still counts as one
 ])
 def test_every_answer_shape_is_stored_as_sent(db, form, expected):
@@ -95,7 +69,7 @@ def test_a_survey_not_open_stores_nothing(db, window):
 def test_a_changed_questionnaire_stores_nothing(db):
     meeting = add_meeting(db, SHAPES)
     seen_by_phone = services.meeting_by_code(db, meeting.public_code)  # a frozen value
-    submission = _submission(db.get(Meeting, meeting.id), {"visits": ["3"]})
+    submission = _submission(db.get(Meeting, meeting.id), {"count": ["3"]})
     # The coordinator switches the meeting to another version meanwhile.
     other, _ = services.store_questionnaire(db, SHAPES.replace("version: 1", "version: 2"))
     db.get(Meeting, meeting.id).questionnaire_version = other
@@ -109,13 +83,13 @@ def test_a_changed_questionnaire_stores_nothing(db):
 
 def test_the_same_form_is_stored_once(db):
     meeting = add_meeting(db, SHAPES)
-    _store(db, meeting, {"topics": ["school"], "visits": ["2"]}, open_at=now())
+    _store(db, meeting, {"topics": ["school"], "count": ["2"]}, open_at=now())
     db.commit()
     with pytest.raises(services.AlreadySubmitted):
         _store(db, meeting, {"topics": ["work"]}, open_at=now())
     db.rollback()
     assert (count(db, Response), count(db, SubmissionReceipt)) == (1, 1)
-    assert _stored_answers(db) == {("topics", "school", None, None), ("visits", "value", 2, None)}
+    assert _stored_answers(db) == {("topics", "school", None, None), ("count", "value", 2, None)}
 
 
 def test_another_broken_rule_is_not_taken_for_a_repeated_form(db, monkeypatch):
@@ -123,9 +97,9 @@ def test_another_broken_rule_is_not_taken_for_a_repeated_form(db, monkeypatch):
     rule (here answer.one_value) must fail loudly, not thank the participant."""
     meeting = add_meeting(db, SHAPES)
     monkeypatch.setattr(services, "_answer_values", lambda submission: iter(
-        [{"question_id": "visits", "code": "value", "number": 3, "text": "three"}]))
+        [{"question_id": "count", "code": "value", "number": 3, "text": "three"}]))
     with pytest.raises(IntegrityError):
-        _store(db, meeting, {"visits": ["3"]}, open_at=now())
+        _store(db, meeting, {"count": ["3"]}, open_at=now())
     db.rollback()
     assert (count(db, Response), count(db, Answer), count(db, SubmissionReceipt)) == (0, 0, 0)
 
@@ -133,6 +107,6 @@ def test_another_broken_rule_is_not_taken_for_a_repeated_form(db, monkeypatch):
 def test_without_a_time_the_window_is_not_asked(db):
     """Imports and tests store answers of meetings long closed."""
     meeting = add_meeting(db, SHAPES, opens=-48, closes=-24)
-    _store(db, meeting, {"visits": ["4"]})
+    _store(db, meeting, {"count": ["4"]})
     db.commit()
-    assert _stored_answers(db) == {("visits", "value", 4, None)}
+    assert _stored_answers(db) == {("count", "value", 4, None)}
