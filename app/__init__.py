@@ -1,4 +1,9 @@
-"""Resonanz: the survey and feedback service of an education network."""
+"""Resonanz: the survey and feedback service of an education network.
+
+This module only builds the app: :func:`create_app` sets up the core (config,
+database, HTTP concerns) and registers every feature's blueprints and
+commands, in one place.
+"""
 
 from __future__ import annotations
 
@@ -6,66 +11,61 @@ import secrets
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import Config
-from .extensions import babel, csrf
-from .persistence.database import Database, close_quietly
+from app.config import Config
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder="web/templates",
-                static_folder="web/static")
+    app = Flask(__name__, instance_relative_config=True, template_folder="http/templates",
+                static_folder="http/static")
     app.config.from_mapping(Config.as_dict())
     if config:
         app.config.from_mapping(config)
     _require_secret_key(app)
-
-    app.extensions["resonanz.db"] = Database(
-        app.config["DATABASE_URL"], sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
-        pool_size=app.config["DB_POOL_SIZE"], max_overflow=app.config["DB_MAX_OVERFLOW"],
-    )
     if app.config["PROXY_HOPS"]:
         # Behind that many proxies, trust their X-Forwarded-* headers (scheme,
         # host, and the address the login rate limit keys on); no further.
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
-    from .web import i18n, signing
+    from app import db
+    from app.extensions import babel, csrf
+    from app.http import assets, compression, errors, i18n, security, sessions, templating
 
-    app.session_interface = signing.CookieSessions()
+    app.extensions[db.EXTENSION] = db.Database(
+        app.config["DATABASE_URL"], sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+        pool_size=app.config["DB_POOL_SIZE"], max_overflow=app.config["DB_MAX_OVERFLOW"],
+    )
+    app.teardown_appcontext(db.close_request_session)
+    app.session_interface = sessions.CookieSessions()
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.check_catalogues(app)
+    for concern in (security, assets, compression, templating, errors):
+        concern.init_app(app)
 
-    from .web import assets, auth, compression, coordinator, errors, participant, reports, security, staff, templating
-
-    security.init_app(app)
-    assets.init_app(app)
-    compression.init_app(app)
-    templating.init_app(app)
-    errors.init_app(app)
-    auth.init_app(app)
-    app.register_blueprint(participant.blueprint)
-    app.register_blueprint(staff.blueprint)
-    app.register_blueprint(reports.blueprint)
-    app.register_blueprint(coordinator.blueprint)
-    from .web import exports
-
-    app.register_blueprint(exports.blueprint)
-
-    from . import cli
-
-    cli.init_app(app)
-
-    @app.teardown_appcontext
-    def _close_session(_exc):
-        session = g.pop("db_session", None)
-        if session is not None:
-            close_quietly(session)
-
+    _register_features(app)
     return app
+
+
+def _register_features(app: Flask) -> None:
+    """Every feature's blueprints and commands."""
+    from app import commands
+    from app.accounts import cli as accounts_cli, views as accounts
+    from app.evaluation import cli as evaluation_cli
+    from app.evaluation.export import views as exports
+    from app.evaluation.report import views as reports
+    from app.meetings import views as meetings
+    from app.participation import preview, views as participation
+    from app.questionnaires import cli as questionnaires_cli, views as questionnaires
+
+    accounts.init_app(app)
+    for feature in (participation, preview, accounts, meetings, questionnaires, reports, exports):
+        app.register_blueprint(feature.blueprint)
+    for command in (*commands.COMMANDS, questionnaires_cli.cli, accounts_cli.cli, *evaluation_cli.COMMANDS):
+        app.cli.add_command(command)
 
 
 def _require_secret_key(app: Flask) -> None:
@@ -79,13 +79,3 @@ def _require_secret_key(app: Flask) -> None:
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
     app.config["SECRET_KEY"] = key_file.read_text().strip()
-
-
-def db_session():
-    """The request's session; POST requests write, so on SQLite they begin IMMEDIATE."""
-    from flask import current_app
-
-    if "db_session" not in g:
-        write = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-        g.db_session = current_app.extensions["resonanz.db"].session(write=write)
-    return g.db_session

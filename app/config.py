@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .domain.anonymise import DEFAULT_K
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_ROOT / "instance" / "resonanz.sqlite3"
@@ -51,7 +50,10 @@ class Config:
     WTF_I18N_ENABLED = True
 
     BABEL_DEFAULT_LOCALE = "de"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    # The network's time zone: meeting times are typed and shown in it, and
+    # "today" (a response's day, report and export defaults) is its date.
+    TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
+    BABEL_DEFAULT_TIMEZONE = TIME_ZONE
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = ("de", "en", "tr", "ar", "ru", "uk", "fa", "fr")
     STAFF_LANGUAGES = ("de", "en")
@@ -63,14 +65,6 @@ class Config:
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
     # The cookie that says "this browser answered meeting X" lives this long.
     ANSWERED_COOKIE_MAX_AGE = 365 * 24 * 3600
-    # Each process keeps a meeting it has seen open this many seconds, so a
-    # burst of phones does not read it once per page; a closing made through
-    # another process shows on the form page within this time (a submission
-    # is always checked against the database).  0 keeps nothing.
-    OPEN_MEETING_SECONDS = _int_env("OPEN_MEETING_SECONDS", 10)
-
-    # Breakdowns show no figure for a group with fewer respondents than this.
-    REPORT_MIN_CELL = DEFAULT_K
 
     @classmethod
     def as_dict(cls) -> dict:

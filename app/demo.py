@@ -15,9 +15,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import accounts, services
-from .domain.answers import validate_submission
-from .persistence.models import Meeting, MeetingTopic, QuestionnaireVersion, Response
+from app.accounts import users as accounts
+
+from app.meetings import codes
+from app.participation.submission import answer_values
+from app.questionnaires import versions
+from app.questionnaires.answers import validate_submission
+from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Response
 
 SEED = 20170426  # the day the network presented its figures
 
@@ -103,8 +107,8 @@ def is_loaded(session: Session) -> bool:
 def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) -> Meeting:
     """Store the IV.1 questionnaire, the 13 meetings and their responses, and
     one open meeting; returns the open meeting."""
-    version, _ = services.store_questionnaire(session, (questionnaire_dir / "iv-1.yaml").read_text("utf-8"))
-    questionnaire = services.questionnaire_of(version)
+    version, _ = versions.store_questionnaire(session, (questionnaire_dir / "iv-1.yaml").read_text("utf-8"))
+    questionnaire = versions.questionnaire_of(version)
     rng = random.Random(SEED)
     for number, (date, attended) in enumerate(MEETINGS, start=1):
         meeting = _meeting(version, f"{number}. Netzwerktreffen Bildung und Migration", date)
@@ -117,13 +121,13 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
         session.add(meeting)
         session.flush()
         for _ in range(round(attended * rng.uniform(0.45, 0.65))):
-            submission = validate_submission(questionnaire, _raw_answers(rng, number))
-            assert submission.valid, submission.errors  # the generator follows the questionnaire
+            sent = validate_submission(questionnaire, _raw_answers(rng, number))
+            assert sent.valid, sent.errors  # the generator follows the questionnaire
             response = Response(
                 meeting_id=meeting.id, questionnaire_version_id=version.id,
                 language="en" if rng.random() < 0.1 else "de", submitted_on=date,
             )
-            response.answers = list(services.answer_rows(submission))
+            response.answers = [Answer(**values) for values in answer_values(sent)]
             session.add(response)
     for username, password, role in DEMO_ACCOUNTS:
         if accounts.find_user(session, username) is None:
@@ -140,11 +144,11 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
 
 def _meeting(version: QuestionnaireVersion, title: str, date: dt.date) -> Meeting:
     return Meeting(
-        public_code=services.new_public_code(), title=title, date=date, place="Freiburg im Breisgau",
+        public_code=codes.new_public_code(), title=title, date=date, place="Freiburg im Breisgau",
         questionnaire_version=version,
     )
 
 
 def open_meetings(session: Session, now: dt.datetime) -> list[Meeting]:
     meetings = session.scalars(select(Meeting).order_by(Meeting.date.desc())).all()
-    return [m for m in meetings if services.survey_window(m, now).state == "open"]
+    return [m for m in meetings if codes.survey_window(m, now).state == "open"]

@@ -14,10 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-from app import services
-from app.persistence.database import Database
-from app.persistence.models import Base, Meeting
-from app.persistence.scratch import scratch_database as persistence_scratch
+from app import clock
+from app.meetings import codes
+from app.questionnaires import versions
+from app.db import Database
+from app.models import Base, Meeting
+from tests.scratch import scratch_database as persistence_scratch
 
 PROJECT = Path(__file__).resolve().parent.parent
 IV1 = PROJECT / "questionnaires" / "iv-1.yaml"
@@ -40,9 +42,9 @@ def open_meeting(url: str) -> str:
     database; returns the meeting's public code."""
     database = Database(url)
     session = database.session(write=True)
-    version, _ = services.store_questionnaire(session, IV1.read_text("utf-8"))
-    now = services.utcnow()
-    meeting = Meeting(public_code=services.new_public_code(), title="Netzwerktreffen Bildung und Migration",
+    version, _ = versions.store_questionnaire(session, IV1.read_text("utf-8"))
+    now = clock.utcnow()
+    meeting = Meeting(public_code=codes.new_public_code(), title="Netzwerktreffen Bildung und Migration",
                       date=now.date(), place="Freiburg im Breisgau", questionnaire_version=version,
                       opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=1))
     session.add(meeting)
@@ -66,10 +68,10 @@ def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
     database = Database(url)
     Base.metadata.create_all(database.engine)
     session = database.session(write=True)
-    version, _ = services.store_questionnaire(session, IV1.read_text("utf-8"))
+    version, _ = versions.store_questionnaire(session, IV1.read_text("utf-8"))
     meeting_ids = []
     for i in range(meetings):
-        meeting = Meeting(public_code=services.new_public_code(), title=f"Treffen {i + 1}",
+        meeting = Meeting(public_code=codes.new_public_code(), title=f"Treffen {i + 1}",
                           date=dt.date(2014 + i // 4, 1 + (i % 4) * 3, 15), place="Freiburg",
                           questionnaire_version=version, invited=400, attended=240)
         session.add(meeting)
@@ -91,8 +93,8 @@ def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
                 rid = uuid.uuid4()
                 meeting_id = rng.choice(meeting_ids)
                 response_rows.append((rid, meeting_id, version_id, "de", dt.date(2016, 1, 1)))
-                for question, codes in CHOICES.items():
-                    answer_rows.append((rid, question, rng.choice(codes), None, None))
+                for question, options in CHOICES.items():
+                    answer_rows.append((rid, question, rng.choice(options), None, None))
                 answer_rows.append((rid, "meetings_attended", "value", rng.randint(1, 13), None))
                 answer_rows.append((rid, "comment", "value", None, "Mehr Zeit für Austausch, bitte."))
             _bulk_insert(database, cursor, response_rows, answer_rows)

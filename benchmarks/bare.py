@@ -16,7 +16,7 @@ import secrets
 from flask import Flask, redirect, request
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 
-from app.persistence.database import Database
+from app.db import Database
 
 PATH = "/m/bare"
 metadata = MetaData()

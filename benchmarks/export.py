@@ -10,7 +10,7 @@ Each export runs in a child process started afresh (``python benchmarks/export.p
 starts counting at exec, so the parent's memory shared before exec is not
 counted).  Two children per engine:
 
-- ``export``: the export code alone (app.exporting, no web app), as a worker
+- ``export``: the export code alone (app.evaluation.export.exporting, no web app), as a worker
   or a script would run it;
 - ``cli``: ``flask export`` in the full app, whose start-up alone imports
   scipy for the reports (its baseline is printed too).
@@ -50,7 +50,7 @@ def _rss_mb(field: str = "VmRSS") -> float:
 
 
 def _plan(session, version_id: int, free_text: bool):
-    from app import exporting
+    from app.evaluation.export import exporting
 
     request = exporting.ExportRequest(version_id, "csv", free_text=free_text)
     return exporting.plan_export(session, request, today=dt.date.today())
@@ -58,8 +58,8 @@ def _plan(session, version_id: int, free_text: bool):
 
 def child_export(url: str, version_id: int, out: str, free_text: bool) -> None:
     """Runs in the child: the export code path, no web app."""
-    from app import exporting
-    from app.persistence.database import Database
+    from app.evaluation.export import exporting
+    from app.db import Database
 
     baseline = _rss_mb()
     database = Database(url)
@@ -100,8 +100,8 @@ def run_child(*args: str) -> dict:
 
 def bare(url: str, version_id: int, out: str, free_text: bool) -> float:
     """Seconds for the statement the export streams, written by a plain csv.writer."""
-    from app.persistence import export_queries as queries
-    from app.persistence.database import Database
+    from app.evaluation.export import queries
+    from app.db import Database
 
     database = Database(url)
     session = database.session()

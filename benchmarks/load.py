@@ -34,9 +34,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from app.persistence import migrate
-from app.persistence.database import Database
-from app.persistence.models import Answer, Response
+from app.db import upgrade
+from app.db import Database
+from app.models import Answer, Response
 
 from . import bare
 from ._data import ANSWERS_PER_RESPONSE, POSTGRES_URL, open_meeting, scratch_database
@@ -47,7 +47,7 @@ from ._serve import gunicorn
 def prepare(url: str) -> str:
     """Migrate, store IV.1 and an open meeting, create the bare endpoint's table;
     returns the meeting's participant path."""
-    migrate.upgrade(url)
+    upgrade(url)
     path = f"/m/{open_meeting(url)}"
     database = Database(url)
     bare.metadata.create_all(database.engine)

@@ -102,11 +102,11 @@ def measure(client, path: str) -> PageWeight:
 
 def main() -> None:
     from app import create_app
-    from app.persistence import migrate
+    from app.db import upgrade
     from benchmarks._data import open_meeting, scratch_database
 
     with scratch_database("sqlite") as url:
-        migrate.upgrade(url)
+        upgrade(url)
         code = open_meeting(url)
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "page-weight-benchmark"})
         print(f"IV.1 participant form, bytes with gzip (budget {BUDGET:,}):")

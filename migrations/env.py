@@ -3,8 +3,8 @@
 from alembic import context
 
 from app.config import Config
-from app.persistence.database import make_engine
-from app.persistence.models import Base
+from app.db import make_engine
+from app.models import Base
 
 config = context.config
 url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url") or Config.DATABASE_URL

@@ -13,10 +13,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from app import accounts, create_app, services
-from app.persistence.database import make_engine
-from app.domain.answers import validate_submission
-from app.persistence.models import Base, Meeting, QuestionnaireVersion, Response
+from app import create_app
+
+from app.accounts import users as accounts
+
+from app import clock
+from app.meetings import codes
+from app.participation import submission
+from app.questionnaires import versions
+from app.db import make_engine
+from app.questionnaires.answers import validate_submission
+from app.models import Base, Meeting, QuestionnaireVersion, Response
 
 PROJECT = Path(__file__).resolve().parent.parent
 IV1 = PROJECT / "questionnaires" / "iv-1.yaml"
@@ -83,14 +90,14 @@ def db(app):
     session.close()
 
 
-now = services.utcnow
+now = clock.utcnow
 
 
 def add_meeting(session, source: str | None = None, *, opens=-1, closes=24, **fields) -> Meeting:
     """A meeting whose survey window is given in hours from now."""
-    version, _ = services.store_questionnaire(session, source or IV1.read_text("utf-8"))
+    version, _ = versions.store_questionnaire(session, source or IV1.read_text("utf-8"))
     meeting = Meeting(
-        public_code=services.new_public_code(), title=fields.pop("title", "Netzwerktreffen"),
+        public_code=codes.new_public_code(), title=fields.pop("title", "Netzwerktreffen"),
         date=dt.date.today(), place="Freiburg", questionnaire_version=version,
         opens_at=None if opens is None else now() + dt.timedelta(hours=opens),
         closes_at=None if closes is None else now() + dt.timedelta(hours=closes),
@@ -194,10 +201,10 @@ def store_response(db, meeting, form: dict[str, list[str]], *, language: str = "
                    today: dt.date | None = None) -> None:
     """Store one response through the participant's validation rules, as the form would."""
     version = db.get(QuestionnaireVersion, meeting.questionnaire_version_id)
-    submission = validate_submission(services.questionnaire_of(version), form)
-    assert submission.valid, submission.errors
-    services.submit_response(db, db.get(Meeting, meeting.id), submission, language=language,
-                             submission_id=secrets.token_urlsafe(24), today=today or dt.date.today())
+    sent = validate_submission(versions.questionnaire_of(version), form)
+    assert sent.valid, sent.errors
+    submission.submit_response(db, db.get(Meeting, meeting.id), version.id, sent, language=language,
+                               submission_id=secrets.token_urlsafe(24), today=today or dt.date.today(), now=None)
 
 
 def count(db, model=Response) -> int:
@@ -257,3 +264,27 @@ def route_url(rule, meeting) -> str:
     for argument in rule.arguments:
         path = re.sub(rf"<(?:\w+:)?{argument}>", str(values[argument]), path)
     return path
+
+
+def assert_kept(html: str, answers: dict, except_for=()) -> None:
+    """Every valid answer is still filled in on the returned form."""
+    for name, value in answers.items():
+        if name in except_for:
+            continue
+        if name in ("meetings_attended",):
+            assert f'name="{name}" value="{value}"' in html, name
+        elif name == "comment":
+            assert f">{value}</textarea>" in html, name
+        else:
+            assert re.search(rf'name="{name}" value="{re.escape(value)}" checked', html), name
+
+
+def meeting_form(version_id, **changes):
+    data = {"title": "Netzwerktreffen Frühjahr", "date": "2026-03-18", "place": "Freiburg, Rathaus",
+            "questionnaire_version_id": str(version_id), "opens_at": "2026-03-18T16:00",
+            "closes_at": "2026-04-01T16:00", "invited": "300", "attended": "140",
+            "good_practice_presentations": "2",
+            "topics-0-title": "Sprachbildung", "topics-0-brought_in_by_members": "y",
+            "topics-1-title": "Übergänge"}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}

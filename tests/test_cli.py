@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app import services
-from app.persistence.models import QuestionnaireVersion, Response
+from app.questionnaires import versions
+from app.models import QuestionnaireVersion, Response
 from tests.conftest import IV1, VALID_ANSWERS, add_meeting, open_form
 
 
@@ -82,8 +82,8 @@ def test_answered_version_is_immutable(app, runner, client, db, tmp_path):
     db.rollback()
     version = db.scalars(select(QuestionnaireVersion)).one()
     assert "Anderer Bereich" in version.source and "Ein anderer" not in version.source
-    with pytest.raises(services.VersionFrozen):
-        services.store_questionnaire(db, Path(changed).read_text("utf-8"))
+    with pytest.raises(versions.VersionFrozen):
+        versions.store_questionnaire(db, Path(changed).read_text("utf-8"))
     db.rollback()
     # Raising the version publishes it beside the old one.
     bumped = write(tmp_path, "iv-1b.yaml", Path(changed).read_text("utf-8").replace("version: 1", "version: 2", 1))
@@ -96,7 +96,7 @@ def test_answered_version_is_immutable(app, runner, client, db, tmp_path):
 def test_demo_load_reproduces_the_network_and_an_open_meeting(runner, db):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    from app.persistence.models import Meeting
+    from app.models import Meeting
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Meeting)) == 14
     responses = db.scalar(select(func.count()).select_from(Response))

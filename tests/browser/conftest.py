@@ -25,10 +25,10 @@ from babel.support import Translations
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from app import services
-from app.domain.questionnaire import questionnaire_from_json
-from app.domain.texts import pick
-from app.persistence.models import Meeting, QuestionnaireVersion
+from app.meetings import codes
+from app.questionnaires.model import questionnaire_from_json
+from app.languages import pick
+from app.models import Meeting, QuestionnaireVersion
 from tests.conftest import now
 from benchmarks._serve import free_port
 
@@ -72,7 +72,7 @@ class Server:
             with Session(engine) as session, session.begin():
                 version = session.scalar(select(func.max(QuestionnaireVersion.id)))
                 start = now()
-                meeting = Meeting(public_code=services.new_public_code(), title=title, date=start.date(),
+                meeting = Meeting(public_code=codes.new_public_code(), title=title, date=start.date(),
                                   place="Freiburg", questionnaire_version_id=version,
                                   opens_at=start + dt.timedelta(hours=opens),
                                   closes_at=start + dt.timedelta(hours=closes))

@@ -23,9 +23,9 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from app.persistence.models import Answer, Response, SubmissionReceipt
-from app.services import submission_digest
-from app.persistence.scratch import scratch_database
+from app.models import Answer, Response, SubmissionReceipt
+from app.participation.submission import submission_digest
+from tests.scratch import scratch_database
 from benchmarks._data import ANSWERS_PER_RESPONSE
 from benchmarks._phones import burst
 from benchmarks._serve import gunicorn

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from app.persistence.scratch import scratch_database
+from tests.scratch import scratch_database
 from benchmarks._data import PROJECT
 from benchmarks._serve import GUNICORN, gunicorn
 from benchmarks.load import prepare

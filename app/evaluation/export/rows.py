@@ -1,0 +1,247 @@
+"""Export rows and codebook, independent of the file format.
+
+One row per response, one column per question named by its stable id (a
+multiple-choice question gives one 0/1 column per option, ``<question>__<code>``),
+answer codes as values and their labels in the codebook.  Besides the answers a
+row has only a fresh random ``row_id``, the meeting's date and the language:
+never the stored response id, never a time.
+
+The caller streams answer rows grouped by response (see :func:`shape_rows`);
+this module pivots them, scrubs free text and suppresses quasi-identifiers of
+rare combinations.  Everything here is plain Python: the words of the UI
+(labels of built-in scales, descriptions of the meta columns) come in as
+arguments, already translated.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
+
+from app.evaluation.anonymise import scrub
+from app.questionnaires.model import (
+    YES_NO_DONT_KNOW_CODES,
+    FreeText,
+    Likert,
+    MultipleChoice,
+    Number,
+    Questionnaire,
+    SingleChoice,
+    YesNoDontKnow,
+)
+from app.languages import pick
+
+ROW_ID, MEETING_DATE, LANGUAGE = "row_id", "meeting_date", "language"
+ACTOR_GROUP = "actor_group"  # always a quasi-identifier, flagged or not
+SUPPRESSED = "*"  # an exported cell hidden by the small-cell rule
+OPTION_SEPARATOR = "__"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One export column."""
+
+    name: str
+    kind: str  # meta | single_choice | multiple_choice | yes_no_dont_know | likert | number | free_text
+    data_type: str  # string | integer | date
+    measure: str  # nominal | ordinal | scale (SPSS measurement levels)
+    label: str
+    question_id: str | None = None
+    option: str | None = None  # multiple choice: the option's code
+    values: tuple[tuple[object, str], ...] = ()  # (exported value, label)
+    quasi_identifier: bool = False
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == "free_text"
+
+    def value_of(self, code: str):
+        """The exported value of a stored answer code."""
+        return int(code) if self.kind == "likert" else code
+
+
+def is_quasi_identifier(question) -> bool:
+    # Free text is scrubbed and never counted in combinations: its values are all different.
+    return not isinstance(question, FreeText) and (question.quasi_identifier or question.id == ACTOR_GROUP)
+
+
+def variables(questionnaire: Questionnaire, *, language: str, labels: Mapping[str, str],
+              language_names: Mapping[str, str], free_text: bool) -> tuple[Variable, ...]:
+    """The export's columns; texts in ``language`` (falling back to the questionnaire's default)."""
+    default = questionnaire.default_language
+
+    def text(value) -> str:
+        return pick(value, language, default).text if value else ""
+
+    out = [
+        Variable(ROW_ID, "meta", "string", "nominal", labels[ROW_ID]),
+        Variable(MEETING_DATE, "meta", "date", "scale", labels[MEETING_DATE]),
+        Variable(LANGUAGE, "meta", "string", "nominal", labels[LANGUAGE],
+                 values=tuple((code, language_names.get(code, code)) for code in questionnaire.languages),
+                 quasi_identifier=True),
+    ]
+    for q in questionnaire.questions:
+        quasi = is_quasi_identifier(q)
+        if isinstance(q, SingleChoice):
+            out.append(Variable(q.id, q.type, "string", "nominal", text(q.text), q.id,
+                                values=tuple((o.code, text(o.label)) for o in q.options), quasi_identifier=quasi))
+        elif isinstance(q, YesNoDontKnow):
+            out.append(Variable(q.id, q.type, "string", "nominal", text(q.text), q.id,
+                                values=tuple((c, labels[c]) for c in YES_NO_DONT_KNOW_CODES), quasi_identifier=quasi))
+        elif isinstance(q, Likert):
+            out.append(Variable(q.id, q.type, "integer", "ordinal", text(q.text), q.id,
+                                values=tuple((int(c), text(label)) for c, label in zip(q.codes, q.labels)),
+                                quasi_identifier=quasi))
+        elif isinstance(q, MultipleChoice):
+            for o in q.options:
+                out.append(Variable(f"{q.id}{OPTION_SEPARATOR}{o.code}", q.type, "integer", "nominal",
+                                    f"{text(q.text)} – {text(o.label)}", q.id, o.code,
+                                    values=((0, labels["not_chosen"]), (1, labels["chosen"])),
+                                    quasi_identifier=quasi))
+        elif isinstance(q, Number):
+            out.append(Variable(q.id, q.type, "integer", "scale", text(q.text), q.id, quasi_identifier=quasi))
+        elif isinstance(q, FreeText) and free_text:
+            out.append(Variable(q.id, q.type, "string", "nominal", text(q.text), q.id))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------
+# Rows
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Quasi-identifier combinations that occur fewer than k times in an export."""
+
+    rare: frozenset = frozenset()  # keys (meeting id, quasi values...) under k
+    rows: int = 0  # how many exported rows are affected
+    total: int = 0  # how many rows the export has
+
+
+class RowShaper:
+    """Pivots one response's answer rows into an export row."""
+
+    def __init__(self, columns: Sequence[Variable]):
+        self.columns = tuple(columns)
+        index = {v.name: i for i, v in enumerate(self.columns)}
+        self.date_index, self.language_index = index[MEETING_DATE], index[LANGUAGE]
+        self.quasi = tuple(i for i, v in enumerate(self.columns) if v.quasi_identifier)
+        # (question, code) -> (column, value, sibling columns to fill with 0)
+        self.choices: dict[tuple[str, str], tuple[int, object, tuple[int, ...]]] = {}
+        self.values: dict[str, tuple[int, bool]] = {}  # question -> (column, is text)
+        siblings: dict[str, list[int]] = {}
+        for i, v in enumerate(self.columns):
+            if v.kind == "multiple_choice":
+                siblings.setdefault(v.question_id, []).append(i)
+        for i, v in enumerate(self.columns):
+            if v.kind == "multiple_choice":
+                self.choices[(v.question_id, v.option)] = (i, 1, tuple(siblings[v.question_id]))
+            elif v.kind in ("number", "free_text"):
+                self.values[v.question_id] = (i, v.is_text)
+            elif v.question_id is not None:
+                for value, _label in v.values:
+                    self.choices[(v.question_id, str(value))] = (i, value, ())
+
+
+def new_row_id() -> str:
+    # 64 random bits: unique within any export we will make, and unrelated to
+    # the stored id and to the row ids of every other export.
+    return secrets.token_hex(8)
+
+
+def shape_rows(answer_rows: Iterable[Sequence], shaper: RowShaper, suppression: Suppression, *,
+               dates: Mapping[int, object], row_id: Callable[[], str] | None = new_row_id,
+               scrub_text: Callable[[str], str] = scrub) -> Iterator[list]:
+    """Export rows from answer rows ``(position, meeting id, language, question, code, number, text)``.
+
+    The rows of one response must arrive together, in the export's order;
+    ``position`` only tells responses apart and never leaves this function.
+    ``dates`` gives each meeting's date.  Memory stays constant: one row at a time.
+    """
+    width = len(shaper.columns)
+    choices, values = shaper.choices, shaper.values
+    date_index, language_index = shaper.date_index, shaper.language_index
+    quasi, rare = shaper.quasi, suppression.rare
+    current = object()
+    row = meeting_id = None
+    for position, meeting, language, question, code, number, text in answer_rows:
+        if position != current:
+            if row is not None:
+                yield _finish(row, meeting_id, quasi, rare, row_id)
+            current, meeting_id = position, meeting
+            row = [None] * width
+            row[date_index], row[language_index] = dates[meeting], language
+        if question is None:  # a response without (exported) answers
+            continue
+        slot = choices.get((question, code))
+        if slot is not None:
+            index, value, siblings = slot
+            if siblings and row[index] is None:
+                for sibling in siblings:
+                    row[sibling] = 0
+            row[index] = value
+            continue
+        slot = values.get(question)
+        if slot is not None:
+            index, is_text = slot
+            row[index] = scrub_text(text) if is_text else number
+    if row is not None:
+        yield _finish(row, meeting_id, quasi, rare, row_id)
+
+
+def _finish(row: list, meeting_id, quasi, rare, row_id) -> list:
+    if rare and (meeting_id, *(row[i] for i in quasi)) in rare:
+        for i in quasi:
+            row[i] = SUPPRESSED
+    row[0] = row_id() if row_id else None  # variables() puts row_id first
+    return row
+
+
+# --------------------------------------------------------------------------
+# Codebook
+
+
+@dataclass(frozen=True)
+class IndicatorEntry:
+    id: str
+    text: str
+    question: str
+    success: tuple[tuple[str, str], ...]  # (code, label)
+    denominator: str  # all_respondents | answered | answered_excluding_dont_know
+    target: float
+    comparison: str
+
+
+@dataclass(frozen=True)
+class Codebook:
+    questionnaire_id: str
+    version: int
+    title: str
+    mittlerziel: str
+    language: str
+    variables: tuple[Variable, ...]
+    indicators: tuple[IndicatorEntry, ...]
+    k: int
+    free_text: bool
+    suppression: Suppression | None = None  # known once an export has counted its combinations
+
+    @property
+    def quasi_identifiers(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variables if v.quasi_identifier)
+
+
+def codebook(questionnaire: Questionnaire, columns: Sequence[Variable], *, language: str, k: int,
+             free_text: bool, suppression: Suppression | None = None) -> Codebook:
+    default = questionnaire.default_language
+    labels = {v.question_id: dict((str(value), label) for value, label in v.values)
+              for v in columns if v.question_id and v.kind != "multiple_choice"}
+    indicators = tuple(
+        IndicatorEntry(i.id, pick(i.text, language, default).text, i.question,
+                       tuple((code, labels.get(i.question, {}).get(code, code)) for code in i.success),
+                       i.denominator, i.target, i.comparison)
+        for i in questionnaire.indicators
+    )
+    return Codebook(questionnaire.id, questionnaire.version, pick(questionnaire.title, language, default).text,
+                    questionnaire.mittlerziel.code, language, tuple(columns), indicators, k, free_text,
+                    suppression)

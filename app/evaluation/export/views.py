@@ -1,0 +1,177 @@
+"""Downloads for evaluators (and admins): anonymised responses, codebooks,
+and the admins' log of who downloaded what."""
+
+from __future__ import annotations
+
+from app import clock
+
+from app.network import settings
+
+
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import BooleanField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange
+
+from app.evaluation.export import codebook as words
+from app.db import db_session
+from app.evaluation.export import exporting
+
+from app.questionnaires import versions
+from app.evaluation.export import rows as domain_exports
+from app.evaluation.anonymise import DEFAULT_K, MIN_K
+from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
+from app.models import ExportLog, Meeting, QuestionnaireVersion
+from app.questionnaires.versions import questionnaire_of
+from app.db import get_or_404
+from app.accounts.access import role_required
+
+blueprint = Blueprint("exports", __name__, url_prefix="/workspace/exports", template_folder="templates")
+evaluators = role_required("evaluator")  # admins always pass
+LOG_PAGE = 100
+
+FORMAT_LABELS = {
+    "csv": _l("CSV (UTF-8, comma)"),
+    "csv-de": _l("CSV for Excel in German (semicolon, decimal comma)"),
+    "xlsx": _l("Excel workbook (data, labels, codebook)"),
+    "sav": _l("SPSS (.sav, with labels and measurement levels)"),
+    "json": _l("JSON Lines (one response per line)"),
+    "datapackage": _l("Frictionless data package (ZIP: CSV, datapackage.json, codebook)"),
+}
+
+
+class ExportForm(FlaskForm):
+    version = SelectField(_l("Questionnaire version"), coerce=int, validators=[InputRequired()])
+    selection = SelectField(_l("Responses"), validators=[InputRequired()])
+    format = SelectField(_l("Format"), choices=[SelectChoice(value, label) for value, label in FORMAT_LABELS.items()],
+                         validators=[InputRequired()])
+    language = SelectField(_l("Language of questions and answer labels"))
+    free_text = BooleanField(_l("Include free-text answers (scrubbed of addresses and numbers)"), default=False)
+    k = IntegerField(_l("Minimum cell size k"), default=DEFAULT_K,
+                     validators=[InputRequired(), NumberRange(
+                         min=MIN_K, max=10_000,
+                         message=_l("Choose a minimum cell size from %(min)s to %(max)s: "
+                                    "smaller groups could single out a person."))])
+
+
+def _choices(form: ExportForm, session) -> None:
+    form.version.choices = [
+        SelectChoice(row.version.id, _("%(key)s version %(version)s (%(n)s responses)",
+                                       key=row.version.questionnaire_key, version=row.version.version, n=row.responses))
+        for row in versions.version_rows(session)
+    ]
+    meetings = session.scalars(select(Meeting).order_by(Meeting.date.desc())).all()
+    years = sorted({m.date.year for m in meetings}, reverse=True)
+    form.selection.choices = [SelectChoice("all", _("All meetings"))] + [
+        SelectChoice(f"year:{year}", str(year), optgroup=_("Calendar years")) for year in years] + [
+        SelectChoice(f"meeting:{m.id}", f"{m.date.isoformat()} · {m.title}", optgroup=_("Meetings"))
+        for m in meetings]
+    form.language.choices = [SelectChoice("", _("The questionnaire's default language"))] + [
+        SelectChoice(code, NATIVE_NAMES[code], render_kw={"lang": code}) for code in SUPPORTED_LANGUAGES]
+
+
+def _export_request(form: ExportForm) -> exporting.ExportRequest:
+    kind, _sep, value = form.selection.data.partition(":")
+    return exporting.ExportRequest(
+        version_id=form.version.data, format=form.format.data,
+        meeting_id=int(value) if kind == "meeting" else None, year=int(value) if kind == "year" else None,
+        language=form.language.data or None, free_text=form.free_text.data, k=form.k.data,
+    )
+
+
+def error_text(error: exporting.ExportError) -> tuple[str, str]:
+    """The form field an export error belongs to, and what to tell the evaluator."""
+    params = error.params
+    return {
+        "unknown_version": ("version", _("This questionnaire version does not exist.")),
+        "unknown_meeting": ("selection", _("This meeting does not exist.")),
+        "meeting_not_in_version": ("selection", _("This meeting used another questionnaire version.")),
+        "no_responses": ("selection", _("No responses match this selection.")),
+        "unknown_language": ("language", _("The questionnaire has no texts in this language.")),
+        "unknown_format": ("format", _("Unknown format.")),
+        "too_many_rows": ("format", _("%(rows)s rows do not fit in one worksheet; choose CSV or a smaller selection.",
+                                      rows=params.get("rows"))),
+        "name_too_long": ("format", _("These variable names are too long for SPSS: %(names)s",
+                                      names=params.get("names"))),
+    }.get(error.code, ("format", _("This export cannot be made.")))
+
+
+def send_export(plan: exporting.Plan) -> Response:
+    """The file, streamed as it is written."""
+    engine = current_app.extensions["resonanz.db"].engine
+    body = stream_with_context(exporting.export_bytes(engine, plan, today=settings.today()))
+    response = Response(body, content_type=plan.format.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{plan.filename}"'
+    return response
+
+
+@blueprint.route("/", methods=["GET", "POST"])
+@evaluators
+def index():
+    session = db_session()
+    form = ExportForm()
+    _choices(form, session)
+    if form.validate_on_submit():
+        try:
+            plan = exporting.plan_export(session, _export_request(form), today=settings.today())
+        except exporting.ExportError as error:
+            field, message = error_text(error)
+            form[field].errors.append(message)
+        else:
+            exporting.record_export(session, plan, user_id=current_user.id, username=current_user.username,
+                                    channel="web", now=clock.utcnow())
+            session.commit()  # logged before a single byte leaves
+            return send_export(plan)
+    status = 422 if request.method == "POST" else 200
+    return render_template("exports/index.html", form=form, min_k=MIN_K, title=_("Downloads")), status
+
+
+def _codebook(version_id: int):
+    version = get_or_404(QuestionnaireVersion, version_id)
+    questionnaire = questionnaire_of(version)
+    language = request.args.get("language")
+    if language not in questionnaire.languages:
+        language = questionnaire.default_language
+    k = request.args.get("k", type=int) or DEFAULT_K
+    k = max(k, MIN_K)
+    columns = domain_exports.variables(questionnaire, language=language, labels=words.export_labels(language),
+                                       language_names=NATIVE_NAMES, free_text=True)
+    book = domain_exports.codebook(questionnaire, columns, language=language, k=k, free_text=True)
+    return version, questionnaire, book
+
+
+@blueprint.get("/codebook/<int:version_id>")
+@evaluators
+def codebook(version_id: int):
+    version, questionnaire, book = _codebook(version_id)
+    return render_template("exports/codebook.html", version=version, book=book, text=words.describe(book),
+                           languages=[(code, NATIVE_NAMES[code]) for code in questionnaire.languages],
+                           title=_("Codebook"))
+
+
+@blueprint.get("/codebook/<int:version_id>.md")
+@evaluators
+def codebook_markdown(version_id: int):
+    version, _questionnaire, book = _codebook(version_id)
+    name = exporting.file_name(version, None, None, "md", settings.today(), selection="codebook")
+    return Response(words.markdown(words.describe(book)), content_type="text/markdown; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blueprint.get("/log")
+@role_required("admin")
+def log():
+    before = request.args.get("before", type=int)
+    query = select(ExportLog).options(selectinload(ExportLog.questionnaire_version), selectinload(ExportLog.meeting))
+    if before:
+        query = query.where(ExportLog.id < before)
+    entries = db_session().scalars(query.order_by(ExportLog.id.desc()).limit(LOG_PAGE + 1)).all()
+    older = entries[LOG_PAGE - 1].id if len(entries) > LOG_PAGE else None
+    return render_template("exports/log.html", entries=entries[:LOG_PAGE], older=older,
+                           format_labels=FORMAT_LABELS, selection_label=words.selection_label,
+                           title=_("Download log"))

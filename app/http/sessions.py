@@ -1,0 +1,20 @@
+"""Flask's signed-cookie sessions, and none at all for a browser without a
+session cookie under ``sessionless_paths`` (the participant pages: a
+participant gets no cookie before answering)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    def __init__(self):
+        self.sessionless_paths: tuple[str, ...] = ()
+
+    def open_session(self, app: Flask, request) -> SessionMixin | None:
+        if request.path.startswith(self.sessionless_paths) and self.get_cookie_name(app) not in request.cookies:
+            # Read as empty, never saved (Flask skips a null session); writing
+            # to it would fail loudly rather than set a cookie unasked.
+            return self.make_null_session(app)
+        return super().open_session(app, request)

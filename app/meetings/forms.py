@@ -1,0 +1,97 @@
+"""Forms for meetings and the partner register.  Labels are lazy so they follow the
+request's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import flask_babel
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.meetings.services import MeetingData
+
+TOPIC_ROWS = 5
+
+ACTOR_GROUPS = {
+    "school": _l("School"), "kita": _l("Day-care centre (Kita)"), "education_provider": _l("Education provider"),
+    "meeting_place": _l("Community centre"), "migrant_organisation": _l("Migrant organisation"),
+    "administration": _l("Municipal administration"), "school_authority": _l("State school authority"),
+    "politics": _l("Politics or migrant advisory council"), "other": _l("Another field"),
+}
+PARTNER_STATUSES = {"identified": _l("identified"), "informed": _l("informed"), "won": _l("won")}
+
+
+def choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+# Times are typed and shown in the network's zone (BABEL_DEFAULT_TIMEZONE) and
+# stored in UTC, converted as Flask-Babel converts every time it formats.
+def to_utc(local: dt.datetime | None) -> dt.datetime | None:
+    return None if local is None else flask_babel.to_utc(local)
+
+
+def to_local(utc: dt.datetime | None) -> dt.datetime | None:
+    return None if utc is None else flask_babel.to_user_timezone(utc).replace(tzinfo=None)
+
+
+class TopicForm(Form):
+    title = StringField(_l("Topic"), validators=[Optional(), Length(max=300)])
+    brought_in_by_members = BooleanField(_l("brought in by members"))
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    date = DateField(_l("Date"), validators=[InputRequired()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    questionnaire_version_id = SelectField(_l("Questionnaire"), coerce=int, validators=[InputRequired()])
+    opens_at = DateTimeLocalField(_l("Survey opens"), validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Survey closes"), validators=[Optional()])
+    invited = IntegerField(_l("Number invited"), validators=[Optional(), NumberRange(min=0, max=100_000)])
+    attended = IntegerField(_l("Number attended"), validators=[Optional(), NumberRange(min=0, max=100_000)])
+    good_practice_presentations = IntegerField(
+        _l("Good-practice presentations held"), default=0, validators=[InputRequired(), NumberRange(min=0, max=100)])
+    topics = FieldList(FormField(TopicForm), min_entries=TOPIC_ROWS, max_entries=TOPIC_ROWS)
+
+    def validate_closes_at(self, field):
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The survey must close after it opens."))
+
+    def data_for_service(self) -> MeetingData:
+        return MeetingData(
+            title=self.title.data.strip(), date=self.date.data, place=(self.place.data or "").strip(),
+            questionnaire_version_id=self.questionnaire_version_id.data,
+            opens_at=to_utc(self.opens_at.data), closes_at=to_utc(self.closes_at.data),
+            invited=self.invited.data, attended=self.attended.data,
+            good_practice_presentations=self.good_practice_presentations.data,
+            topics=tuple((t["title"].strip(), bool(t["brought_in_by_members"]))
+                         for t in self.topics.data if t["title"] and t["title"].strip()),
+        )
+
+    def fill_from(self, meeting) -> None:
+        for name in ("title", "date", "place", "questionnaire_version_id", "invited", "attended",
+                     "good_practice_presentations"):
+            getattr(self, name).data = getattr(meeting, name)
+        self.opens_at.data, self.closes_at.data = to_local(meeting.opens_at), to_local(meeting.closes_at)
+        for row, topic in zip(self.topics, meeting.topics):
+            row.form.title.data, row.form.brought_in_by_members.data = topic.title, topic.brought_in_by_members
+
+
+class PartnerForm(FlaskForm):
+    name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+    actor_group = SelectField(_l("Actor group"), choices=choices(ACTOR_GROUPS), validators=[InputRequired()])
+    status = SelectField(_l("Status"), choices=choices(PARTNER_STATUSES), validators=[InputRequired()])

@@ -1,0 +1,109 @@
+"""Meetings and the partner register: what coordinators keep of each meeting.
+Each use case takes the session and flushes; the caller commits once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.meetings.codes import new_public_code, survey_window
+from app.models import (
+    Meeting,
+    MeetingTopic,
+    PartnerOrganisation,
+    Response,
+)
+
+
+# --- meetings ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingData:
+    """What the meeting form collects, already validated by the form."""
+
+    title: str
+    date: dt.date
+    place: str
+    questionnaire_version_id: int
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    invited: int | None
+    attended: int | None
+    good_practice_presentations: int
+    topics: tuple[tuple[str, bool], ...]  # (title, brought in by members)
+
+
+def save_meeting(session: Session, data: MeetingData, meeting: Meeting | None = None) -> Meeting:
+    if meeting is None:
+        meeting = Meeting(public_code=new_public_code())
+        session.add(meeting)
+    for name in ("title", "date", "place", "questionnaire_version_id", "opens_at", "closes_at",
+                 "invited", "attended", "good_practice_presentations"):
+        setattr(meeting, name, getattr(data, name))
+    meeting.topics = [MeetingTopic(position=i, title=title, brought_in_by_members=members)
+                      for i, (title, members) in enumerate(data.topics)]
+    session.flush()
+    return meeting
+
+
+def open_survey(session: Session, meeting: Meeting, now: dt.datetime) -> None:
+    """Open now; a window that had already closed is reopened without an end."""
+    meeting.opens_at = now
+    if meeting.closes_at is not None and meeting.closes_at <= now:
+        meeting.closes_at = None
+    session.flush()
+
+
+def close_survey(session: Session, meeting: Meeting, now: dt.datetime) -> None:
+    meeting.closes_at = now
+    if meeting.opens_at is None or meeting.opens_at > now:
+        meeting.opens_at = now
+    session.flush()
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    meeting: Meeting
+    state: str
+    responses: int
+
+    @property
+    def response_rate(self) -> float | None:
+        attended = self.meeting.attended
+        return self.responses / attended if attended else None
+
+
+def meeting_rows(session: Session, now: dt.datetime) -> list[MeetingRow]:
+    counts = dict(session.execute(select(Response.meeting_id, func.count()).group_by(Response.meeting_id)).all())
+    meetings = session.scalars(select(Meeting).order_by(Meeting.date.desc(), Meeting.id.desc())).all()
+    return [MeetingRow(m, survey_window(m, now).state, counts.get(m.id, 0)) for m in meetings]
+
+
+# --- partner organisations ---------------------------------------------------
+
+
+def partner_named(session: Session, name: str) -> PartnerOrganisation | None:
+    """The organisation of the register with this name (names are unique)."""
+    return session.scalars(select(PartnerOrganisation).filter_by(name=name)).first()
+
+
+def save_partner(session: Session, name: str, actor_group: str, status: str,
+                 partner: PartnerOrganisation | None = None) -> PartnerOrganisation:
+    """Save an organisation; the caller has checked that no other one has ``name``
+    (the unique key refuses a clash made in the meantime)."""
+    if partner is None:
+        partner = PartnerOrganisation()
+        session.add(partner)
+    partner.name, partner.actor_group, partner.status = name, actor_group, status
+    session.flush()
+    return partner
+
+
+def partner_status_counts(session: Session) -> dict[str, int]:
+    counts = dict(session.execute(
+        select(PartnerOrganisation.status, func.count()).group_by(PartnerOrganisation.status)).all())
+    return {status: counts.get(status, 0) for status in PartnerOrganisation.STATUSES}

@@ -1,0 +1,29 @@
+"""What a participant reads for each answer error (answers.FieldError codes)."""
+
+from __future__ import annotations
+
+from flask_babel import format_decimal, gettext as _, ngettext
+
+from app.questionnaires.answers import FieldError
+
+
+def error_message(error: FieldError) -> str:
+    params = error.params
+    if error.code == "required":
+        return _("Please answer this question.")
+    if error.code == "one_only":
+        return _("Please choose only one answer.")
+    if error.code == "unknown_option":
+        return _("This answer is not one of the options. Please choose again.")
+    if error.code == "duplicate_option":
+        return _("An option was sent twice. Please check your choice.")
+    if error.code == "not_a_number":
+        return _("Please enter a whole number.")
+    if error.code == "out_of_range":
+        return _("Please enter a number from %(min)s to %(max)s.",
+                 min=format_decimal(params["min"]), max=format_decimal(params["max"]))
+    if error.code == "too_long":
+        return ngettext("Please shorten your text to at most %(max)s character.",
+                        "Please shorten your text to at most %(max)s characters.",
+                        params["max"], max=format_decimal(params["max"]))
+    return _("Please check this answer.")

@@ -1,0 +1,118 @@
+"""Storing one participant's submission: one short write transaction.
+
+The receipt (the digest of the form's hidden submission id) comes first: its
+primary key is what refuses a second copy of the same form, recognised by
+the conflict on that key, not by an error's text.  The response row is taken
+from the meeting only while its survey is open and asks the questionnaire
+version the answers were checked against, in the same statement, so a
+survey closed a moment ago stores nothing.  Then the answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from sqlalchemy import Date, String, Uuid, insert, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, joinedload
+
+from app.meetings.codes import could_be_code
+from app.models import Answer, Meeting, QuestionnaireVersion, Response, SubmissionReceipt, new_response_id
+from app.questionnaires import versions
+from app.questionnaires.answers import Submission
+from app.questionnaires.model import Questionnaire
+
+
+class AlreadySubmitted(Exception):
+    """This form instance (its submission id) has been stored before."""
+
+
+class SurveyNotOpen(Exception):
+    """The meeting's survey is not open (any more), or its questionnaire changed."""
+
+
+def meeting_by_code(session: Session, code: str) -> tuple[Meeting, Questionnaire] | None:
+    """The meeting behind a participant link and its questionnaire.
+
+    The long definition is read only when this process has not parsed it
+    yet (parsed questionnaires are kept by fingerprint).  The meeting comes
+    detached from the session: what the pages show of it stays readable
+    after a rollback, which would otherwise read it again (and while the
+    database is locked or away, fail a second time).
+    """
+    if not could_be_code(code):
+        return None
+    meeting = session.scalars(
+        select(Meeting).where(Meeting.public_code == code).options(
+            joinedload(Meeting.questionnaire_version).load_only(QuestionnaireVersion.fingerprint))
+    ).one_or_none()
+    if meeting is None:
+        return None
+    version_id = meeting.questionnaire_version_id
+    questionnaire = versions.parsed(meeting.questionnaire_version.fingerprint, lambda: session.scalar(
+        select(QuestionnaireVersion.definition).where(QuestionnaireVersion.id == version_id)))
+    session.expunge(meeting)
+    return meeting, questionnaire
+
+
+def submission_digest(submission_id: str) -> str:
+    return hashlib.sha256(submission_id.encode()).hexdigest()
+
+
+def was_submitted(session: Session, submission_id: str) -> bool:
+    return session.get(SubmissionReceipt, submission_digest(submission_id)) is not None
+
+
+def submit_response(session: Session, meeting: Meeting, questionnaire_version_id: int, submission: Submission, *,
+                    language: str, submission_id: str, today: dt.date, now: dt.datetime | None) -> None:
+    """Store one valid submission, checked against ``questionnaire_version_id``, and its receipt.
+
+    Raises :class:`AlreadySubmitted` when the receipt exists and
+    :class:`SurveyNotOpen` when the database says the survey is not open at
+    ``now`` or asks another version.  After either the caller rolls back.
+    ``now=None`` stores without asking the window (answers of a meeting held
+    before: paper questionnaires typed in, the demo).
+    """
+    if not submission.valid:
+        raise ValueError("only a valid submission can be stored")
+    receipt = _insert_ignoring_conflict(session, SubmissionReceipt).values(
+        token_digest=submission_digest(submission_id))
+    if session.execute(receipt.returning(SubmissionReceipt.token_digest)).first() is None:
+        raise AlreadySubmitted
+    response_id = new_response_id()
+    from_meeting = select(
+        literal(response_id, Uuid), Meeting.id, Meeting.questionnaire_version_id,
+        literal(language, String), literal(today, Date),
+    ).where(Meeting.id == meeting.id, Meeting.questionnaire_version_id == questionnaire_version_id)
+    if now is not None:
+        from_meeting = from_meeting.where(Meeting.opens_at <= now,
+                                          Meeting.closes_at.is_(None) | (Meeting.closes_at > now))
+    stored = session.execute(
+        insert(Response).from_select(
+            ["id", "meeting_id", "questionnaire_version_id", "language", "submitted_on"], from_meeting,
+        ).returning(Response.id)
+    ).first()
+    if stored is None:
+        raise SurveyNotOpen
+    rows = [{"response_id": response_id, **values} for values in answer_values(submission)]
+    if rows:
+        session.execute(insert(Answer), rows)
+
+
+def _insert_ignoring_conflict(session: Session, model):
+    """``INSERT … ON CONFLICT DO NOTHING``, which both engines speak alike."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model).on_conflict_do_nothing()
+
+
+def answer_values(submission: Submission):
+    """The column values of a valid submission's answer rows (without the response id)."""
+    for question_id, value in submission.answers.items():
+        if isinstance(value, tuple):
+            for code in value:
+                yield {"question_id": question_id, "code": code, "number": None, "text": None}
+        elif isinstance(value, int):
+            yield {"question_id": question_id, "code": Answer.VALUE_CODE, "number": value, "text": None}
+        else:
+            yield {"question_id": question_id, "code": Answer.VALUE_CODE, "number": None, "text": value}

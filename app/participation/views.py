@@ -1,0 +1,196 @@
+"""The participant's journey: the form, its errors, the thank-you page.
+
+Nothing here logs or stores who is asking: no address, no user agent, no
+time of day (see docs/privacy.md).  A participant gets no cookie until they
+have answered, and then only the signed "answered" marker for one meeting
+(answered.py); a submission from another site is refused by what the
+browser says of its origin (origin.py), not by a token kept in a session.
+"""
+
+from __future__ import annotations
+
+from app.network import settings
+
+import secrets
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app import clock
+from app.db import UNAVAILABLE, db_session, rollback_quietly, writing
+from app.extensions import csrf
+from app.http.errors import RETRY_AFTER
+from app.http.i18n import choose_language, use_language
+from app.meetings.codes import survey_window
+from app.participation import answered, messages, submission
+from app.participation.form import CONTROL_FIELDS, SUBMISSION_ID, form_for
+from app.participation.origin import sent_from_another_site
+from app.questionnaires.answers import validate_submission
+
+blueprint = Blueprint("participation", __name__, url_prefix="/m", template_folder="templates")
+# Participants have no session, so no CSRF token: see origin.py.
+csrf.exempt(blueprint)
+
+
+@blueprint.record_once
+def _set_up(state):
+    state.app.jinja_env.globals["error_message"] = messages.error_message
+    # A browser without a session cookie gets none made (and none saved) on
+    # these pages; one of the workspace keeps its own (flash messages).
+    state.app.session_interface.sessionless_paths += (blueprint.url_prefix + "/",)
+
+
+def _load(code: str):
+    """The meeting and its questionnaire, with the page language chosen."""
+    found = submission.meeting_by_code(db_session(), code)
+    if found is None:
+        abort(404)
+    meeting, questionnaire = found
+    speak_questionnaire_language(questionnaire)
+    return meeting, questionnaire
+
+
+def speak_questionnaire_language(questionnaire) -> None:
+    """Render this request in the participant's language among the questionnaire's."""
+    g.default_language = questionnaire.default_language
+    shown_in = request.form.get("language") if request.method == "POST" else None
+    use_language(choose_language(questionnaire.languages, questionnaire.default_language, explicit=shown_in))
+
+
+def _window_page(meeting, questionnaire):
+    """The page to show instead of the form, or None when the survey is open."""
+    window = survey_window(meeting, clock.utcnow())
+    if window.state == "open":
+        return None
+    template = "participation/not_yet_open.html" if window.state == "not_yet_open" else "participation/closed.html"
+    return render_template(template, meeting=meeting, questionnaire=questionnaire, window=window)
+
+
+def new_submission_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def render_form_page(meeting, questionnaire, form, submission_id: str | None = None, errors=None,
+                     form_errors=(), status=200, preview=False):
+    """The participant form; the workspace preview renders the very same page."""
+    return render_template(
+        "participation/form.html",
+        meeting=meeting,
+        questionnaire=questionnaire,
+        form=form,
+        submission_id=submission_id or new_submission_id(),
+        errors=errors or {},
+        form_errors=form_errors,
+        preview=preview,
+    ), status
+
+
+def blank_form(questionnaire):
+    return form_for(questionnaire, formdata=None)
+
+
+@blueprint.get("/<code>")
+def show_form(code: str):
+    meeting, questionnaire = _load(code)
+    closed = _window_page(meeting, questionnaire)
+    if closed is not None:
+        return closed
+    if answered.has_answered(code):
+        return render_template("participation/already_answered.html", meeting=meeting, questionnaire=questionnaire)
+    return render_form_page(meeting, questionnaire, blank_form(questionnaire))
+
+
+@blueprint.post("/<code>")
+def submit(code: str):
+    if sent_from_another_site(request):
+        # Nothing is read, stored or set: whoever sent this is not on our page.
+        return render_template("message.html", title=_("This form was sent from another website"),
+                               text=_("Answers are only accepted from the survey's own page. Please open the survey link again.")), 403
+    meeting, questionnaire = _load(code)  # when this fails, errors.py keeps the answers
+    try:
+        return _store(code, meeting, questionnaire)
+    except UNAVAILABLE:
+        # The database is unreachable or busy.  The form comes back with every
+        # answer and the same submission id: sending again stores it exactly
+        # once, even if this commit reached the database before the line broke.
+        rollback_quietly(db_session())
+        message = _("Your answers could not be saved just now. They are all still here: please send them again in a moment.")
+        return (*_form_as_sent(meeting, questionnaire, request.form.get("submission_id", ""),
+                               form_errors=[message], status=503),
+                {"Retry-After": RETRY_AFTER})
+
+
+def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_errors=(), status=422):
+    """The form again with every answer that was sent."""
+    # A tampered or missing id gets a fresh one.
+    if not SUBMISSION_ID.match(submission_id):
+        submission_id = new_submission_id()
+    return render_form_page(meeting, questionnaire, form_for(questionnaire), submission_id, errors, form_errors,
+                            status)
+
+
+def _store(code: str, meeting, questionnaire):
+    closed = _window_page(meeting, questionnaire)
+    if closed is not None:
+        return closed
+    submission_id = request.form.get("submission_id", "")
+    valid_id = bool(SUBMISSION_ID.match(submission_id))
+
+    def stored_before() -> bool:
+        # Asked only off the common path: a first submission finds out when
+        # its receipt is inserted (submission.AlreadySubmitted).
+        return valid_id and submission.was_submitted(db_session(), submission_id)
+
+    if answered.has_answered(code):
+        if stored_before():
+            return _thank(code)  # a retry of a stored form: it is already counted
+        return render_template("participation/already_answered.html", meeting=meeting, questionnaire=questionnaire)
+
+    form_errors = []
+    sent = validate_submission(questionnaire, request.form.to_dict(flat=False), ignored_fields=CONTROL_FIELDS)
+    if sent.unexpected_fields:
+        form_errors.append(_("The form contained fields that do not belong to it; they were ignored. Please check your answers and send again."))
+    if (request.content_length or 0) > current_app.config["SUBMISSION_BODY_LIMIT"]:
+        form_errors.append(_("What you sent is too large. Please shorten your texts and send again."))
+    if form_errors or sent.errors:
+        if stored_before():
+            return _thank(code)
+        return _form_as_sent(meeting, questionnaire, submission_id, sent.errors, form_errors)
+    if not valid_id:
+        submission_id = new_submission_id()  # a tampered or missing id: the answers are good
+
+    version_id = meeting.questionnaire_version_id
+    session = writing()  # everything is checked: now the short write transaction
+    try:
+        now = clock.utcnow()
+        submission.submit_response(session, meeting, version_id, sent, language=g.language,
+                                   submission_id=submission_id, now=now,
+                                   today=settings.local_date(now))
+        session.commit()
+    except submission.AlreadySubmitted:
+        session.rollback()  # the same form, sent before or twice at once: stored by the other request
+    except submission.SurveyNotOpen:
+        # Closed in this very moment, or another questionnaire version since:
+        # decide again on what the database says now.
+        session.rollback()
+        session.expire_all()
+        meeting, questionnaire = _load(code)
+        if meeting.questionnaire_version_id != version_id and _window_page(meeting, questionnaire) is None:
+            return _form_as_sent(meeting, questionnaire, submission_id)
+        return _window_page(meeting, questionnaire) or render_template(
+            "participation/closed.html", meeting=meeting, questionnaire=questionnaire,
+            window=survey_window(meeting, clock.utcnow()))
+    return _thank(code)
+
+
+def _thank(code: str):
+    # The language goes along in the address: participants have no session to keep it in.
+    response = redirect(url_for(".thanks", code=code, lang=g.language), code=303)
+    answered.mark_answered(response, code, path=f"{blueprint.url_prefix}/{code}")
+    return response
+
+
+@blueprint.get("/<code>/thanks")
+def thanks(code: str):
+    meeting, questionnaire = _load(code)
+    return render_template("participation/thanks.html", meeting=meeting, questionnaire=questionnaire)

@@ -1,1 +1,0 @@
-"""Storage: the schema, the engine and the queries. Sessions are passed in."""

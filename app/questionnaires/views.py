@@ -1,0 +1,119 @@
+"""Coordinator pages for questionnaires: versions, drafts, uploads, differences.
+Each view reads and checks first, then writes in one short transaction."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.accounts.access import role_required
+from app.db import db_session, get_or_404, writing
+from app.models import QuestionnaireDraft, QuestionnaireVersion
+from app.questionnaires import drafts, versions, workbook
+from app.questionnaires.forms import DraftForm, UploadForm
+from app.questionnaires.model import check_questionnaire
+
+blueprint = Blueprint("questionnaires", __name__, url_prefix="/workspace/questionnaires",
+                      template_folder="templates")
+coordinators_only = role_required("coordinator")
+
+
+@blueprint.get("/")
+@coordinators_only
+def questionnaires():
+    return _questionnaires_page(UploadForm())
+
+
+def _questionnaires_page(upload: UploadForm, status: int = 200):
+    """The versions and drafts, with the upload form as it was sent (its errors beside it)."""
+    session = db_session()
+    listed = session.query(QuestionnaireDraft).order_by(QuestionnaireDraft.id.desc()).all()
+    return render_template("questionnaires/questionnaires.html", rows=versions.version_rows(session), drafts=listed,
+                           upload=upload, editor=DraftForm(), title=_("Questionnaires")), status
+
+
+@blueprint.post("/drafts")
+@coordinators_only
+def new_draft():
+    """A draft from the text area, or from an uploaded YAML or XLSForm file.
+    The file is read and converted before the write transaction begins."""
+    import_report = None
+    if "file" in request.files:
+        upload = UploadForm()
+        if not upload.validate():
+            return _questionnaires_page(upload, 422)
+        data = upload.file.data.read()
+        if upload.file.data.filename.lower().endswith(".xlsx"):
+            try:
+                conversion = workbook.read_xlsform(data)
+            except workbook.UnreadableWorkbook as exc:
+                upload.file.errors.append(_("This file could not be read: %(reason)s", reason=str(exc)))
+                return _questionnaires_page(upload, 422)
+            source, import_report = conversion.source, "\n".join(conversion.unsupported)
+        else:
+            source = data.decode("utf-8", errors="replace")
+    else:
+        form = DraftForm()
+        if not form.validate_on_submit():
+            abort(400)
+        source = form.source.data or ""
+    session = writing()
+    draft = drafts.save_draft(session, source, import_report=import_report)
+    session.commit()
+    return redirect(url_for(".draft", draft_id=draft.id))
+
+
+@blueprint.route("/drafts/<int:draft_id>", methods=["GET", "POST"])
+@coordinators_only
+def draft(draft_id: int):
+    current = get_or_404(QuestionnaireDraft, draft_id)
+    form = DraftForm(obj=current if request.method == "GET" else None)
+    result = check_questionnaire(form.source.data if form.source.data is not None else current.source)
+    if form.validate_on_submit():
+        session = writing()
+        drafts.save_draft(session, form.source.data or "", current)  # kept even when invalid
+        session.commit()
+    return render_template("questionnaires/draft.html", draft=current, form=form, result=result,
+                           title=_("Edit questionnaire")), (422 if result.errors else 200)
+
+
+@blueprint.post("/drafts/<int:draft_id>/publish")
+@coordinators_only
+def publish(draft_id: int):
+    current = get_or_404(QuestionnaireDraft, draft_id)
+    result = check_questionnaire(current.source)
+    if result.errors or result.questionnaire is None:
+        flash(_("The questionnaire still has errors; it was not published."))
+        return redirect(url_for(".draft", draft_id=draft_id))
+    session = writing()
+    try:
+        version, _outcome = drafts.publish_draft(session, current, result.questionnaire)
+    except versions.VersionFrozen:
+        session.rollback()
+        flash(_("This version already has responses and cannot change. Raise the version number to publish a new version."))
+        return redirect(url_for(".draft", draft_id=draft_id))
+    session.commit()
+    flash(_("Published as %(key)s version %(version)s.", key=version.questionnaire_key, version=version.version))
+    return redirect(url_for(".questionnaires"))
+
+
+@blueprint.post("/versions/<int:version_id>/edit")
+@coordinators_only
+def edit_version(version_id: int):
+    version = get_or_404(QuestionnaireVersion, version_id)
+    session = writing()
+    new = drafts.draft_from_version(session, version)
+    session.commit()
+    return redirect(url_for(".draft", draft_id=new.id))
+
+
+@blueprint.get("/diff")
+@coordinators_only
+def diff():
+    try:
+        old = get_or_404(QuestionnaireVersion, int(request.args.get("old", "")))
+        new = get_or_404(QuestionnaireVersion, int(request.args.get("new", "")))
+    except ValueError:
+        abort(404)
+    return render_template("questionnaires/diff.html", old=old, new=new, lines=versions.version_diff(old, new),
+                           title=_("Changes between versions"))

@@ -1,3 +1,0 @@
-"""The coordinators' workspace: meetings, partners, questionnaires, QR handouts."""
-
-from .views import blueprint  # noqa: F401

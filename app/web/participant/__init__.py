@@ -1,3 +1,0 @@
-"""Public survey pages for phones: no login, nothing that identifies anyone."""
-
-from .views import blueprint  # noqa: F401

@@ -1,0 +1,156 @@
+"""Round trips: every format, read back with an independent reader, gives the
+counts of the indicator report and the labels of the questionnaire."""
+
+import datetime as dt
+import re
+from collections import Counter
+
+import pytest
+
+from app.evaluation.report import reporting
+from app.evaluation.indicators import Counts, indicator_share
+from app.evaluation.export.formats import write_csv
+from app.evaluation.export.rows import Variable
+from app.questionnaires.versions import questionnaire_of
+from tests.evaluation.export.conftest import export
+from tests.evaluation.export.readers import read_any, read_csv, read_datapackage, read_sav, read_xlsx
+
+FORMATS = ("csv", "csv-de", "xlsx", "sav", "json", "datapackage")
+
+
+def counts_of(rows, questionnaire) -> Counts:
+    """What the exported rows say, counted like the database counts answers."""
+    answers = Counter()
+    for row in rows:
+        for question in questionnaire.questions:
+            value = row.get(question.id)
+            if value is not None and question.codes:
+                answers[(question.id, value)] += 1
+    return Counts(len(rows), dict(answers))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_gives_the_report_counts(app, db, survey, fmt, tmp_path):
+    version, _spring, _autumn = survey
+    plan, data = export(app, db, version, fmt, free_text=True)
+    rows = read_any(fmt, data, tmp_path)
+    questionnaire = questionnaire_of(version)
+    report = reporting.build_report(db, version, reporting.ReportOptions(), today=dt.date(2026, 11, 26))
+
+    assert len(rows) == report.overall.respondents == plan.responses == 40
+    counts = counts_of(rows, questionnaire)
+    for result in report.overall.results:
+        share = indicator_share(questionnaire, result.indicator, counts)
+        assert (share.k, share.n) == (result.k, result.n), result.indicator.id
+    for item in report.likert:
+        exported = {int(code): counts.count(item.question.id, code) for code in item.question.codes}
+        assert exported == item.counts, item.question.id
+    assert sorted(int(row["meetings_attended"]) for row in rows) == list(range(1, 41))
+    assert {row["meeting_date"] for row in rows} == {"2016-03-16", "2017-10-11"}
+    comments = [row["comment"] for row in rows if row["comment"]]
+    assert len(comments) == 30 and "Anmerkung 1: mehr Austausch" in comments
+
+
+def test_columns_are_named_by_question_id_and_carry_codes(app, db, survey):
+    version, *_ = survey
+    _plan, data = export(app, db, version)
+    rows = read_csv(data)
+    assert list(rows[0]) == ["row_id", "meeting_date", "language", "actor_group", "knows_more_offers",
+                             "new_contacts", "new_partners", "central_topics", "satisfaction", "impulses",
+                             "benefit", "relevant_topics", "transparency", "meetings_attended"]
+    assert {row["actor_group"] for row in rows} <= {"school", "kita", "education_provider",
+                                                     "migrant_organisation", "*"}
+    assert {row["satisfaction"] for row in rows} <= set("12345")
+    assert all(re.fullmatch(r"[0-9a-f]{16}", row["row_id"]) for row in rows)
+
+
+def test_free_text_is_left_out_unless_asked_for(app, db, survey):
+    version, *_ = survey
+    _plan, without = export(app, db, version)
+    assert b"comment" not in without and b"Anmerkung" not in without
+    _plan, with_text = export(app, db, version, free_text=True)
+    assert b"Anmerkung" in with_text
+
+
+def test_xlsx_has_data_labels_and_codebook_sheets(app, db, survey):
+    version, *_ = survey
+    _plan, data = export(app, db, version, "xlsx", language="en")
+    rows, sheets = read_xlsx(data)
+    assert [ws.title for ws in sheets["workbook"].worksheets] == ["data", "labels", "codebook"]
+    assert ["actor_group", "kita", "Day-care centre (Kita)"] in sheets["labels"]
+    assert ["knows_more_offers", "dont_know", "Don't know"] in sheets["labels"]
+    assert ["satisfaction", 5, "very satisfied"] in sheets["labels"]
+    codebook = "\n".join(str(cell) for row in sheets["codebook"] for cell in row if cell is not None)
+    assert "Which field do you work in?" in codebook
+    assert "At least 60 % of respondents know more or new education offers" in codebook
+    # numbers are numbers, dates are dates
+    data_sheet = sheets["workbook"]["data"]
+    assert isinstance(data_sheet["J2"].value, int)  # satisfaction
+    assert isinstance(data_sheet["B2"].value, dt.datetime)
+
+
+def test_sav_has_variable_labels_value_labels_and_measures(app, db, survey, tmp_path):
+    version, *_ = survey
+    _plan, data = export(app, db, version, "sav", free_text=True)
+    _rows, meta = read_sav(data, tmp_path)
+    labels = dict(zip(meta.column_names, meta.column_labels))
+    assert labels["actor_group"] == "Aus welchem Bereich kommen Sie?"
+    assert meta.variable_value_labels["actor_group"]["kita"] == "Kita"
+    assert meta.variable_value_labels["actor_group"]["*"] not in ("", "*")  # says why the cell is blank
+    assert meta.variable_value_labels["knows_more_offers"]["dont_know"] == "Weiß nicht"
+    assert meta.variable_value_labels["satisfaction"][1] == "sehr unzufrieden"
+    assert meta.variable_measure["actor_group"] == "nominal"
+    assert meta.variable_measure["satisfaction"] == "ordinal"
+    assert meta.variable_measure["meetings_attended"] == "scale"
+    assert meta.original_variable_types["meeting_date"].startswith("DATE")
+    # The codebook's notes travel in the file's documents (in the export's language).
+    assert "language, actor_group" in " ".join(meta.notes)
+
+
+def test_csv_for_german_excel(app, db, survey):
+    version, *_ = survey
+    _plan, data = export(app, db, version, "csv-de")
+    assert data.startswith(b"\xef\xbb\xbfrow_id;meeting_date;language;actor_group;")
+    # Decimal commas, for the columns that hold fractions.
+    column = [Variable("share", "number", "number", "scale", "share")]
+    assert b"".join(write_csv(column, iter([[0.5], [12.25]]), german=True)) == b"\xef\xbb\xbfshare\r\n0,5\r\n12,25\r\n"
+    assert b"".join(write_csv(column, iter([[0.5]]))) == b"share\r\n0.5\r\n"
+
+
+def test_datapackage_describes_its_csv(app, db, survey):
+    version, *_ = survey
+    _plan, data = export(app, db, version, "datapackage", free_text=True)
+    rows, descriptor, members = read_datapackage(data)
+    assert "codebook.md" in members
+    resource = descriptor["resources"][0]
+    assert descriptor["profile"] == "tabular-data-package" and resource["profile"] == "tabular-data-resource"
+    assert re.fullmatch(r"[a-z0-9._-]+", descriptor["name"])
+    schema = resource["schema"]
+    fields = {f["name"]: f for f in schema["fields"]}
+    assert list(fields) == list(rows[0])
+    assert fields["satisfaction"]["type"] == "integer" and fields["meeting_date"]["type"] == "date"
+    assert fields["actor_group"]["constraints"]["enum"][:2] == ["school", "kita"]
+    assert "Kita" in fields["actor_group"]["description"]
+    missing = set(schema["missingValues"])
+    for name, field in fields.items():
+        enum = field.get("constraints", {}).get("enum")
+        if enum:
+            assert {row[name] for row in rows} - missing - {None} <= {str(v) for v in enum}, name
+
+
+def test_file_names_are_plain_ascii(app, db, survey):
+    version, spring, _autumn = survey
+    plan, _data = export(app, db, version, "csv", year=2016)
+    assert plan.filename == "resonanz_iv-1_v1_2016_20261126.csv"
+    plan, _data = export(app, db, version, "xlsx", meeting_id=spring.id)
+    assert plan.filename == "resonanz_iv-1_v1_m20160316_20261126.xlsx"
+    plan, _data = export(app, db, version, "json")
+    assert plan.filename == "resonanz_iv-1_v1_all_20261126.jsonl"
+
+
+def test_selection_by_meeting_and_year(app, db, survey):
+    version, spring, autumn = survey
+    _plan, data = export(app, db, version, meeting_id=autumn.id)
+    assert {row["meeting_date"] for row in read_csv(data)} == {"2017-10-11"}
+    _plan, data = export(app, db, version, year=2016)
+    assert len(read_csv(data)) == 22

@@ -1,0 +1,156 @@
+"""Small cells: rare combinations of quasi-identifiers are blanked in exports;
+reports hide small groups and never leave a single hidden figure that the
+totals would give away (the subtraction attack)."""
+
+import datetime as dt
+import re
+from collections import Counter
+
+import pytest
+
+from app.accounts import users as accounts
+
+from app.evaluation.report import reporting
+from app.evaluation.anonymise import CellSizeTooSmall, MIN_K, suppressed_cells
+from app.models import QuestionnaireVersion
+from app.questionnaires.versions import questionnaire_of
+from tests.conftest import IV1, add_meeting, login
+from tests.evaluation.export.conftest import RARE, answer, export
+from tests.evaluation.export.readers import read_csv, read_datapackage, read_xlsx
+
+def test_a_rare_combination_is_blanked(app, db, survey):
+    version, *_ = survey
+    rows = read_csv(export(app, db, version, k=5)[1])
+    blanked = [row for row in rows if row["actor_group"] == "*"]
+    assert len(blanked) == RARE and {int(row["meetings_attended"]) for row in blanked} >= {39, 40}
+    assert all(row["language"] == "*" for row in blanked)
+    shown = Counter((row["meeting_date"], row["actor_group"], row["language"]) for row in rows
+                    if row["actor_group"] != "*")
+    assert shown and min(shown.values()) >= 5
+    # Nothing but the quasi-identifiers is touched.
+    assert all(row["satisfaction"] and row["knows_more_offers"] for row in blanked)
+    assert not {row["actor_group"] for row in rows} & {"politics", "education_provider"}
+    assert {row["language"] for row in rows} == {"de", "*"}
+
+
+def test_the_combination_is_counted_within_each_meeting(app, db, survey):
+    """Five school respondents answering in French overall, but three at one
+    meeting and two at the other: each meeting's rows are rare."""
+    version, spring, autumn = survey
+    for meeting in (spring, spring, spring, autumn, autumn):
+        answer(db, meeting, language="fr", actor_group="school", meetings_attended="50")
+    db.commit()
+    rows = read_csv(export(app, db, version, k=5)[1])
+    french = [row for row in rows if row["meetings_attended"] == "50"]
+    assert len(french) == 5 and all(row["actor_group"] == row["language"] == "*" for row in french)
+    assert all(row["actor_group"] != "*" for row in read_csv(export(app, db, version, k=3)[1])
+               if row["meetings_attended"] == "50" and row["meeting_date"] == "2016-03-16")
+
+
+def test_larger_k_blanks_more_and_the_codebook_says_so(app, db, survey):
+    version, *_ = survey
+    counts = {}
+    for k in (3, 5, 12):
+        rows = read_csv(export(app, db, version, k=k)[1])
+        counts[k] = sum(row["actor_group"] == "*" for row in rows)
+    assert counts[3] <= counts[5] <= counts[12] and counts[12] > counts[3]
+    rows, sheets = read_xlsx(export(app, db, version, "xlsx", k=5, language="en")[1])
+    codebook = " ".join(str(c) for row in sheets["codebook"] for c in row if c is not None)
+    blanked = sum(row["actor_group"] == "*" for row in rows)
+    assert f"In this export {blanked} of 40 rows are affected." in codebook
+    assert "fewer than 5 times" in codebook and "actor_group" in codebook
+    _rows, descriptor, members = read_datapackage(export(app, db, version, "datapackage", k=5, language="en")[1])
+    assert "*" in descriptor["resources"][0]["schema"]["missingValues"]
+    assert f"In this export {blanked} of 40 rows are affected." in members["codebook.md"].decode()
+
+
+def test_quasi_identifiers_flagged_in_the_questionnaire_count_too(app, db):
+    """A questionnaire whose number question is flagged: the number is blanked with the rest."""
+    source = IV1.read_text("utf-8").replace("version: 1", "version: 2", 1).replace(
+        "  - id: meetings_attended\n    type: number\n", "  - id: meetings_attended\n    type: number\n    quasi_identifier: true\n")
+    meeting = add_meeting(db, source)
+    for attended in ("1", "1", "1", "1", "1", "7"):
+        answer(db, meeting, meetings_attended=attended)
+    db.commit()
+    version = db.get(QuestionnaireVersion, meeting.questionnaire_version_id)
+    rows = read_csv(export(app, db, version, k=5)[1])
+    assert sorted(row["meetings_attended"] for row in rows) == ["*", "1", "1", "1", "1", "1"]
+
+
+@pytest.mark.parametrize("k", [2, 1, 0, -5])
+def test_k_below_three_is_refused(app, db, survey, runner, k):
+    version, *_ = survey
+    with pytest.raises(CellSizeTooSmall, match="at least 3"):
+        export(app, db, version, k=k)
+    result = runner.invoke(args=["export", "--questionnaire", "iv-1", "--format", "csv", "--out", "/dev/null",
+                                 "--k", str(k)])
+    assert result.exit_code == 1 and "k must be at least 3" in result.output
+
+
+def test_suppressed_cells_rule():
+    assert suppressed_cells({"a": 10, "b": 8, "c": 9}, 5) == frozenset()
+    assert suppressed_cells({"a": 10, "b": 4, "c": 9, "d": 6}, 5) == {"b", "d"}  # the next smallest too
+    assert suppressed_cells({"a": 10, "b": 4, "c": 2}, 5) == {"b", "c"}  # two hidden: enough
+    assert suppressed_cells({"a": 10, "b": 7}, 5, hidden=frozenset({"a"})) == {"a", "b"}
+    assert MIN_K == 3
+
+
+# --- the report --------------------------------------------------------------
+
+
+@pytest.fixture
+def groups(db):
+    """school 8, kita 3, education_provider 6, migrant_organisation 9 respondents."""
+    meeting = add_meeting(db, attended=None)
+    for code, size in (("school", 8), ("kita", 3), ("education_provider", 6), ("migrant_organisation", 9)):
+        for i in range(size):
+            answer(db, meeting, actor_group=code, knows_more_offers="yes" if i % 2 else "no")
+    db.commit()
+    return db.query(QuestionnaireVersion).one()
+
+
+def test_subtraction_attack_on_the_report_fails(db, groups):
+    report = reporting.build_report(db, groups, reporting.ReportOptions(min_cell=5), today=dt.date.today())
+    questionnaire = questionnaire_of(groups)
+    by_code = {row.code: row for row in report.groups}
+    shown = [row for row in report.groups if row.respondents is not None]
+    hidden = [row for row in report.groups if row.respondents is None]
+    assert {row.code for row in hidden} == {"kita", "education_provider"}
+    # The attack: total minus every shown group.  What remains mixes two groups.
+    remainder = report.overall.respondents - sum(row.respondents for row in shown)
+    assert remainder == 3 + 6  # kita and education_provider together, neither alone
+    # Per indicator too: the overall k minus the shown groups' k is not one group's k.
+    position = [i.id for i in questionnaire.indicators].index("knows_more_offers")
+    overall = report.overall.results[position]
+    shown_k = sum(round(row.shares[position] * row.respondents) for row in shown)
+    assert overall.k - shown_k == 1 + 3  # kita and education_provider together
+    assert all(row.shares == (None,) * len(questionnaire.indicators) for row in hidden)
+    assert by_code["school"].respondents == 8
+
+
+def test_one_small_share_hides_a_second_in_its_column(db):
+    """No group is small, but kita's central_topics denominator (answers
+    without "don't know") is 3: that share and the next smallest in the column
+    are hidden, the other columns stay."""
+    meeting = add_meeting(db, attended=None)
+    for code, size, dont_know in (("school", 9, 0), ("kita", 7, 4), ("education_provider", 8, 2)):
+        for i in range(size):
+            answer(db, meeting, actor_group=code, central_topics="dont_know" if i < dont_know else "yes")
+    db.commit()
+    version = db.query(QuestionnaireVersion).one()
+    ids = [i.id for i in questionnaire_of(version).indicators]
+    report = reporting.build_report(db, version, reporting.ReportOptions(min_cell=5), today=dt.date.today())
+    shares = {row.code: dict(zip(ids, row.shares)) for row in report.groups}
+    assert all(row.respondents is not None for row in report.groups)
+    assert {code for code, s in shares.items() if s["central_topics"] is None} == {"kita", "education_provider"}
+    assert all(s["knows_more_offers"] is not None for s in shares.values())
+
+
+def test_report_page_shows_no_hidden_figure(client, db, groups):
+    accounts.create_user(db, "eva", "eval-password-1", "evaluator")
+    db.commit()
+    login(client, "eva", "eval-password-1")
+    html = client.get(f"/workspace/reports/{groups.id}?lang=en").get_data(as_text=True)
+    section = html[html.index('id="groups"'):]
+    assert section.count("not shown") == 2
+    assert not re.search(r"<td>\s*[36]\s*</td>", section)  # neither 3 nor 6 respondents appear
