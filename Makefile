@@ -5,26 +5,42 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test setup translations translations-extract translations-update serve schema clean chromium
+.PHONY: run test format setup translations translations-extract translations-update serve schema clean chromium
 
-$(BIN)/activate: requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
-	touch $(BIN)/activate
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
+
+# The service's own packages (requirements.txt); the tests', benchmarks' and
+# linter's on top of them (requirements-dev.txt) only for `make test`.
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
+	touch $@
 
 # Compiled catalogues are built, never committed.
-translations/.compiled: $(BIN)/activate $(wildcard translations/*/LC_MESSAGES/messages.po)
+translations/.compiled: $(VENV)/.runtime $(wildcard translations/*/LC_MESSAGES/messages.po)
 	$(BIN)/pybabel -q compile -d translations
 	touch $@
 
-setup: $(BIN)/activate translations/.compiled
+setup: $(VENV)/.runtime translations/.compiled
 
 run: setup
 	$(FLASK) setup --base-url http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(BIN)/python wsgi.py
 
-test: setup
+# Lint and formatting first (ruff, configured in pyproject.toml), then the suite.
+test: setup $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Rewrite what `make test` would refuse for form or import order.
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 # The browser tests (tests/browser) drive Debian's Chromium through Playwright
 # (never `playwright install`); without /usr/bin/chromium they are skipped.
@@ -38,7 +54,7 @@ serve: setup
 	RESONANZ_ENV=production PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # The pybabel cycle: extract the strings, update every catalogue, compile.
-translations-extract: $(BIN)/activate
+translations-extract: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --no-wrap --sort-output \
 		--project Resonanz --copyright-holder Resonanz -o translations/messages.pot .
 
@@ -49,7 +65,7 @@ translations: translations-update
 	$(BIN)/pybabel -q compile -d translations
 	touch translations/.compiled
 
-schema: $(BIN)/activate
+schema: $(VENV)/.runtime
 	$(FLASK) questionnaires schema
 
 clean:

@@ -64,14 +64,19 @@ def on_starting(server):
     """Refuse to start with settings that would go wrong quietly."""
     problems = []
     if not os.environ.get("SECRET_KEY"):
-        problems.append("SECRET_KEY is not set (it signs the cookies; use a long random value, "
-                        "the same on every machine).")
+        problems.append(
+            "SECRET_KEY is not set (it signs the cookies; use a long random value, the same on every machine)."
+        )
     storage = os.environ.get("RATELIMIT_STORAGE_URI")
     if not storage:
-        problems.append("RATELIMIT_STORAGE_URI is not set: point it to Redis (e.g. redis://127.0.0.1:6379/0) "
-                        "so that every worker and machine counts login attempts together.")
+        problems.append(
+            "RATELIMIT_STORAGE_URI is not set: point it to Redis (e.g. redis://127.0.0.1:6379/0) "
+            "so that every worker and machine counts login attempts together."
+        )
     elif storage.startswith("memory://") and server.cfg.workers > 1:
-        server.log.warning("RATELIMIT_STORAGE_URI=memory://: each of the %d workers counts login attempts "
-                           "on its own.", server.cfg.workers)
+        server.log.warning(
+            "RATELIMIT_STORAGE_URI=memory://: each of the %d workers counts login attempts on its own.",
+            server.cfg.workers,
+        )
     if problems:
         raise SystemExit("Resonanz will not start:\n  " + "\n  ".join(problems))

@@ -8,8 +8,9 @@ commands, in one place.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -18,8 +19,7 @@ from app.config import Config
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder="http/templates",
-                static_folder="http/static")
+    app = Flask(__name__, instance_relative_config=True, template_folder="http/templates", static_folder="http/static")
     app.config.from_mapping(Config.as_dict())
     if config:
         app.config.from_mapping(config)
@@ -35,8 +35,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.http import assets, compression, errors, i18n, security, sessions, templating
 
     app.extensions[db.EXTENSION] = db.Database(
-        app.config["DATABASE_URL"], sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
-        pool_size=app.config["DB_POOL_SIZE"], max_overflow=app.config["DB_MAX_OVERFLOW"],
+        app.config["DATABASE_URL"],
+        sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+        pool_size=app.config["DB_POOL_SIZE"],
+        max_overflow=app.config["DB_MAX_OVERFLOW"],
     )
     app.teardown_appcontext(db.close_request_session)
     app.session_interface = sessions.CookieSessions()
@@ -53,13 +55,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _register_features(app: Flask) -> None:
     """Every feature's blueprints and commands."""
     from app import commands
-    from app.accounts import cli as accounts_cli, views as accounts
+    from app.accounts import cli as accounts_cli
+    from app.accounts import views as accounts
     from app.evaluation import cli as evaluation_cli
     from app.evaluation.export import views as exports
     from app.evaluation.report import views as reports
     from app.meetings import views as meetings
-    from app.participation import preview, views as participation
-    from app.questionnaires import cli as questionnaires_cli, views as questionnaires
+    from app.participation import preview
+    from app.participation import views as participation
+    from app.questionnaires import cli as questionnaires_cli
+    from app.questionnaires import views as questionnaires
 
     accounts.init_app(app)
     for feature in (participation, preview, accounts, meetings, questionnaires, reports, exports):

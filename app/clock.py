@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 def utcnow() -> dt.datetime:
     """Now in UTC, naive, as every stored time is (staff actions only; never a response)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def local_date(utc: dt.datetime, time_zone: str) -> dt.date:
     """The date in ``time_zone`` at the naive UTC time ``utc``."""
-    return utc.replace(tzinfo=dt.timezone.utc).astimezone(ZoneInfo(time_zone)).date()
+    return utc.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(time_zone)).date()
 
 
 def today(time_zone: str) -> dt.date:

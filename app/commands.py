@@ -12,7 +12,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app import clock, db as database, demo
+from app import clock, demo
+from app import db as database
 from app.accounts import users as accounts
 
 db = AppGroup("db", help="Database schema (Alembic).")

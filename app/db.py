@@ -17,9 +17,9 @@ below the server's ``max_connections`` (see docs/operations.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -62,8 +62,15 @@ def make_engine(
     # page within seconds, long before gunicorn's worker timeout kills the
     # request and the proxy answers with a bare 502.
     connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
-                         pool_timeout=5, pool_recycle=1800, connect_args=connect_args)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=5,
+        pool_recycle=1800,
+        connect_args=connect_args,
+    )
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

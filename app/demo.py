@@ -16,12 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts import users as accounts
-
 from app.meetings import codes
+from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Response
 from app.participation.submission import answer_values
 from app.questionnaires import versions
 from app.questionnaires.answers import validate_submission
-from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Response
 
 SEED = 20170426  # the day the network presented its figures
 
@@ -35,24 +34,44 @@ TOPICS = (
 
 # (date, attended) of the 13 meetings; 80 to 240 participants each.
 MEETINGS = (
-    (dt.date(2014, 3, 19), 80), (dt.date(2014, 7, 9), 112), (dt.date(2014, 11, 19), 135),
-    (dt.date(2015, 3, 18), 150), (dt.date(2015, 7, 15), 168), (dt.date(2015, 11, 25), 190),
-    (dt.date(2016, 3, 16), 240), (dt.date(2016, 6, 29), 210), (dt.date(2016, 10, 12), 185),
-    (dt.date(2016, 12, 7), 160), (dt.date(2017, 2, 15), 205), (dt.date(2017, 4, 5), 225),
+    (dt.date(2014, 3, 19), 80),
+    (dt.date(2014, 7, 9), 112),
+    (dt.date(2014, 11, 19), 135),
+    (dt.date(2015, 3, 18), 150),
+    (dt.date(2015, 7, 15), 168),
+    (dt.date(2015, 11, 25), 190),
+    (dt.date(2016, 3, 16), 240),
+    (dt.date(2016, 6, 29), 210),
+    (dt.date(2016, 10, 12), 185),
+    (dt.date(2016, 12, 7), 160),
+    (dt.date(2017, 2, 15), 205),
+    (dt.date(2017, 4, 5), 225),
     (dt.date(2017, 6, 28), 198),
 )
 
 ACTOR_GROUPS = (
-    ("school", 22), ("kita", 12), ("education_provider", 20), ("meeting_place", 6),
-    ("migrant_organisation", 16), ("administration", 12), ("school_authority", 4),
-    ("politics", 3), ("other", 5),
+    ("school", 22),
+    ("kita", 12),
+    ("education_provider", 20),
+    ("meeting_place", 6),
+    ("migrant_organisation", 16),
+    ("administration", 12),
+    ("school_authority", 4),
+    ("politics", 3),
+    ("other", 5),
 )
 
 # Probabilities behind the published effects: 2/3 know more offers, 50 % made
 # contacts, 32 % impulses, 48 % benefit, 95 % relevant topics, 50 % transparency.
 YES_SHARES = {"knows_more_offers": (0.67, 0.05), "new_contacts": (0.50, 0.06), "central_topics": (0.80, 0.06)}
 PARTNERS_AMONG_CONTACTS = 0.55
-TOP_TWO_SHARES = {"impulses": 0.32, "benefit": 0.48, "relevant_topics": 0.95, "transparency": 0.50, "satisfaction": 0.80}
+TOP_TWO_SHARES = {
+    "impulses": 0.32,
+    "benefit": 0.48,
+    "relevant_topics": 0.95,
+    "transparency": 0.50,
+    "satisfaction": 0.80,
+}
 
 COMMENTS = (
     "Mehr Zeit für den Austausch in Kleingruppen wäre schön.",
@@ -124,8 +143,10 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
             sent = validate_submission(questionnaire, _raw_answers(rng, number))
             assert sent.valid, sent.errors  # the generator follows the questionnaire
             response = Response(
-                meeting_id=meeting.id, questionnaire_version_id=version.id,
-                language="en" if rng.random() < 0.1 else "de", submitted_on=date,
+                meeting_id=meeting.id,
+                questionnaire_version_id=version.id,
+                language="en" if rng.random() < 0.1 else "de",
+                submitted_on=date,
             )
             response.answers = [Answer(**values) for values in answer_values(sent)]
             session.add(response)
@@ -144,7 +165,10 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
 
 def _meeting(version: QuestionnaireVersion, title: str, date: dt.date) -> Meeting:
     return Meeting(
-        public_code=codes.new_public_code(), title=title, date=date, place="Freiburg im Breisgau",
+        public_code=codes.new_public_code(),
+        title=title,
+        date=date,
+        place="Freiburg im Breisgau",
         questionnaire_version=version,
     )
 

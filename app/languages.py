@@ -3,7 +3,8 @@ choosing a text in the reader's language with a fallback."""
 
 from __future__ import annotations
 
-from typing import Literal, Mapping, NamedTuple, get_args
+from collections.abc import Mapping
+from typing import Literal, NamedTuple, get_args
 
 LanguageCode = Literal["de", "en", "tr", "ar", "ru", "uk", "fa", "fr"]
 

@@ -116,15 +116,11 @@ class Answer(Base):
     """
 
     __tablename__ = "answer"
-    __table_args__ = (
-        CheckConstraint("number IS NULL OR text IS NULL", name="one_value"),
-    )
+    __table_args__ = (CheckConstraint("number IS NULL OR text IS NULL", name="one_value"),)
 
     VALUE_CODE = "value"
 
-    response_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
-    )
+    response_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     number: Mapped[int | None] = mapped_column(Integer)
@@ -160,9 +156,7 @@ class PartnerOrganisation(Base):
     """An organisation of the network's register (no personal data)."""
 
     __tablename__ = "partner_organisation"
-    __table_args__ = (
-        CheckConstraint("status IN ('identified', 'informed', 'won')", name="known_status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('identified', 'informed', 'won')", name="known_status"),)
 
     STATUSES = ("identified", "informed", "won")
 

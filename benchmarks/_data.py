@@ -13,12 +13,11 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-
 from app import clock
-from app.meetings import codes
-from app.questionnaires import versions
 from app.db import Database
+from app.meetings import codes
 from app.models import Base, Meeting
+from app.questionnaires import versions
 from tests.scratch import scratch_database as persistence_scratch
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -27,12 +26,26 @@ POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgr
 
 # Realistic answer shapes for the IV.1 questionnaire: 12 answers per response.
 CHOICES = {
-    "actor_group": ["school", "kita", "education_provider", "meeting_place", "migrant_organisation",
-                    "administration", "school_authority", "politics", "other"],
-    "knows_more_offers": ["yes", "no", "dont_know"], "new_contacts": ["yes", "no", "dont_know"],
-    "new_partners": ["yes", "no", "dont_know"], "central_topics": ["yes", "no", "dont_know"],
-    "satisfaction": list("12345"), "impulses": list("12345"), "benefit": list("12345"),
-    "relevant_topics": list("12345"), "transparency": list("12345"),
+    "actor_group": [
+        "school",
+        "kita",
+        "education_provider",
+        "meeting_place",
+        "migrant_organisation",
+        "administration",
+        "school_authority",
+        "politics",
+        "other",
+    ],
+    "knows_more_offers": ["yes", "no", "dont_know"],
+    "new_contacts": ["yes", "no", "dont_know"],
+    "new_partners": ["yes", "no", "dont_know"],
+    "central_topics": ["yes", "no", "dont_know"],
+    "satisfaction": list("12345"),
+    "impulses": list("12345"),
+    "benefit": list("12345"),
+    "relevant_topics": list("12345"),
+    "transparency": list("12345"),
 }
 ANSWERS_PER_RESPONSE = len(CHOICES) + 2  # + number + free text
 
@@ -44,9 +57,15 @@ def open_meeting(url: str) -> str:
     session = database.session(write=True)
     version, _ = versions.store_questionnaire(session, IV1.read_text("utf-8"))
     now = clock.utcnow()
-    meeting = Meeting(public_code=codes.new_public_code(), title="Netzwerktreffen Bildung und Migration",
-                      date=now.date(), place="Freiburg im Breisgau", questionnaire_version=version,
-                      opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=1))
+    meeting = Meeting(
+        public_code=codes.new_public_code(),
+        title="Netzwerktreffen Bildung und Migration",
+        date=now.date(),
+        place="Freiburg im Breisgau",
+        questionnaire_version=version,
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=1),
+    )
     session.add(meeting)
     session.commit()
     code = meeting.public_code
@@ -71,9 +90,15 @@ def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
     version, _ = versions.store_questionnaire(session, IV1.read_text("utf-8"))
     meeting_ids = []
     for i in range(meetings):
-        meeting = Meeting(public_code=codes.new_public_code(), title=f"Treffen {i + 1}",
-                          date=dt.date(2014 + i // 4, 1 + (i % 4) * 3, 15), place="Freiburg",
-                          questionnaire_version=version, invited=400, attended=240)
+        meeting = Meeting(
+            public_code=codes.new_public_code(),
+            title=f"Treffen {i + 1}",
+            date=dt.date(2014 + i // 4, 1 + (i % 4) * 3, 15),
+            place="Freiburg",
+            questionnaire_version=version,
+            invited=400,
+            attended=240,
+        )
         session.add(meeting)
         session.flush()
         meeting_ids.append(meeting.id)
@@ -112,12 +137,15 @@ def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
 def _bulk_insert(database: Database, cursor, response_rows, answer_rows) -> None:
     if database.is_sqlite:
         cursor.execute("BEGIN")
-        cursor.executemany("INSERT INTO response VALUES (?, ?, ?, ?, ?)",
-                           [(r[0].hex, *r[1:4], r[4].isoformat()) for r in response_rows])
-        cursor.executemany("INSERT INTO answer VALUES (?, ?, ?, ?, ?)",
-                           [(a[0].hex, *a[1:]) for a in answer_rows])
+        cursor.executemany(
+            "INSERT INTO response VALUES (?, ?, ?, ?, ?)",
+            [(r[0].hex, *r[1:4], r[4].isoformat()) for r in response_rows],
+        )
+        cursor.executemany("INSERT INTO answer VALUES (?, ?, ?, ?, ?)", [(a[0].hex, *a[1:]) for a in answer_rows])
         return
-    with cursor.copy("COPY response (id, meeting_id, questionnaire_version_id, language, submitted_on) FROM STDIN") as copy:
+    with cursor.copy(
+        "COPY response (id, meeting_id, questionnaire_version_id, language, submitted_on) FROM STDIN"
+    ) as copy:
         for row in response_rows:
             copy.write_row(row)
     with cursor.copy("COPY answer (response_id, question_id, code, number, text) FROM STDIN") as copy:

@@ -31,8 +31,9 @@ def random_answers(rng: random.Random) -> dict[str, str]:
     answers = {question: rng.choice(codes) for question, codes in CHOICES.items()}
     answers["new_contacts"] = "yes"
     answers["meetings_attended"] = str(rng.randint(1, 13))
-    answers["comment"] = rng.choice(["Mehr Zeit für Austausch, bitte.", "Sehr gut organisiert!",
-                                     "شكراً على التنظيم", "Merci pour les échanges."])
+    answers["comment"] = rng.choice(
+        ["Mehr Zeit für Austausch, bitte.", "Sehr gut organisiert!", "شكراً على التنظيم", "Merci pour les échanges."]
+    )
     return answers
 
 
@@ -63,13 +64,17 @@ async def _request(session: aiohttp.ClientSession, method: str, url: str, **kwar
     return response.status, body, (time.perf_counter() - started) * 1000
 
 
-async def _phone(number: int, base_url: str, path: str, delay: float, retries: int, timeout: float,
-                 connector: aiohttp.BaseConnector) -> Phone:
+async def _phone(
+    number: int, base_url: str, path: str, delay: float, retries: int, timeout: float, connector: aiohttp.BaseConnector
+) -> Phone:
     phone = Phone(number)
     await asyncio.sleep(delay)
     jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=[base_url])
     async with aiohttp.ClientSession(
-        connector=connector, connector_owner=False, cookie_jar=jar, headers=PROXY_HEADERS,
+        connector=connector,
+        connector_owner=False,
+        cookie_jar=jar,
+        headers=PROXY_HEADERS,
         timeout=aiohttp.ClientTimeout(total=timeout),
     ) as session:
         # aiohttp sends a GET again by itself when the connection drops; the
@@ -80,7 +85,7 @@ async def _phone(number: int, base_url: str, path: str, delay: float, retries: i
                 await asyncio.sleep(0.2 * attempt)
             try:
                 status, page, phone.get_ms = await _request(session, "GET", base_url + path)
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 phone.get_statuses.append(type(exc).__name__)
                 continue
             phone.get_statuses.append(status)
@@ -98,9 +103,8 @@ async def _phone(number: int, base_url: str, path: str, delay: float, retries: i
             if attempt:
                 await asyncio.sleep(0.2 * attempt)
             try:
-                status, body, ms = await _request(session, "POST", base_url + path, data=fields,
-                                                  headers=FORM_HEADERS)
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                status, body, ms = await _request(session, "POST", base_url + path, data=fields, headers=FORM_HEADERS)
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 phone.post_statuses.append(type(exc).__name__)
                 continue
             phone.post_statuses.append(status)
@@ -114,8 +118,9 @@ async def _phone(number: int, base_url: str, path: str, delay: float, retries: i
     return phone
 
 
-async def _burst(base_url: str, path: str, phones: int, ramp: float, retries: int, timeout: float,
-                 deadline: float) -> list[Phone]:
+async def _burst(
+    base_url: str, path: str, phones: int, ramp: float, retries: int, timeout: float, deadline: float
+) -> list[Phone]:
     # The sync workers close every connection; a fresh one per request, as phones would.
     connector = aiohttp.TCPConnector(limit=0, force_close=True)
     try:
@@ -125,8 +130,16 @@ async def _burst(base_url: str, path: str, phones: int, ramp: float, retries: in
         await connector.close()
 
 
-def burst(base_url: str, path: str, phones: int, *, ramp: float = 0.0, retries: int = 0,
-          timeout: float = 30.0, deadline: float = 300.0) -> tuple[list[Phone], float]:
+def burst(
+    base_url: str,
+    path: str,
+    phones: int,
+    *,
+    ramp: float = 0.0,
+    retries: int = 0,
+    timeout: float = 30.0,
+    deadline: float = 300.0,
+) -> tuple[list[Phone], float]:
     """``phones`` phones, arriving evenly over ``ramp`` seconds (0: all at once);
     returns them and the seconds from the first request to the last answer."""
     started = time.perf_counter()

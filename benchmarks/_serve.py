@@ -52,8 +52,16 @@ class Server:
 
 
 @contextmanager
-def gunicorn(database_url: str, log_path: Path, *, app: str = "wsgi:app", workers: int | None = None,
-             extra_env: dict | None = None, ready_path: str = "/login", start_timeout: float = 60):
+def gunicorn(
+    database_url: str,
+    log_path: Path,
+    *,
+    app: str = "wsgi:app",
+    workers: int | None = None,
+    extra_env: dict | None = None,
+    ready_path: str = "/login",
+    start_timeout: float = 60,
+):
     """Serve ``app`` on a free loopback port in production mode behind one
     (simulated) TLS proxy hop; yield a :class:`Server`; stop it afterwards."""
     port = free_port()
@@ -75,7 +83,11 @@ def gunicorn(database_url: str, log_path: Path, *, app: str = "wsgi:app", worker
     log = open(log_path, "w")
     process = subprocess.Popen(
         [str(GUNICORN), "-c", str(PROJECT / "gunicorn.conf.py"), app],
-        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     server = Server(f"http://127.0.0.1:{port}", process, Path(log_path))
     try:

@@ -20,8 +20,7 @@ from app.db import Database
 
 PATH = "/m/bare"
 metadata = MetaData()
-bare_insert = Table("bench_bare_insert", metadata,
-                    Column("id", Integer, primary_key=True), Column("token", String(64)))
+bare_insert = Table("bench_bare_insert", metadata, Column("id", Integer, primary_key=True), Column("token", String(64)))
 
 
 def create_app(database_url: str | None = None) -> Flask:
@@ -32,7 +31,9 @@ def create_app(database_url: str | None = None) -> Flask:
     @app.get(PATH)
     def form():
         token = secrets.token_urlsafe(24)
-        return f'<form method="post"><input id="submission_id" name="submission_id" type="hidden" value="{token}"></form>'
+        return (
+            f'<form method="post"><input id="submission_id" name="submission_id" type="hidden" value="{token}"></form>'
+        )
 
     @app.post(PATH)
     def store():

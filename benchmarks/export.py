@@ -58,8 +58,8 @@ def _plan(session, version_id: int, free_text: bool):
 
 def child_export(url: str, version_id: int, out: str, free_text: bool) -> None:
     """Runs in the child: the export code path, no web app."""
-    from app.evaluation.export import exporting
     from app.db import Database
+    from app.evaluation.export import exporting
 
     baseline = _rss_mb()
     database = Database(url)
@@ -72,8 +72,9 @@ def child_export(url: str, version_id: int, out: str, free_text: bool) -> None:
         for chunk in exporting.export_bytes(database.engine, plan, today=today):
             file.write(chunk)
     seconds = time.perf_counter() - started
-    print(json.dumps({"rows": plan.responses, "seconds": seconds, "baseline_mb": baseline,
-                      "peak_mb": _rss_mb("VmHWM")}))
+    print(
+        json.dumps({"rows": plan.responses, "seconds": seconds, "baseline_mb": baseline, "peak_mb": _rss_mb("VmHWM")})
+    )
 
 
 def child_cli(url: str, out: str, free_text: bool) -> None:
@@ -83,25 +84,33 @@ def child_cli(url: str, out: str, free_text: bool) -> None:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark"})
     baseline = _rss_mb()
     started = time.perf_counter()
-    result = app.test_cli_runner().invoke(args=["export", "--questionnaire", "iv-1", "--format", "csv",
-                                                "--out", out, "--free-text" if free_text else "--no-free-text"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "export",
+            "--questionnaire",
+            "iv-1",
+            "--format",
+            "csv",
+            "--out",
+            out,
+            "--free-text" if free_text else "--no-free-text",
+        ]
+    )
     if result.exit_code:
         raise SystemExit(result.output)
-    print(json.dumps({"seconds": time.perf_counter() - started, "baseline_mb": baseline,
-                      "peak_mb": _rss_mb("VmHWM")}))
+    print(json.dumps({"seconds": time.perf_counter() - started, "baseline_mb": baseline, "peak_mb": _rss_mb("VmHWM")}))
 
 
 def run_child(*args: str) -> dict:
     """Run this script as a child; returns what it printed (times, baseline and peak RSS)."""
-    result = subprocess.run([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE, text=True,
-                            check=True)
+    result = subprocess.run([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def bare(url: str, version_id: int, out: str, free_text: bool) -> float:
     """Seconds for the statement the export streams, written by a plain csv.writer."""
-    from app.evaluation.export import queries
     from app.db import Database
+    from app.evaluation.export import queries
 
     database = Database(url)
     session = database.session()
@@ -130,8 +139,11 @@ def measure(engine_name: str, responses: int, free_text: bool) -> None:
     with scratch_database(engine_name) as url, tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         version_id = fill(url, responses * ANSWERS_PER_RESPONSE)
-        print(f"{engine_name}: {responses:,} responses ({responses * ANSWERS_PER_RESPONSE:,} answers) loaded "
-              f"in {time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"{engine_name}: {responses:,} responses ({responses * ANSWERS_PER_RESPONSE:,} answers) loaded "
+            f"in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
         out = str(Path(folder) / "export.csv")
         bare_out = str(Path(folder) / "bare.csv")
 
@@ -145,19 +157,28 @@ def measure(engine_name: str, responses: int, free_text: bool) -> None:
         assert lines == responses == exported["rows"], (lines, responses)
         bare_seconds = min(bare_seconds, bare(url, version_id, bare_out, free_text))
         again = run_child("export", url, str(version_id), out, text)
-        exported = {**exported, "seconds": min(exported["seconds"], again["seconds"]),
-                    "peak_mb": max(exported["peak_mb"], again["peak_mb"])}
+        exported = {
+            **exported,
+            "seconds": min(exported["seconds"], again["seconds"]),
+            "peak_mb": max(exported["peak_mb"], again["peak_mb"]),
+        }
         cli = run_child("cli", url, out, text)
 
         export_rate = responses / exported["seconds"]
         bare_rate = responses / bare_seconds
         ratio = export_rate / bare_rate
-        print(f"{engine_name}: export {exported['seconds']:.1f} s = {export_rate:,.0f} rows/s; bare csv.writer "
-              f"{bare_seconds:.1f} s = {bare_rate:,.0f} rows/s ({bare_rate * ANSWERS_PER_RESPONSE:,.0f} answer "
-              f"rows/s); ratio {ratio:.2f} (target >= {RATIO_TARGET})", flush=True)
-        print(f"{engine_name}: peak RSS export {exported['peak_mb']:.0f} MB (of which {exported['baseline_mb']:.0f} MB "
-              f"after the imports) (target <= {RSS_TARGET_MB}); flask export in the full app "
-              f"{cli['peak_mb']:.0f} MB (app baseline {cli['baseline_mb']:.0f} MB, {cli['seconds']:.1f} s)", flush=True)
+        print(
+            f"{engine_name}: export {exported['seconds']:.1f} s = {export_rate:,.0f} rows/s; bare csv.writer "
+            f"{bare_seconds:.1f} s = {bare_rate:,.0f} rows/s ({bare_rate * ANSWERS_PER_RESPONSE:,.0f} answer "
+            f"rows/s); ratio {ratio:.2f} (target >= {RATIO_TARGET})",
+            flush=True,
+        )
+        print(
+            f"{engine_name}: peak RSS export {exported['peak_mb']:.0f} MB (of which {exported['baseline_mb']:.0f} MB "
+            f"after the imports) (target <= {RSS_TARGET_MB}); flask export in the full app "
+            f"{cli['peak_mb']:.0f} MB (app baseline {cli['baseline_mb']:.0f} MB, {cli['seconds']:.1f} s)",
+            flush=True,
+        )
 
 
 def main() -> None:

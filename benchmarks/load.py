@@ -34,8 +34,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from app.db import upgrade
-from app.db import Database
+from app.db import Database, upgrade
 from app.models import Answer, Response
 
 from . import bare
@@ -90,8 +89,9 @@ def server_cpu(server, url: str) -> float:
     if url.startswith("postgresql"):
         admin = create_engine(POSTGRES_URL)
         with admin.connect() as connection:
-            pids += list(connection.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = :name"),
-                                            {"name": name}))
+            pids += list(
+                connection.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": name})
+            )
         admin.dispose()
     return sum(_cpu_seconds(pid) for pid in pids)
 
@@ -106,11 +106,18 @@ def measure(server, url: str, path: str, phones: int, ramp: float) -> dict:
     posts = [ms for p in result for ms in p.post_ms]
     thanked = sum(p.thanked for p in result)
     return {
-        "sent": phones, "thanked": thanked, "stored": after - before, "answers": answers_after - answers_before,
-        "errors": sum(p.problem is not None for p in result), "problems": [p.problem for p in result if p.problem][:3],
-        "rps": (len(gets) + len(posts)) / elapsed, "jps": thanked / elapsed, "elapsed": elapsed,
+        "sent": phones,
+        "thanked": thanked,
+        "stored": after - before,
+        "answers": answers_after - answers_before,
+        "errors": sum(p.problem is not None for p in result),
+        "problems": [p.problem for p in result if p.problem][:3],
+        "rps": (len(gets) + len(posts)) / elapsed,
+        "jps": thanked / elapsed,
+        "elapsed": elapsed,
         "cpu_ms": cpu / max(thanked, 1) * 1000,
-        "get": [percentile(gets, q) for q in (50, 95, 99)], "post": [percentile(posts, q) for q in (50, 95, 99)],
+        "get": [percentile(gets, q) for q in (50, 95, 99)],
+        "post": [percentile(posts, q) for q in (50, 95, 99)],
     }
 
 
@@ -125,14 +132,18 @@ def warm_up(server, path: str, workers: int) -> None:
 
 def row(label: str, figures: dict) -> str:
     get, post = figures["get"], figures["post"]
-    return (f"{label:<26} {figures['rps']:7.0f} {figures['jps']:7.1f}  "
-            f"{get[0]:6.0f} {get[1]:6.0f} {get[2]:6.0f}   {post[0]:6.0f} {post[1]:6.0f} {post[2]:6.0f}  "
-            f"{figures['errors']:4d} {figures['sent'] - figures['stored']:5d} {figures['stored']:4d}/{figures['sent']}  "
-            f"{figures['cpu_ms']:6.1f}")
+    return (
+        f"{label:<26} {figures['rps']:7.0f} {figures['jps']:7.1f}  "
+        f"{get[0]:6.0f} {get[1]:6.0f} {get[2]:6.0f}   {post[0]:6.0f} {post[1]:6.0f} {post[2]:6.0f}  "
+        f"{figures['errors']:4d} {figures['sent'] - figures['stored']:5d} {figures['stored']:4d}/{figures['sent']}  "
+        f"{figures['cpu_ms']:6.1f}"
+    )
 
 
-HEADER = (f"{'':<26} {'req/s':>7} {'jour/s':>7}  {'GET p50':>6} {'p95':>6} {'p99':>6}   "
-          f"{'POSTp50':>6} {'p95':>6} {'p99':>6}  {'err':>4} {'lost':>5} stored/sent  cpu/journey   (ms)")
+HEADER = (
+    f"{'':<26} {'req/s':>7} {'jour/s':>7}  {'GET p50':>6} {'p95':>6} {'p99':>6}   "
+    f"{'POSTp50':>6} {'p95':>6} {'p99':>6}  {'err':>4} {'lost':>5} stored/sent  cpu/journey   (ms)"
+)
 
 
 def combined(bursts: list[dict]) -> dict:
@@ -150,8 +161,10 @@ def run_engine(engine: str, args) -> list[dict]:
     summaries = []
     with scratch_database(engine) as url, tempfile.TemporaryDirectory() as logs:
         path = prepare(url)
-        targets = [("resonanz", "wsgi:app", path, "/login"),
-                   ("bare", "benchmarks.bare:create_app()", bare.PATH, bare.PATH)]
+        targets = [
+            ("resonanz", "wsgi:app", path, "/login"),
+            ("bare", "benchmarks.bare:create_app()", bare.PATH, bare.PATH),
+        ]
         for run in range(1, args.runs + 1):
             figures = {}
             with ExitStack() as servers:
@@ -160,8 +173,9 @@ def run_engine(engine: str, args) -> list[dict]:
                 # machine falls on both alike rather than on one of them.
                 started = {}
                 for name, wsgi, target_path, ready in targets:
-                    server = servers.enter_context(gunicorn(url, Path(logs) / f"{name}.log", app=wsgi,
-                                                            workers=args.workers, ready_path=ready))
+                    server = servers.enter_context(
+                        gunicorn(url, Path(logs) / f"{name}.log", app=wsgi, workers=args.workers, ready_path=ready)
+                    )
                     workers = len(server.worker_pids())
                     warm_up(server, target_path, workers)
                     started[name] = server, target_path
@@ -172,10 +186,13 @@ def run_engine(engine: str, args) -> list[dict]:
                 for name, (server, target_path) in started.items():
                     figures[name, "all at once"] = combined(bursts[name])
                     if args.ramp:
-                        figures[name, f"over {args.ramp:g} s"] = measure(server, url, target_path, args.phones,
-                                                                         args.ramp)
-            print(f"\n{engine}, run {run}: {args.phones} phones, {workers} gunicorn workers; "
-                  f"'all at once': median of {args.bursts} bursts each, alternating")
+                        figures[name, f"over {args.ramp:g} s"] = measure(
+                            server, url, target_path, args.phones, args.ramp
+                        )
+            print(
+                f"\n{engine}, run {run}: {args.phones} phones, {workers} gunicorn workers; "
+                f"'all at once': median of {args.bursts} bursts each, alternating"
+            )
             print(HEADER)
             for (name, mode), f in figures.items():
                 print(row(f"{name}, {mode}", f))
@@ -186,12 +203,21 @@ def run_engine(engine: str, args) -> list[dict]:
             app, floor = figures["resonanz", "all at once"], figures["bare", "all at once"]
             ratio, cpu_ratio = app["jps"] / floor["jps"], floor["cpu_ms"] / app["cpu_ms"]
             arriving = figures.get(("resonanz", f"over {args.ramp:g} s"), app)
-            print(f"journeys/s vs bare endpoint: {ratio:.0%} (by server CPU per journey: {cpu_ratio:.0%})   "
-                  f"resonanz POST p99 ({'arriving phones' if args.ramp else 'all at once'}): "
-                  f"{arriving['post'][2]:.0f} ms")
-            summaries.append({"engine": engine, "ratio": ratio, "cpu_ratio": cpu_ratio, "post_p99": arriving["post"][2],
-                              "errors": sum(f["errors"] for f in figures.values()),
-                              "lost": sum(f["sent"] - f["stored"] for f in figures.values())})
+            print(
+                f"journeys/s vs bare endpoint: {ratio:.0%} (by server CPU per journey: {cpu_ratio:.0%})   "
+                f"resonanz POST p99 ({'arriving phones' if args.ramp else 'all at once'}): "
+                f"{arriving['post'][2]:.0f} ms"
+            )
+            summaries.append(
+                {
+                    "engine": engine,
+                    "ratio": ratio,
+                    "cpu_ratio": cpu_ratio,
+                    "post_p99": arriving["post"][2],
+                    "errors": sum(f["errors"] for f in figures.values()),
+                    "lost": sum(f["sent"] - f["stored"] for f in figures.values()),
+                }
+            )
     return summaries
 
 
@@ -212,10 +238,12 @@ def main() -> None:
         mine = [s for s in summaries if s["engine"] == engine]
         ratios = [s["ratio"] for s in mine]
         p99s = [s["post_p99"] for s in mine]
-        print(f"{engine:<11} journeys/s vs bare: {' '.join(f'{r:.0%}' for r in ratios)} (median {statistics.median(ratios):.0%}, "
-              f"by CPU {statistics.median(s['cpu_ratio'] for s in mine):.0%}); "
-              f"POST p99: {' '.join(f'{p:.0f}' for p in p99s)} ms; errors {sum(s['errors'] for s in mine)}, "
-              f"lost {sum(s['lost'] for s in mine)}")
+        print(
+            f"{engine:<11} journeys/s vs bare: {' '.join(f'{r:.0%}' for r in ratios)} (median {statistics.median(ratios):.0%}, "
+            f"by CPU {statistics.median(s['cpu_ratio'] for s in mine):.0%}); "
+            f"POST p99: {' '.join(f'{p:.0f}' for p in p99s)} ms; errors {sum(s['errors'] for s in mine)}, "
+            f"lost {sum(s['lost'] for s in mine)}"
+        )
 
 
 if __name__ == "__main__":

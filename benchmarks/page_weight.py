@@ -25,9 +25,16 @@ BUDGET = 14_600
 
 # Attributes through which a page makes the browser fetch something by itself.
 _FETCHED = {
-    "link": ("href",), "script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"),
-    "iframe": ("src",), "embed": ("src",), "object": ("data",), "video": ("src", "poster"),
-    "audio": ("src",), "input": ("src",),
+    "link": ("href",),
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "iframe": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "input": ("src",),
 }
 # <link> relations that fetch; rel="alternate" and friends only point.
 _FETCHING_RELS = {"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest", "apple-touch-icon"}
@@ -115,8 +122,10 @@ def main() -> None:
             weight = measure(app.test_client(), f"/m/{code}?lang={language}")
             page = next(iter(weight.sent))
             loads = weight.total - weight.sent[page]
-            print(f"{language:<5} {weight.sent[page]:>6,} {weight.raw[page]:>9,} {loads:>6,} "
-                  f"{weight.total:>7,} {BUDGET - weight.total:>7,}")
+            print(
+                f"{language:<5} {weight.sent[page]:>6,} {weight.raw[page]:>9,} {loads:>6,} "
+                f"{weight.total:>7,} {BUDGET - weight.total:>7,}"
+            )
             if weight.foreign or weight.uncompressed:
                 print(f"      other hosts: {weight.foreign}, not compressed: {weight.uncompressed}")
         app.extensions["resonanz.db"].dispose()

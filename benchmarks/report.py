@@ -83,8 +83,11 @@ def measure(engine_name: str, answers: int, runs: int) -> None:
             bare_times.append(seconds(bare))
             report_times.append(seconds(report))
         b, r = statistics.median(bare_times), statistics.median(report_times)
-        print(f"{engine_name}: bare GROUP BY queries ({len(statements)}) median {b * 1000:.0f} ms; "
-              f"full report median {r * 1000:.0f} ms; ratio {r / b:.2f} (target <= 1.5); runs {runs}", flush=True)
+        print(
+            f"{engine_name}: bare GROUP BY queries ({len(statements)}) median {b * 1000:.0f} ms; "
+            f"full report median {r * 1000:.0f} ms; ratio {r / b:.2f} (target <= 1.5); runs {runs}",
+            flush=True,
+        )
         session.close()
         database.dispose()
 

@@ -13,17 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from app import create_app
-
+from app import clock, create_app
 from app.accounts import users as accounts
-
-from app import clock
+from app.db import make_engine
 from app.meetings import codes
+from app.models import Base, Meeting, QuestionnaireVersion, Response
 from app.participation import submission
 from app.questionnaires import versions
-from app.db import make_engine
 from app.questionnaires.answers import validate_submission
-from app.models import Base, Meeting, QuestionnaireVersion, Response
 
 PROJECT = Path(__file__).resolve().parent.parent
 IV1 = PROJECT / "questionnaires" / "iv-1.yaml"
@@ -97,8 +94,11 @@ def add_meeting(session, source: str | None = None, *, opens=-1, closes=24, **fi
     """A meeting whose survey window is given in hours from now."""
     version, _ = versions.store_questionnaire(session, source or IV1.read_text("utf-8"))
     meeting = Meeting(
-        public_code=codes.new_public_code(), title=fields.pop("title", "Netzwerktreffen"),
-        date=dt.date.today(), place="Freiburg", questionnaire_version=version,
+        public_code=codes.new_public_code(),
+        title=fields.pop("title", "Netzwerktreffen"),
+        date=dt.date.today(),
+        place="Freiburg",
+        questionnaire_version=version,
         opens_at=None if opens is None else now() + dt.timedelta(hours=opens),
         closes_at=None if closes is None else now() + dt.timedelta(hours=closes),
         **fields,
@@ -197,14 +197,23 @@ def open_form(client, code: str, **query) -> FormPage:
     return FormPage(html, _hidden(html, "submission_id"), _hidden(html, "language"))
 
 
-def store_response(db, meeting, form: dict[str, list[str]], *, language: str = "de",
-                   today: dt.date | None = None) -> None:
+def store_response(
+    db, meeting, form: dict[str, list[str]], *, language: str = "de", today: dt.date | None = None
+) -> None:
     """Store one response through the participant's validation rules, as the form would."""
     version = db.get(QuestionnaireVersion, meeting.questionnaire_version_id)
     sent = validate_submission(versions.questionnaire_of(version), form)
     assert sent.valid, sent.errors
-    submission.submit_response(db, db.get(Meeting, meeting.id), version.id, sent, language=language,
-                               submission_id=secrets.token_urlsafe(24), today=today or dt.date.today(), now=None)
+    submission.submit_response(
+        db,
+        db.get(Meeting, meeting.id),
+        version.id,
+        sent,
+        language=language,
+        submission_id=secrets.token_urlsafe(24),
+        today=today or dt.date.today(),
+        now=None,
+    )
 
 
 def count(db, model=Response) -> int:
@@ -229,8 +238,9 @@ def csrf_of(html: str) -> str:
 
 def login(client, username, password, *, lang="en"):
     page = client.get("/login").get_data(as_text=True)
-    return client.post(f"/login?lang={lang}",
-                       data={"csrf_token": csrf_of(page), "username": username, "password": password})
+    return client.post(
+        f"/login?lang={lang}", data={"csrf_token": csrf_of(page), "username": username, "password": password}
+    )
 
 
 def token(client, url="/workspace/"):
@@ -257,9 +267,15 @@ def coordinator(client, db):
 
 def route_url(rule, meeting) -> str:
     """A path for a URL rule, its arguments filled from ``meeting`` (or made up)."""
-    values = {"code": meeting.public_code, "version_id": meeting.questionnaire_version_id,
-              "filename": "style.css", "meeting_id": meeting.id, "kind": "svg", "partner_id": 999999,
-              "draft_id": 999999}
+    values = {
+        "code": meeting.public_code,
+        "version_id": meeting.questionnaire_version_id,
+        "filename": "style.css",
+        "meeting_id": meeting.id,
+        "kind": "svg",
+        "partner_id": 999999,
+        "draft_id": 999999,
+    }
     path = rule.rule
     for argument in rule.arguments:
         path = re.sub(rf"<(?:\w+:)?{argument}>", str(values[argument]), path)
@@ -280,11 +296,19 @@ def assert_kept(html: str, answers: dict, except_for=()) -> None:
 
 
 def meeting_form(version_id, **changes):
-    data = {"title": "Netzwerktreffen Frühjahr", "date": "2026-03-18", "place": "Freiburg, Rathaus",
-            "questionnaire_version_id": str(version_id), "opens_at": "2026-03-18T16:00",
-            "closes_at": "2026-04-01T16:00", "invited": "300", "attended": "140",
-            "good_practice_presentations": "2",
-            "topics-0-title": "Sprachbildung", "topics-0-brought_in_by_members": "y",
-            "topics-1-title": "Übergänge"}
+    data = {
+        "title": "Netzwerktreffen Frühjahr",
+        "date": "2026-03-18",
+        "place": "Freiburg, Rathaus",
+        "questionnaire_version_id": str(version_id),
+        "opens_at": "2026-03-18T16:00",
+        "closes_at": "2026-04-01T16:00",
+        "invited": "300",
+        "attended": "140",
+        "good_practice_presentations": "2",
+        "topics-0-title": "Sprachbildung",
+        "topics-0-brought_in_by_members": "y",
+        "topics-1-title": "Übergänge",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}

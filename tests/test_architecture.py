@@ -14,11 +14,21 @@ APP = Path(__file__).resolve().parents[1] / "app"
 # without a request or a database.
 PURE = {
     "core": ("languages.py", "clock.py"),
-    "questionnaires": ("questionnaires/model.py", "questionnaires/answers.py", "questionnaires/xlsform.py",
-                       "questionnaires/workbook.py"),
+    "questionnaires": (
+        "questionnaires/model.py",
+        "questionnaires/answers.py",
+        "questionnaires/xlsform.py",
+        "questionnaires/workbook.py",
+    ),
     "meetings": ("meetings/codes.py",),
-    "evaluation": ("evaluation/stats.py", "evaluation/indicators.py", "evaluation/anonymise.py",
-                   "evaluation/export/rows.py", "evaluation/export/formats.py", "evaluation/report/charts.py"),
+    "evaluation": (
+        "evaluation/stats.py",
+        "evaluation/indicators.py",
+        "evaluation/anonymise.py",
+        "evaluation/export/rows.py",
+        "evaluation/export/formats.py",
+        "evaluation/report/charts.py",
+    ),
     "accounts": ("accounts/login_limit.py",),
 }
 FRAMEWORKS = ("flask", "flask_wtf", "flask_babel", "flask_login", "werkzeug", "wtforms", "sqlalchemy", "alembic")
@@ -58,8 +68,10 @@ def _module_names() -> set[str]:
 
 def import_graph() -> dict[str, set[str]]:
     modules = app_modules()
-    return {name: {imported for imported in imports_of(path) if imported in modules and imported != name}
-            for name, path in modules.items()}
+    return {
+        name: {imported for imported in imports_of(path) if imported in modules and imported != name}
+        for name, path in modules.items()
+    }
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:

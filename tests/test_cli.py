@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.questionnaires import versions
 from app.models import QuestionnaireVersion, Response
+from app.questionnaires import versions
 from tests.conftest import IV1, VALID_ANSWERS, add_meeting, open_form
 
 
@@ -65,8 +65,11 @@ def test_load_refuses_an_invalid_file(runner, db, tmp_path):
 
 def test_unanswered_version_may_still_change(runner, tmp_path):
     assert runner.invoke(args=["questionnaires", "load", str(IV1)]).exit_code == 0
-    changed = write(tmp_path, "iv-1.yaml", IV1.read_text("utf-8").replace("Sonstiges", "Anderes").replace(
-        "Anderer Bereich", "Ein anderer Bereich"))
+    changed = write(
+        tmp_path,
+        "iv-1.yaml",
+        IV1.read_text("utf-8").replace("Sonstiges", "Anderes").replace("Anderer Bereich", "Ein anderer Bereich"),
+    )
     result = runner.invoke(args=["questionnaires", "load", changed])
     assert result.exit_code == 0 and "replaced" in result.output
 
@@ -97,6 +100,7 @@ def test_demo_load_reproduces_the_network_and_an_open_meeting(runner, db):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     from app.models import Meeting
+
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Meeting)) == 14
     responses = db.scalar(select(func.count()).select_from(Response))

@@ -5,11 +5,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from app.db import upgrade
-from app.db import make_engine
+from app.db import make_engine, upgrade
 from app.models import Base
-from tests.scratch import scratch_database
 from tests.conftest import ENGINES, POSTGRES_URL
+from tests.scratch import scratch_database
 
 
 @pytest.fixture(params=ENGINES)

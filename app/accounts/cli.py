@@ -14,8 +14,9 @@ cli = AppGroup("users", help="Accounts of coordinators, evaluators and admins.")
 
 
 def _password_option():
-    return click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-                        help="Asked for when not given.")
+    return click.option(
+        "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when not given."
+    )
 
 
 @cli.command("create")
@@ -32,16 +33,19 @@ def users_create(username: str, role: str, password: str) -> None:
 @_password_option()
 def users_set_password(username: str, password: str) -> None:
     """Give an account a new password."""
-    _account_change(lambda s: accounts.set_password(s, _existing(s, username), password),
-                    f"new password set for {username}")
+    _account_change(
+        lambda s: accounts.set_password(s, _existing(s, username), password), f"new password set for {username}"
+    )
 
 
 @cli.command("deactivate")
 @click.argument("username")
 def users_deactivate(username: str) -> None:
     """Stop an account from logging in (its history stays)."""
+
     def deactivate(session):
         _existing(session, username).active = False
+
     _account_change(deactivate, f"deactivated {username}")
 
 

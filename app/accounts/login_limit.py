@@ -39,8 +39,10 @@ class LoginLimit:
             return self._attempt(self._shared, _parsed(limits), key)
         except StorageError as exc:
             if self._local is None:
-                log.warning("login rate limits counted per process: the shared store failed (%s)",
-                            type(exc.storage_error).__name__)
+                log.warning(
+                    "login rate limits counted per process: the shared store failed (%s)",
+                    type(exc.storage_error).__name__,
+                )
                 self._local = MovingWindowRateLimiter(MemoryStorage())
             return self._attempt(self._local, _parsed(limits), key)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
 from werkzeug.exceptions import TooManyRequests
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.accounts import users as accounts
@@ -39,8 +40,9 @@ def _safe_next(target: str | None) -> str | None:
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "POST":
-        wait = current_app.extensions["resonanz.login_limit"].attempt(current_app.config["LOGIN_RATE_LIMIT"],
-                                                                      request.remote_addr or "")
+        wait = current_app.extensions["resonanz.login_limit"].attempt(
+            current_app.config["LOGIN_RATE_LIMIT"], request.remote_addr or ""
+        )
         if wait is not None:
             raise TooManyRequests(retry_after=wait)
     form = LoginForm()

@@ -8,7 +8,7 @@ apply (see docs/privacy.md for why each rule exists).
 from __future__ import annotations
 
 import re
-from typing import Hashable, Mapping
+from collections.abc import Hashable, Mapping
 
 # What replaces a scrubbed detail.  German, because the network works in German
 # and evaluators read it in every export, whatever the answer's language.
@@ -81,7 +81,7 @@ def _keep_trailing_punctuation(match: re.Match) -> str:
     # "see www.example.de." – the full stop ends the sentence, not the address.
     text = match.group()
     stripped = text.rstrip(".,;:!?)»”\"'")
-    return REMOVED + text[len(stripped):]
+    return REMOVED + text[len(stripped) :]
 
 
 def scrub(text: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from app.network import settings
-
 import getpass
 import re
 import sys
@@ -12,15 +10,14 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from app.evaluation.export import exporting
-
-from app.evaluation import retention
-
 from app import clock
 from app.db import command_session, database
-from app.questionnaires.versions import latest_version_number
+from app.evaluation import retention
 from app.evaluation.anonymise import DEFAULT_K, CellSizeTooSmall
+from app.evaluation.export import exporting
 from app.models import Meeting, QuestionnaireVersion
+from app.network import settings
+from app.questionnaires.versions import latest_version_number
 
 ERRORS = {
     "unknown_version": "there is no such questionnaire version",
@@ -66,8 +63,9 @@ def _find_version(session, key: str, number: int | None) -> QuestionnaireVersion
 @click.option("--year", type=int, help="Only meetings of this calendar year.")
 @click.option("--format", "format_", type=click.Choice(list(exporting.FORMATS)), required=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
-@click.option("--free-text/--no-free-text", default=False, show_default=True,
-              help="Include free-text answers (scrubbed).")
+@click.option(
+    "--free-text/--no-free-text", default=False, show_default=True, help="Include free-text answers (scrubbed)."
+)
 @click.option("--k", type=int, default=DEFAULT_K, show_default=True, help="Minimum cell size (at least 3).")
 @click.option("--language", help="Language of question texts and labels (default: the questionnaire's).")
 @with_appcontext
@@ -84,11 +82,19 @@ def export_command(key, number, code, year, format_, out, free_text, k, language
                 meeting = session.scalars(select(Meeting).filter_by(public_code=code)).one_or_none()
                 if meeting is None:
                     _fail(f"there is no meeting with the code {code!r}")
-            request = exporting.ExportRequest(version.id, format_, meeting_id=meeting.id if meeting else None,
-                                              year=year, language=language, free_text=free_text, k=k)
+            request = exporting.ExportRequest(
+                version.id,
+                format_,
+                meeting_id=meeting.id if meeting else None,
+                year=year,
+                language=language,
+                free_text=free_text,
+                k=k,
+            )
             plan = exporting.plan_export(session, request, today=today)
-            exporting.record_export(session, plan, user_id=None, username=_operator(), channel="cli",
-                                    now=clock.utcnow())
+            exporting.record_export(
+                session, plan, user_id=None, username=_operator(), channel="cli", now=clock.utcnow()
+            )
     except CellSizeTooSmall as exc:
         _fail(str(exc))
     except exporting.ExportError as exc:
@@ -124,8 +130,12 @@ def _version_by_reference(session, reference: str) -> QuestionnaireVersion:
 
 
 @responses.command("purge")
-@click.option("--free-text-older-than", "older_than", metavar="Nm",
-              help="Delete free-text answers of meetings held more than N months ago.")
+@click.option(
+    "--free-text-older-than",
+    "older_than",
+    metavar="Nm",
+    help="Delete free-text answers of meetings held more than N months ago.",
+)
 @click.option("--version", "reference", help="With --all: the questionnaire version (id or KEY:N).")
 @click.option("--all", "everything", is_flag=True, help="With --version: delete all its responses.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
@@ -141,13 +151,17 @@ def purge_command(older_than, reference, everything, dry_run) -> None:
         if months is not None:
             before = retention.months_before(settings.today(), months)
             found = retention.purge_free_text(session, before=before, dry_run=dry_run)
-            click.echo(f"{would} {found.answers} free-text answers of {found.responses} responses "
-                       f"to meetings before {before.isoformat()}")
+            click.echo(
+                f"{would} {found.answers} free-text answers of {found.responses} responses "
+                f"to meetings before {before.isoformat()}"
+            )
         else:
             version = _version_by_reference(session, reference)
             found = retention.purge_version(session, version, dry_run=dry_run)
-            click.echo(f"{would} {found.responses} responses ({found.answers} answers) of "
-                       f"{version.questionnaire_key} version {version.version}")
+            click.echo(
+                f"{would} {found.responses} responses ({found.answers} answers) of "
+                f"{version.questionnaire_key} version {version.version}"
+            )
         if dry_run:
             session.rollback()
 

@@ -8,8 +8,8 @@ counts of meetings into periods and turns them into ``k`` successes out of
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
 from app.questionnaires.model import DONT_KNOW, Indicator, Questionnaire
 
@@ -23,7 +23,7 @@ class Counts:
     answers: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
     @staticmethod
-    def merge(parts: Iterable["Counts"]) -> "Counts":
+    def merge(parts: Iterable[Counts]) -> Counts:
         respondents, answers = 0, Counter()
         for part in parts:
             respondents += part.respondents

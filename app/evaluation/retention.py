@@ -40,8 +40,7 @@ def purge_free_text(session: Session, *, before: dt.date, dry_run: bool = False)
     """Delete the free-text answers of responses to meetings held before ``before``."""
     old = select(Response.id).join(Meeting, Meeting.id == Response.meeting_id).where(Meeting.date < before)
     where = (Answer.text.is_not(None), Answer.response_id.in_(old))
-    found = session.execute(
-        select(func.count(func.distinct(Answer.response_id)), func.count()).where(*where)).one()
+    found = session.execute(select(func.count(func.distinct(Answer.response_id)), func.count()).where(*where)).one()
     if not dry_run and found[1]:
         _overwrite_freed_pages(session)
         session.execute(delete(Answer).where(*where), execution_options={"synchronize_session": False})
@@ -53,14 +52,17 @@ def purge_version(session: Session, version: QuestionnaireVersion, *, dry_run: b
     """Delete every response of a questionnaire version, with its answers."""
     responses = select(Response.id).where(Response.questionnaire_version_id == version.id)
     found = Purged(
-        session.scalar(select(func.count()).select_from(Response).where(Response.questionnaire_version_id == version.id)),
+        session.scalar(
+            select(func.count()).select_from(Response).where(Response.questionnaire_version_id == version.id)
+        ),
         session.scalar(select(func.count()).select_from(Answer).where(Answer.response_id.in_(responses))),
     )
     if not dry_run and found.responses:
         _overwrite_freed_pages(session)
         options = {"synchronize_session": False}
         session.execute(delete(Answer).where(Answer.response_id.in_(responses)), execution_options=options)
-        session.execute(delete(Response).where(Response.questionnaire_version_id == version.id),
-                        execution_options=options)
+        session.execute(
+            delete(Response).where(Response.questionnaire_version_id == version.id), execution_options=options
+        )
         session.flush()
     return found

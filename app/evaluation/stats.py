@@ -59,8 +59,13 @@ __all__ = [
 ]
 
 Method = Literal[
-    "wilson", "wilsoncc", "clopper_pearson", "jeffreys", "agresti_coull",
-    "wilson_fpc", "hypergeom_exact",
+    "wilson",
+    "wilsoncc",
+    "clopper_pearson",
+    "jeffreys",
+    "agresti_coull",
+    "wilson_fpc",
+    "hypergeom_exact",
 ]
 Sided = Literal["two-sided", "lower", "upper"]
 Comparison = Literal["at_least", "at_most"]
@@ -68,8 +73,13 @@ Verdict = Literal["met", "not_met", "inconclusive"]
 
 FPC_METHODS: frozenset[str] = frozenset({"wilson_fpc", "hypergeom_exact"})
 METHODS: tuple[str, ...] = (
-    "wilson", "wilsoncc", "clopper_pearson", "jeffreys", "agresti_coull",
-    "wilson_fpc", "hypergeom_exact",
+    "wilson",
+    "wilsoncc",
+    "clopper_pearson",
+    "jeffreys",
+    "agresti_coull",
+    "wilson_fpc",
+    "hypergeom_exact",
 )
 SIDES: tuple[str, ...] = ("two-sided", "lower", "upper")
 COMPARISONS: tuple[str, ...] = ("at_least", "at_most")
@@ -339,9 +349,7 @@ def _hypergeom_k_low(k: int, n: int, population: int, tail: float) -> int:
     P(X >= k) increases with K and equals 1 at K = N - (n - k).
     """
     candidates = np.arange(k, population - (n - k) + 1)
-    return _first_passing(
-        candidates, lambda ks: _above_cutoff(_hypergeom.sf(k - 1, population, ks, n), tail)
-    )
+    return _first_passing(candidates, lambda ks: _above_cutoff(_hypergeom.sf(k - 1, population, ks, n), tail))
 
 
 def _hypergeom_k_high(k: int, n: int, population: int, tail: float) -> int:
@@ -350,9 +358,7 @@ def _hypergeom_k_high(k: int, n: int, population: int, tail: float) -> int:
     P(X <= k) decreases with K and equals 1 at K = k, so search K downwards.
     """
     candidates = np.arange(population - (n - k), k - 1, -1)
-    return _first_passing(
-        candidates, lambda ks: _above_cutoff(_hypergeom.cdf(k, population, ks, n), tail)
-    )
+    return _first_passing(candidates, lambda ks: _above_cutoff(_hypergeom.cdf(k, population, ks, n), tail))
 
 
 def _hypergeom_exact(k: int, n: int, tail: float, population: int | None, side: int) -> float:
@@ -408,9 +414,7 @@ def share_interval(
     return (float(low), float(high))
 
 
-def _verdict(
-    low: float | Fraction, high: float | Fraction, target: float | Fraction, comparison: str
-) -> Verdict:
+def _verdict(low: float | Fraction, high: float | Fraction, target: float | Fraction, comparison: str) -> Verdict:
     # Boundary convention: a bound touching the target counts as meeting it.
     if comparison == "at_least":
         if low >= target:
@@ -452,9 +456,17 @@ def assess_share(
 
     def result(estimate: float | None, low: float, high: float, verdict: Verdict) -> Assessment:
         return Assessment(
-            estimate=estimate, low=low, high=high, verdict=verdict, method=method,
-            target=float(exact_target), comparison=comparison,  # type: ignore[arg-type]
-            confidence=confidence, k=k, n=n, population=big_n,
+            estimate=estimate,
+            low=low,
+            high=high,
+            verdict=verdict,
+            method=method,
+            target=float(exact_target),
+            comparison=comparison,  # type: ignore[arg-type]
+            confidence=confidence,
+            k=k,
+            n=n,
+            population=big_n,
         )
 
     if n == 0:
@@ -469,9 +481,7 @@ def assess_share(
         verdict = _verdict(k_low, k_high, exact_target * big_n, comparison)
         return result(k / n, k_low / big_n, k_high / big_n, verdict)
 
-    low, high = share_interval(
-        k, n, confidence=confidence, method=method, sided="two-sided", population=big_n
-    )
+    low, high = share_interval(k, n, confidence=confidence, method=method, sided="two-sided", population=big_n)
     return result(k / n, low, high, _verdict(low, high, float(exact_target), comparison))
 
 
@@ -484,9 +494,7 @@ def _likert_pairs(counts: Mapping[int, int] | Iterable[tuple[int, int]]) -> list
         try:
             items = [tuple(pair) for pair in counts]
         except TypeError:
-            raise ValueError(
-                "counts must be a mapping value -> count or a sequence of (value, count)"
-            ) from None
+            raise ValueError("counts must be a mapping value -> count or a sequence of (value, count)") from None
     pairs = []
     for item in items:
         if len(item) != 2:
@@ -538,9 +546,7 @@ def likert_mean(
     if big_n is not None:
         se *= math.sqrt(1.0 - n / big_n)  # Cochran's finite population correction
     half = float(_student_t.isf(_tail(confidence, "two-sided"), n - 1)) * se
-    return LikertSummary(
-        n, float(mean), sd, float(mean) - half, float(mean) + half, float(top2), confidence, big_n
-    )
+    return LikertSummary(n, float(mean), sd, float(mean) - half, float(mean) + half, float(top2), confidence, big_n)
 
 
 def attendance_rate(

@@ -18,9 +18,16 @@ import mimetypes
 
 from flask import Flask, request
 
-COMPRESSIBLE = frozenset({
-    "text/html", "text/css", "text/plain", "text/csv", "image/svg+xml", "application/json",
-})
+COMPRESSIBLE = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/csv",
+        "image/svg+xml",
+        "application/json",
+    }
+)
 # Below this, gzip's own header and trailer outweigh what it saves.
 MINIMUM_SIZE = 512
 # Files sent straight from disk are read into memory to compress them: only small ones.

@@ -19,28 +19,43 @@ def _page(status: int, title: str, text: str, error: HTTPException | None = None
 def init_app(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_error):
-        return _page(404, _("Page not found"),
-                     _("This address does not exist. Please check the link or scan the QR code again."))
+        return _page(
+            404, _("Page not found"), _("This address does not exist. Please check the link or scan the QR code again.")
+        )
 
     @app.errorhandler(413)
     def too_large(_error):
-        return _page(413, _("Too much data"),
-                     _("What was sent is far larger than any answer to this form. Please go back and shorten your text."))
+        return _page(
+            413,
+            _("Too much data"),
+            _("What was sent is far larger than any answer to this form. Please go back and shorten your text."),
+        )
 
     @app.errorhandler(429)
     def too_many_attempts(error):
-        return _page(429, _("Too many attempts"),
-                     _("There were too many login attempts. Please wait a minute and try again."), error)
+        return _page(
+            429,
+            _("Too many attempts"),
+            _("There were too many login attempts. Please wait a minute and try again."),
+            error,
+        )
 
     @app.errorhandler(HTTPException)
     def other_http_error(error):
-        return _page(error.code or 400, _("Something did not work"),
-                     _("The request could not be handled. Please go back and try again."), error)
+        return _page(
+            error.code or 400,
+            _("Something did not work"),
+            _("The request could not be handled. Please go back and try again."),
+            error,
+        )
 
     @app.errorhandler(500)
     def server_error(_error):
-        return _page(500, _("Something went wrong on our side"),
-                     _("Please try again in a moment. If you were filling in a form, go back: your answers are still there."))
+        return _page(
+            500,
+            _("Something went wrong on our side"),
+            _("Please try again in a moment. If you were filling in a form, go back: your answers are still there."),
+        )
 
     for unavailable in UNAVAILABLE:
         app.register_error_handler(unavailable, _database_unavailable)
@@ -64,13 +79,19 @@ def _database_unavailable(_error):
     fields = _posted_participant_fields()
     if fields:
         config = current_app.config
-        use_language(choose_language(config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"],
-                                     explicit=request.form.get("language")))
-        body = render_template("participation/send_again.html", fields=fields, action=request.path,
-                               title=_("Your answers are not saved yet"))
+        use_language(
+            choose_language(config["LANGUAGES"], config["BABEL_DEFAULT_LOCALE"], explicit=request.form.get("language"))
+        )
+        body = render_template(
+            "participation/send_again.html",
+            fields=fields,
+            action=request.path,
+            title=_("Your answers are not saved yet"),
+        )
     else:
-        body = render_template("message.html", title=_("The service is briefly unavailable"),
-                               text=_("Please try again in a moment."))
+        body = render_template(
+            "message.html", title=_("The service is briefly unavailable"), text=_("Please try again in a moment.")
+        )
     return body, 503, {"Retry-After": RETRY_AFTER}
 
 

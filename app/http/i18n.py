@@ -11,8 +11,8 @@ field, the address of the thank-you page).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from flask import Flask, current_app, g, request, session
 
@@ -60,8 +60,7 @@ def check_catalogues(app: Flask) -> None:
     missing = [
         language
         for language in app.config["LANGUAGES"]
-        if language != SOURCE_LANGUAGE
-        and not (directory / language / "LC_MESSAGES" / "messages.mo").exists()
+        if language != SOURCE_LANGUAGE and not (directory / language / "LC_MESSAGES" / "messages.mo").exists()
     ]
     if missing:
         raise RuntimeError(

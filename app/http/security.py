@@ -19,9 +19,11 @@ HSTS = "max-age=31536000"
 
 
 def init_app(app: Flask) -> None:
-    always = [("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-              ("X-Content-Type-Options", "nosniff"),
-              ("Referrer-Policy", "no-referrer")]
+    always = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+    ]
     if app.config["ENV"] != "development":
         always.append(("Strict-Transport-Security", HSTS))
     pages = [*always, ("Cache-Control", "no-store")]

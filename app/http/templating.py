@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Flask, g
 from markupsafe import Markup, escape
 
-from app.languages import NATIVE_NAMES, direction
-from app.languages import pick
+from app.languages import NATIVE_NAMES, direction, pick
 
 
 def local(text) -> Markup:

@@ -27,10 +27,15 @@ from app.meetings.services import MeetingData
 TOPIC_ROWS = 5
 
 ACTOR_GROUPS = {
-    "school": _l("School"), "kita": _l("Day-care centre (Kita)"), "education_provider": _l("Education provider"),
-    "meeting_place": _l("Community centre"), "migrant_organisation": _l("Migrant organisation"),
-    "administration": _l("Municipal administration"), "school_authority": _l("State school authority"),
-    "politics": _l("Politics or migrant advisory council"), "other": _l("Another field"),
+    "school": _l("School"),
+    "kita": _l("Day-care centre (Kita)"),
+    "education_provider": _l("Education provider"),
+    "meeting_place": _l("Community centre"),
+    "migrant_organisation": _l("Migrant organisation"),
+    "administration": _l("Municipal administration"),
+    "school_authority": _l("State school authority"),
+    "politics": _l("Politics or migrant advisory council"),
+    "other": _l("Another field"),
 }
 PARTNER_STATUSES = {"identified": _l("identified"), "informed": _l("informed"), "won": _l("won")}
 
@@ -64,7 +69,8 @@ class MeetingForm(FlaskForm):
     invited = IntegerField(_l("Number invited"), validators=[Optional(), NumberRange(min=0, max=100_000)])
     attended = IntegerField(_l("Number attended"), validators=[Optional(), NumberRange(min=0, max=100_000)])
     good_practice_presentations = IntegerField(
-        _l("Good-practice presentations held"), default=0, validators=[InputRequired(), NumberRange(min=0, max=100)])
+        _l("Good-practice presentations held"), default=0, validators=[InputRequired(), NumberRange(min=0, max=100)]
+    )
     topics = FieldList(FormField(TopicForm), min_entries=TOPIC_ROWS, max_entries=TOPIC_ROWS)
 
     def validate_closes_at(self, field):
@@ -73,18 +79,32 @@ class MeetingForm(FlaskForm):
 
     def data_for_service(self) -> MeetingData:
         return MeetingData(
-            title=self.title.data.strip(), date=self.date.data, place=(self.place.data or "").strip(),
+            title=self.title.data.strip(),
+            date=self.date.data,
+            place=(self.place.data or "").strip(),
             questionnaire_version_id=self.questionnaire_version_id.data,
-            opens_at=to_utc(self.opens_at.data), closes_at=to_utc(self.closes_at.data),
-            invited=self.invited.data, attended=self.attended.data,
+            opens_at=to_utc(self.opens_at.data),
+            closes_at=to_utc(self.closes_at.data),
+            invited=self.invited.data,
+            attended=self.attended.data,
             good_practice_presentations=self.good_practice_presentations.data,
-            topics=tuple((t["title"].strip(), bool(t["brought_in_by_members"]))
-                         for t in self.topics.data if t["title"] and t["title"].strip()),
+            topics=tuple(
+                (t["title"].strip(), bool(t["brought_in_by_members"]))
+                for t in self.topics.data
+                if t["title"] and t["title"].strip()
+            ),
         )
 
     def fill_from(self, meeting) -> None:
-        for name in ("title", "date", "place", "questionnaire_version_id", "invited", "attended",
-                     "good_practice_presentations"):
+        for name in (
+            "title",
+            "date",
+            "place",
+            "questionnaire_version_id",
+            "invited",
+            "attended",
+            "good_practice_presentations",
+        ):
             getattr(self, name).data = getattr(meeting, name)
         self.opens_at.data, self.closes_at.data = to_local(meeting.opens_at), to_local(meeting.closes_at)
         for row, topic in zip(self.topics, meeting.topics):

@@ -21,8 +21,7 @@ def qr_code(meeting) -> segno.QRCode:
 
 def qr_svg(meeting, *, scale: int = 8) -> bytes:
     buffer = io.BytesIO()
-    qr_code(meeting).save(buffer, kind="svg", scale=scale, border=4, xmldecl=False,
-                          title=participant_url(meeting))
+    qr_code(meeting).save(buffer, kind="svg", scale=scale, border=4, xmldecl=False, title=participant_url(meeting))
     return buffer.getvalue()
 
 

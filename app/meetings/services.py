@@ -17,7 +17,6 @@ from app.models import (
     Response,
 )
 
-
 # --- meetings ----------------------------------------------------------------
 
 
@@ -41,11 +40,22 @@ def save_meeting(session: Session, data: MeetingData, meeting: Meeting | None = 
     if meeting is None:
         meeting = Meeting(public_code=new_public_code())
         session.add(meeting)
-    for name in ("title", "date", "place", "questionnaire_version_id", "opens_at", "closes_at",
-                 "invited", "attended", "good_practice_presentations"):
+    for name in (
+        "title",
+        "date",
+        "place",
+        "questionnaire_version_id",
+        "opens_at",
+        "closes_at",
+        "invited",
+        "attended",
+        "good_practice_presentations",
+    ):
         setattr(meeting, name, getattr(data, name))
-    meeting.topics = [MeetingTopic(position=i, title=title, brought_in_by_members=members)
-                      for i, (title, members) in enumerate(data.topics)]
+    meeting.topics = [
+        MeetingTopic(position=i, title=title, brought_in_by_members=members)
+        for i, (title, members) in enumerate(data.topics)
+    ]
     session.flush()
     return meeting
 
@@ -91,8 +101,9 @@ def partner_named(session: Session, name: str) -> PartnerOrganisation | None:
     return session.scalars(select(PartnerOrganisation).filter_by(name=name)).first()
 
 
-def save_partner(session: Session, name: str, actor_group: str, status: str,
-                 partner: PartnerOrganisation | None = None) -> PartnerOrganisation:
+def save_partner(
+    session: Session, name: str, actor_group: str, status: str, partner: PartnerOrganisation | None = None
+) -> PartnerOrganisation:
     """Save an organisation; the caller has checked that no other one has ``name``
     (the unique key refuses a clash made in the meantime)."""
     if partner is None:
@@ -104,6 +115,7 @@ def save_partner(session: Session, name: str, actor_group: str, status: str,
 
 
 def partner_status_counts(session: Session) -> dict[str, int]:
-    counts = dict(session.execute(
-        select(PartnerOrganisation.status, func.count()).group_by(PartnerOrganisation.status)).all())
+    counts = dict(
+        session.execute(select(PartnerOrganisation.status, func.count()).group_by(PartnerOrganisation.status)).all()
+    )
     return {status: counts.get(status, 0) for status in PartnerOrganisation.STATUSES}

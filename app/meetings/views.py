@@ -5,7 +5,8 @@ short write transaction and commits once."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -42,8 +43,10 @@ def meetings():
 
 
 def _version_choices():
-    return [SelectChoice(row.version.id, f"{row.version.questionnaire_key} · {_('version')} {row.version.version}")
-            for row in version_rows(db_session())]
+    return [
+        SelectChoice(row.version.id, f"{row.version.questionnaire_key} · {_('version')} {row.version.version}")
+        for row in version_rows(db_session())
+    ]
 
 
 @blueprint.route("/meetings/new", methods=["GET", "POST"])
@@ -96,10 +99,17 @@ def handout(meeting_id: int):
     invitations = []
     for language in questionnaire.languages:
         with force_locale(language):
-            invitations.append((language, _("Your opinion counts: scan the code and answer anonymously in three minutes.")))
-    return render_template("meetings/handout.html", meeting=meeting, invitations=invitations,
-                           url=handouts.participant_url(meeting), svg=handouts.qr_svg(meeting).decode(),
-                           title=_("QR handout"))
+            invitations.append(
+                (language, _("Your opinion counts: scan the code and answer anonymously in three minutes."))
+            )
+    return render_template(
+        "meetings/handout.html",
+        meeting=meeting,
+        invitations=invitations,
+        url=handouts.participant_url(meeting),
+        svg=handouts.qr_svg(meeting).decode(),
+        title=_("QR handout"),
+    )
 
 
 @blueprint.get("/meetings/<int:meeting_id>/qr.<kind>")
@@ -137,7 +147,12 @@ def partners(partner_id: int | None = None):
             return redirect(url_for(".partners"))
     listing = db_session().query(PartnerOrganisation).order_by(PartnerOrganisation.name).all()
     return render_template(
-        "meetings/partners.html", form=form, partner=partner, partners=listing,
-        counts=services.partner_status_counts(db_session()), groups=ACTOR_GROUPS, statuses=PARTNER_STATUSES,
+        "meetings/partners.html",
+        form=form,
+        partner=partner,
+        partners=listing,
+        counts=services.partner_status_counts(db_session()),
+        groups=ACTOR_GROUPS,
+        statuses=PARTNER_STATUSES,
         title=_("Partner organisations"),
     ), (422 if form.errors else 200)

@@ -30,6 +30,11 @@ def has_answered(code: str) -> bool:
 
 def mark_answered(response: Response, code: str, path: str) -> None:
     response.set_cookie(
-        COOKIE, _serializer().dumps(code), max_age=current_app.config["ANSWERED_COOKIE_MAX_AGE"], path=path,
-        httponly=True, samesite="Lax", secure=request.is_secure,
+        COOKIE,
+        _serializer().dumps(code),
+        max_age=current_app.config["ANSWERED_COOKIE_MAX_AGE"],
+        path=path,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, gettext as _, ngettext
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 
 from app.questionnaires.answers import FieldError
 
@@ -20,10 +21,16 @@ def error_message(error: FieldError) -> str:
     if error.code == "not_a_number":
         return _("Please enter a whole number.")
     if error.code == "out_of_range":
-        return _("Please enter a number from %(min)s to %(max)s.",
-                 min=format_decimal(params["min"]), max=format_decimal(params["max"]))
+        return _(
+            "Please enter a number from %(min)s to %(max)s.",
+            min=format_decimal(params["min"]),
+            max=format_decimal(params["max"]),
+        )
     if error.code == "too_long":
-        return ngettext("Please shorten your text to at most %(max)s character.",
-                        "Please shorten your text to at most %(max)s characters.",
-                        params["max"], max=format_decimal(params["max"]))
+        return ngettext(
+            "Please shorten your text to at most %(max)s character.",
+            "Please shorten your text to at most %(max)s characters.",
+            params["max"],
+            max=format_decimal(params["max"]),
+        )
     return _("Please check this answer.")

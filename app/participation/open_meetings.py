@@ -16,7 +16,7 @@ process keeps the meetings it has just seen *open* for ``seconds``:
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from app.questionnaires.versions import ParticipantMeeting
 

@@ -3,8 +3,6 @@ for a draft or a version, in any of its languages; nothing is stored."""
 
 from __future__ import annotations
 
-from app.network import settings
-
 from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, url_for
@@ -13,6 +11,7 @@ from flask_babel import gettext as _
 from app.accounts.access import role_required
 from app.db import get_or_404
 from app.models import QuestionnaireDraft, QuestionnaireVersion
+from app.network import settings
 from app.participation.views import blank_form, render_form_page, speak_questionnaire_language
 from app.questionnaires.model import check_questionnaire
 from app.questionnaires.versions import questionnaire_of
@@ -39,6 +38,5 @@ def version(version_id: int):
 
 def _preview(questionnaire):
     speak_questionnaire_language(questionnaire)
-    stand_in = SimpleNamespace(title=_("Preview"), date=settings.today(), place="",
-                               public_code="preview")
+    stand_in = SimpleNamespace(title=_("Preview"), date=settings.today(), place="", public_code="preview")
     return render_form_page(stand_in, questionnaire, blank_form(questionnaire), preview=True)

@@ -44,14 +44,17 @@ def meeting_by_code(session: Session, code: str) -> tuple[Meeting, Questionnaire
     if not could_be_code(code):
         return None
     meeting = session.scalars(
-        select(Meeting).where(Meeting.public_code == code).options(
-            joinedload(Meeting.questionnaire_version).load_only(QuestionnaireVersion.fingerprint))
+        select(Meeting)
+        .where(Meeting.public_code == code)
+        .options(joinedload(Meeting.questionnaire_version).load_only(QuestionnaireVersion.fingerprint))
     ).one_or_none()
     if meeting is None:
         return None
     version_id = meeting.questionnaire_version_id
-    questionnaire = versions.parsed(meeting.questionnaire_version.fingerprint, lambda: session.scalar(
-        select(QuestionnaireVersion.definition).where(QuestionnaireVersion.id == version_id)))
+    questionnaire = versions.parsed(
+        meeting.questionnaire_version.fingerprint,
+        lambda: session.scalar(select(QuestionnaireVersion.definition).where(QuestionnaireVersion.id == version_id)),
+    )
     session.expunge(meeting)
     return meeting, questionnaire
 
@@ -64,8 +67,17 @@ def was_submitted(session: Session, submission_id: str) -> bool:
     return session.get(SubmissionReceipt, submission_digest(submission_id)) is not None
 
 
-def submit_response(session: Session, meeting: Meeting, questionnaire_version_id: int, submission: Submission, *,
-                    language: str, submission_id: str, today: dt.date, now: dt.datetime | None) -> None:
+def submit_response(
+    session: Session,
+    meeting: Meeting,
+    questionnaire_version_id: int,
+    submission: Submission,
+    *,
+    language: str,
+    submission_id: str,
+    today: dt.date,
+    now: dt.datetime | None,
+) -> None:
     """Store one valid submission, checked against ``questionnaire_version_id``, and its receipt.
 
     Raises :class:`AlreadySubmitted` when the receipt exists and
@@ -77,21 +89,29 @@ def submit_response(session: Session, meeting: Meeting, questionnaire_version_id
     if not submission.valid:
         raise ValueError("only a valid submission can be stored")
     receipt = _insert_ignoring_conflict(session, SubmissionReceipt).values(
-        token_digest=submission_digest(submission_id))
+        token_digest=submission_digest(submission_id)
+    )
     if session.execute(receipt.returning(SubmissionReceipt.token_digest)).first() is None:
         raise AlreadySubmitted
     response_id = new_response_id()
     from_meeting = select(
-        literal(response_id, Uuid), Meeting.id, Meeting.questionnaire_version_id,
-        literal(language, String), literal(today, Date),
+        literal(response_id, Uuid),
+        Meeting.id,
+        Meeting.questionnaire_version_id,
+        literal(language, String),
+        literal(today, Date),
     ).where(Meeting.id == meeting.id, Meeting.questionnaire_version_id == questionnaire_version_id)
     if now is not None:
-        from_meeting = from_meeting.where(Meeting.opens_at <= now,
-                                          Meeting.closes_at.is_(None) | (Meeting.closes_at > now))
+        from_meeting = from_meeting.where(
+            Meeting.opens_at <= now, Meeting.closes_at.is_(None) | (Meeting.closes_at > now)
+        )
     stored = session.execute(
-        insert(Response).from_select(
-            ["id", "meeting_id", "questionnaire_version_id", "language", "submitted_on"], from_meeting,
-        ).returning(Response.id)
+        insert(Response)
+        .from_select(
+            ["id", "meeting_id", "questionnaire_version_id", "language", "submitted_on"],
+            from_meeting,
+        )
+        .returning(Response.id)
     ).first()
     if stored is None:
         raise SurveyNotOpen

@@ -9,8 +9,6 @@ browser says of its origin (origin.py), not by a token kept in a session.
 
 from __future__ import annotations
 
-from app.network import settings
-
 import secrets
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
@@ -22,6 +20,7 @@ from app.extensions import csrf
 from app.http.errors import RETRY_AFTER
 from app.http.i18n import choose_language, use_language
 from app.meetings.codes import survey_window
+from app.network import settings
 from app.participation import answered, messages, submission
 from app.participation.form import CONTROL_FIELDS, SUBMISSION_ID, form_for
 from app.participation.origin import sent_from_another_site
@@ -70,8 +69,16 @@ def new_submission_id() -> str:
     return secrets.token_urlsafe(24)
 
 
-def render_form_page(meeting, questionnaire, form, submission_id: str | None = None, errors=None,
-                     form_errors=(), status=200, preview=False):
+def render_form_page(
+    meeting,
+    questionnaire,
+    form,
+    submission_id: str | None = None,
+    errors=None,
+    form_errors=(),
+    status=200,
+    preview=False,
+):
     """The participant form; the workspace preview renders the very same page."""
     return render_template(
         "participation/form.html",
@@ -104,8 +111,11 @@ def show_form(code: str):
 def submit(code: str):
     if sent_from_another_site(request):
         # Nothing is read, stored or set: whoever sent this is not on our page.
-        return render_template("message.html", title=_("This form was sent from another website"),
-                               text=_("Answers are only accepted from the survey's own page. Please open the survey link again.")), 403
+        return render_template(
+            "message.html",
+            title=_("This form was sent from another website"),
+            text=_("Answers are only accepted from the survey's own page. Please open the survey link again."),
+        ), 403
     meeting, questionnaire = _load(code)  # when this fails, errors.py keeps the answers
     try:
         return _store(code, meeting, questionnaire)
@@ -114,10 +124,15 @@ def submit(code: str):
         # answer and the same submission id: sending again stores it exactly
         # once, even if this commit reached the database before the line broke.
         rollback_quietly(db_session())
-        message = _("Your answers could not be saved just now. They are all still here: please send them again in a moment.")
-        return (*_form_as_sent(meeting, questionnaire, request.form.get("submission_id", ""),
-                               form_errors=[message], status=503),
-                {"Retry-After": RETRY_AFTER})
+        message = _(
+            "Your answers could not be saved just now. They are all still here: please send them again in a moment."
+        )
+        return (
+            *_form_as_sent(
+                meeting, questionnaire, request.form.get("submission_id", ""), form_errors=[message], status=503
+            ),
+            {"Retry-After": RETRY_AFTER},
+        )
 
 
 def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_errors=(), status=422):
@@ -125,8 +140,7 @@ def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_
     # A tampered or missing id gets a fresh one.
     if not SUBMISSION_ID.match(submission_id):
         submission_id = new_submission_id()
-    return render_form_page(meeting, questionnaire, form_for(questionnaire), submission_id, errors, form_errors,
-                            status)
+    return render_form_page(meeting, questionnaire, form_for(questionnaire), submission_id, errors, form_errors, status)
 
 
 def _store(code: str, meeting, questionnaire):
@@ -149,7 +163,11 @@ def _store(code: str, meeting, questionnaire):
     form_errors = []
     sent = validate_submission(questionnaire, request.form.to_dict(flat=False), ignored_fields=CONTROL_FIELDS)
     if sent.unexpected_fields:
-        form_errors.append(_("The form contained fields that do not belong to it; they were ignored. Please check your answers and send again."))
+        form_errors.append(
+            _(
+                "The form contained fields that do not belong to it; they were ignored. Please check your answers and send again."
+            )
+        )
     if (request.content_length or 0) > current_app.config["SUBMISSION_BODY_LIMIT"]:
         form_errors.append(_("What you sent is too large. Please shorten your texts and send again."))
     if form_errors or sent.errors:
@@ -163,9 +181,16 @@ def _store(code: str, meeting, questionnaire):
     session = writing()  # everything is checked: now the short write transaction
     try:
         now = clock.utcnow()
-        submission.submit_response(session, meeting, version_id, sent, language=g.language,
-                                   submission_id=submission_id, now=now,
-                                   today=settings.local_date(now))
+        submission.submit_response(
+            session,
+            meeting,
+            version_id,
+            sent,
+            language=g.language,
+            submission_id=submission_id,
+            now=now,
+            today=settings.local_date(now),
+        )
         session.commit()
     except submission.AlreadySubmitted:
         session.rollback()  # the same form, sent before or twice at once: stored by the other request
@@ -178,8 +203,11 @@ def _store(code: str, meeting, questionnaire):
         if meeting.questionnaire_version_id != version_id and _window_page(meeting, questionnaire) is None:
             return _form_as_sent(meeting, questionnaire, submission_id)
         return _window_page(meeting, questionnaire) or render_template(
-            "participation/closed.html", meeting=meeting, questionnaire=questionnaire,
-            window=survey_window(meeting, clock.utcnow()))
+            "participation/closed.html",
+            meeting=meeting,
+            questionnaire=questionnaire,
+            window=survey_window(meeting, clock.utcnow()),
+        )
     return _thank(code)
 
 

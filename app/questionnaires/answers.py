@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence, Union
 
 from app.questionnaires.model import FreeText, MultipleChoice, Number, Questionnaire
 
@@ -20,7 +20,7 @@ from app.questionnaires.model import FreeText, MultipleChoice, Number, Questionn
 # digits typed on a phone are accepted; int() understands them.
 _INTEGER = re.compile(r"^\s*[+-]?\d{1,12}\s*$")
 
-AnswerValue = Union[tuple[str, ...], int, str]
+AnswerValue = tuple[str, ...] | int | str
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,7 @@ def _clean_text(value: str) -> str:
     # Drop control characters (except line breaks and tabs) that a phone keyboard
     # never produces but a tampered request may; normalise line endings.
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-    ).strip()
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")).strip()
 
 
 def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> set[str]:

@@ -40,8 +40,9 @@ def check_command(files: tuple[str, ...], strict: bool) -> None:
             coverage = ", ".join(
                 f"{language} {present}/{total}" for language, (present, total) in result.coverage.items()
             )
-            click.echo(f"{path}: {result.questionnaire.id} version {result.questionnaire.version}: "
-                       f"translations {coverage}")
+            click.echo(
+                f"{path}: {result.questionnaire.id} version {result.questionnaire.version}: translations {coverage}"
+            )
     sys.exit(1 if failed else 0)
 
 
@@ -71,5 +72,3 @@ def schema_command(out: str | None) -> None:
     target = Path(out or Path(current_app.config["QUESTIONNAIRE_DIR"]) / "schema.json")
     target.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     click.echo(f"wrote {target}")
-
-

@@ -16,8 +16,9 @@ from app.questionnaires.model import Questionnaire
 _VERSION_LINE = re.compile(r"^version:\s*\d+\s*$", re.M)
 
 
-def save_draft(session: Session, source: str, draft: QuestionnaireDraft | None = None,
-               import_report: str | None = None) -> QuestionnaireDraft:
+def save_draft(
+    session: Session, source: str, draft: QuestionnaireDraft | None = None, import_report: str | None = None
+) -> QuestionnaireDraft:
     if draft is None:
         draft = QuestionnaireDraft(source=source, import_report=import_report)
         session.add(draft)
@@ -37,8 +38,9 @@ def draft_from_version(session: Session, version: QuestionnaireVersion) -> Quest
     return save_draft(session, source)
 
 
-def publish_draft(session: Session, draft: QuestionnaireDraft,
-                  questionnaire: Questionnaire) -> tuple[QuestionnaireVersion, str]:
+def publish_draft(
+    session: Session, draft: QuestionnaireDraft, questionnaire: Questionnaire
+) -> tuple[QuestionnaireVersion, str]:
     """Store the draft, parsed beforehand as ``questionnaire``, as a version
     (raises VersionFrozen) and drop the draft."""
     version, outcome = versions.store_parsed(session, questionnaire, draft.source)

@@ -14,5 +14,7 @@ class DraftForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("File"), validators=[
-        FileRequired(), FileAllowed(["yaml", "yml", "xlsx"], _l("Please choose a .yaml or .xlsx file."))])
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(), FileAllowed(["yaml", "yml", "xlsx"], _l("Please choose a .yaml or .xlsx file."))],
+    )

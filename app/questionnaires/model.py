@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Iterable, Literal, Union
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -63,9 +64,7 @@ class _QuestionBase(_Frozen):
     help: Text | None = None
     required: bool = False
     show_if: ShowIf | None = None
-    quasi_identifier: bool = Field(
-        False, description="could help single out a person; protected by small-cell rules"
-    )
+    quasi_identifier: bool = Field(False, description="could help single out a person; protected by small-cell rules")
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -101,9 +100,7 @@ class YesNoDontKnow(_QuestionBase):
 
 class Likert(_QuestionBase):
     type: Literal["likert"]
-    labels: tuple[Text, Text, Text, Text, Text] = Field(
-        description="labels of the points 1 to 5, lowest first"
-    )
+    labels: tuple[Text, Text, Text, Text, Text] = Field(description="labels of the points 1 to 5, lowest first")
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -122,7 +119,7 @@ class FreeText(_QuestionBase):
 
 
 Question = Annotated[
-    Union[SingleChoice, MultipleChoice, YesNoDontKnow, Likert, Number, FreeText],
+    SingleChoice | MultipleChoice | YesNoDontKnow | Likert | Number | FreeText,
     Field(discriminator="type"),
 ]
 QUESTION_TYPES = ("single_choice", "multiple_choice", "yes_no_dont_know", "likert", "number", "free_text")
@@ -135,9 +132,7 @@ class Indicator(_Frozen):
     text: Text
     question: str = Field(pattern=IDENTIFIER)
     success: tuple[str, ...] = Field(min_length=1, description="answer codes that count as success")
-    denominator: Denominator = Field(
-        description="all_respondents | answered | answered_excluding_dont_know"
-    )
+    denominator: Denominator = Field(description="all_respondents | answered | answered_excluding_dont_know")
     target: float = Field(description="target share, strictly between 0 and 1")
     comparison: Literal["at_least", "at_most"] = "at_least"
 
@@ -225,11 +220,11 @@ class CheckResult:
         return tuple(p for p in self.problems if p.warning)
 
 
-Path = tuple[Union[str, int], ...]
+Path = tuple[str | int, ...]
 ROOT = "(document)"
 
 
-def format_path(path: Iterable[Union[str, int]]) -> str:
+def format_path(path: Iterable[str | int]) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -273,11 +268,9 @@ _PYDANTIC_MESSAGES = {
     "union_tag_invalid": lambda e: (
         f"unknown question type {e['ctx']['tag']!r} (expected one of: {', '.join(QUESTION_TYPES)})"
     ),
-    "union_tag_not_found": lambda e: (
-        f"question has no 'type' (expected one of: {', '.join(QUESTION_TYPES)})"
-    ),
+    "union_tag_not_found": lambda e: f"question has no 'type' (expected one of: {', '.join(QUESTION_TYPES)})",
     "string_type": lambda e: (
-        "must be text; YAML reads unquoted yes/no/on/off as true/false, so write \"yes\" in quotes"
+        'must be text; YAML reads unquoted yes/no/on/off as true/false, so write "yes" in quotes'
         if isinstance(e.get("input"), bool)
         else "must be text"
     ),
@@ -303,9 +296,7 @@ def _pydantic_problems(error: ValidationError, lines: dict[Path, int]) -> list[P
         # pydantic adds the union member's tag and '[key]' markers to locations;
         # they are not part of the document's own path.
         path = tuple(
-            part
-            for part in item["loc"]
-            if part != "[key]" and not (isinstance(part, str) and part in QUESTION_TYPES)
+            part for part in item["loc"] if part != "[key]" and not (isinstance(part, str) and part in QUESTION_TYPES)
         )
         describe = _PYDANTIC_MESSAGES.get(item["type"])
         message = describe(item) if describe else item["msg"][0].lower() + item["msg"][1:]
@@ -352,8 +343,10 @@ def _semantic_problems(q: Questionnaire, lines: dict[Path, int]) -> list[Problem
     position: dict[str, int] = {}
     for i, question in enumerate(q.questions):
         if question.id in position:
-            report(("questions", i, "id"), f"duplicate question id {question.id!r} "
-                   f"(first used at questions[{position[question.id]}])")
+            report(
+                ("questions", i, "id"),
+                f"duplicate question id {question.id!r} (first used at questions[{position[question.id]}])",
+            )
         else:
             position[question.id] = i
         codes = [o.code for o in getattr(question, "options", ())]
@@ -368,17 +361,20 @@ def _semantic_problems(q: Questionnaire, lines: dict[Path, int]) -> list[Problem
             if target == question.id:
                 report(where, "show_if refers to the question itself (a cycle)")
             elif target not in position:
-                later = any(other.id == target for other in q.questions[i + 1:])
-                report(where, f"show_if refers to a later question {target!r}; conditions may only "
-                       "use earlier questions" if later else f"show_if refers to an unknown question {target!r}")
+                later = any(other.id == target for other in q.questions[i + 1 :])
+                report(
+                    where,
+                    f"show_if refers to a later question {target!r}; conditions may only use earlier questions"
+                    if later
+                    else f"show_if refers to an unknown question {target!r}",
+                )
             else:
                 shown_codes = q.questions[position[target]].codes
                 if not shown_codes:
                     report(where, f"show_if needs a choice question; {target!r} has no answer codes")
                 for j, code in enumerate(question.show_if.any_of):
                     if shown_codes and code not in shown_codes:
-                        report(("questions", i, "show_if", "any_of", j),
-                               f"{target!r} has no answer code {code!r}")
+                        report(("questions", i, "show_if", "any_of", j), f"{target!r} has no answer code {code!r}")
 
     indicator_ids: set[str] = set()
     for i, indicator in enumerate(q.indicators):
@@ -392,20 +388,23 @@ def _semantic_problems(q: Questionnaire, lines: dict[Path, int]) -> list[Problem
             continue
         question = q.questions[position[indicator.question]]
         if isinstance(question, MultipleChoice):
-            report(("indicators", i, "question"),
-                   f"question {question.id!r} allows several answers; an indicator needs a question "
-                   "with one answer per respondent")
+            report(
+                ("indicators", i, "question"),
+                f"question {question.id!r} allows several answers; an indicator needs a question "
+                "with one answer per respondent",
+            )
             continue
         if not question.codes:
-            report(("indicators", i, "question"),
-                   f"question {question.id!r} has no answer codes to count ({question.type})")
+            report(
+                ("indicators", i, "question"),
+                f"question {question.id!r} has no answer codes to count ({question.type})",
+            )
             continue
         for j, code in enumerate(indicator.success):
             if code not in question.codes:
                 report(("indicators", i, "success", j), f"question {question.id!r} has no answer code {code!r}")
         if indicator.denominator == "answered_excluding_dont_know" and DONT_KNOW not in question.codes:
-            report(("indicators", i, "denominator"),
-                   f"question {question.id!r} has no '{DONT_KNOW}' answer to exclude")
+            report(("indicators", i, "denominator"), f"question {question.id!r} has no '{DONT_KNOW}' answer to exclude")
     return problems
 
 

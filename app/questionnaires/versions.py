@@ -7,8 +7,8 @@ CLI command that called it commits once.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -52,9 +52,7 @@ def store_parsed(session: Session, questionnaire: Questionnaire, source: str) ->
     """:func:`store_questionnaire` for a definition parsed beforehand (outside
     the write transaction)."""
     existing = session.scalars(
-        select(QuestionnaireVersion).filter_by(
-            questionnaire_key=questionnaire.id, version=questionnaire.version
-        )
+        select(QuestionnaireVersion).filter_by(questionnaire_key=questionnaire.id, version=questionnaire.version)
     ).one_or_none()
     fingerprint = questionnaire.fingerprint
     if existing is None:
@@ -84,15 +82,11 @@ def store_parsed(session: Session, questionnaire: Questionnaire, source: str) ->
 
 
 def has_responses(session: Session, version: QuestionnaireVersion) -> bool:
-    return session.scalar(
-        select(exists().where(Response.questionnaire_version_id == version.id))
-    )
+    return session.scalar(select(exists().where(Response.questionnaire_version_id == version.id)))
 
 
 def latest_version_number(session: Session, key: str) -> int:
-    return session.scalar(
-        select(func.max(QuestionnaireVersion.version)).filter_by(questionnaire_key=key)
-    ) or 0
+    return session.scalar(select(func.max(QuestionnaireVersion.version)).filter_by(questionnaire_key=key)) or 0
 
 
 @dataclass(frozen=True)
@@ -119,8 +113,14 @@ def version_rows(session: Session) -> list[VersionRow]:
 def version_diff(old: QuestionnaireVersion, new: QuestionnaireVersion) -> list[tuple[str, str]]:
     """The changed lines of two versions' YAML, as (kind, line) with kind in
     ' ', '+', '-', '@' (a hunk header)."""
-    lines = difflib.unified_diff(old.source.splitlines(), new.source.splitlines(),
-                                 f"version {old.version}", f"version {new.version}", lineterm="", n=2)
+    lines = difflib.unified_diff(
+        old.source.splitlines(),
+        new.source.splitlines(),
+        f"version {old.version}",
+        f"version {new.version}",
+        lineterm="",
+        n=2,
+    )
     result = []
     for line in list(lines)[2:]:  # skip the file headers
         kind = line[:1] if line[:1] in "+-@" else " "

@@ -13,8 +13,7 @@ from app.questionnaires import drafts, versions, workbook
 from app.questionnaires.forms import DraftForm, UploadForm
 from app.questionnaires.model import check_questionnaire
 
-blueprint = Blueprint("questionnaires", __name__, url_prefix="/workspace/questionnaires",
-                      template_folder="templates")
+blueprint = Blueprint("questionnaires", __name__, url_prefix="/workspace/questionnaires", template_folder="templates")
 coordinators_only = role_required("coordinator")
 
 
@@ -28,8 +27,14 @@ def _questionnaires_page(upload: UploadForm, status: int = 200):
     """The versions and drafts, with the upload form as it was sent (its errors beside it)."""
     session = db_session()
     listed = session.query(QuestionnaireDraft).order_by(QuestionnaireDraft.id.desc()).all()
-    return render_template("questionnaires/questionnaires.html", rows=versions.version_rows(session), drafts=listed,
-                           upload=upload, editor=DraftForm(), title=_("Questionnaires")), status
+    return render_template(
+        "questionnaires/questionnaires.html",
+        rows=versions.version_rows(session),
+        drafts=listed,
+        upload=upload,
+        editor=DraftForm(),
+        title=_("Questionnaires"),
+    ), status
 
 
 @blueprint.post("/drafts")
@@ -73,8 +78,9 @@ def draft(draft_id: int):
         session = writing()
         drafts.save_draft(session, form.source.data or "", current)  # kept even when invalid
         session.commit()
-    return render_template("questionnaires/draft.html", draft=current, form=form, result=result,
-                           title=_("Edit questionnaire")), (422 if result.errors else 200)
+    return render_template(
+        "questionnaires/draft.html", draft=current, form=form, result=result, title=_("Edit questionnaire")
+    ), (422 if result.errors else 200)
 
 
 @blueprint.post("/drafts/<int:draft_id>/publish")
@@ -90,7 +96,11 @@ def publish(draft_id: int):
         version, _outcome = drafts.publish_draft(session, current, result.questionnaire)
     except versions.VersionFrozen:
         session.rollback()
-        flash(_("This version already has responses and cannot change. Raise the version number to publish a new version."))
+        flash(
+            _(
+                "This version already has responses and cannot change. Raise the version number to publish a new version."
+            )
+        )
         return redirect(url_for(".draft", draft_id=draft_id))
     session.commit()
     flash(_("Published as %(key)s version %(version)s.", key=version.questionnaire_key, version=version.version))
@@ -115,5 +125,10 @@ def diff():
         new = get_or_404(QuestionnaireVersion, int(request.args.get("new", "")))
     except ValueError:
         abort(404)
-    return render_template("questionnaires/diff.html", old=old, new=new, lines=versions.version_diff(old, new),
-                           title=_("Changes between versions"))
+    return render_template(
+        "questionnaires/diff.html",
+        old=old,
+        new=new,
+        lines=versions.version_diff(old, new),
+        title=_("Changes between versions"),
+    )

@@ -9,8 +9,9 @@ Reading the workbook itself happens outside the domain (app/importers.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import yaml
 
@@ -19,18 +20,37 @@ from app.questionnaires.model import CODE, IDENTIFIER, LIKERT_CODES, YES_NO_DONT
 
 # Language columns are named in English, in the language itself, or with the code: label::Deutsch (de).
 LANGUAGE_NAMES = {
-    "english": "en", "german": "de", "french": "fr", "francais": "fr", "turkish": "tr", "arabic": "ar",
-    "russian": "ru", "ukrainian": "uk", "persian": "fa", "farsi": "fa",
+    "english": "en",
+    "german": "de",
+    "french": "fr",
+    "francais": "fr",
+    "turkish": "tr",
+    "arabic": "ar",
+    "russian": "ru",
+    "ukrainian": "uk",
+    "persian": "fa",
+    "farsi": "fa",
     **{name.lower(): code for code, name in NATIVE_NAMES.items()},
 }
 _COLUMN = re.compile(r"^(label|hint)(?:::(.+))?$")
 _CODE_IN_NAME = re.compile(r"\(([a-z]{2})\)\s*$")
 _RELEVANT_TERM = re.compile(
-    r"^\s*(?:\$\{(?P<q1>\w+)\}\s*=\s*'(?P<c1>[^']*)'|selected\(\s*\$\{(?P<q2>\w+)\}\s*,\s*'(?P<c2>[^']*)'\s*\))\s*$")
+    r"^\s*(?:\$\{(?P<q1>\w+)\}\s*=\s*'(?P<c1>[^']*)'|selected\(\s*\$\{(?P<q2>\w+)\}\s*,\s*'(?P<c2>[^']*)'\s*\))\s*$"
+)
 _BOUND = re.compile(r"^\s*\.\s*(>=|<=|>|<)\s*(-?\d+)\s*$")
 GROUP_TYPES = {"begin group", "end group", "begin_group", "end_group"}
-SKIPPED_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
-                 "email", "audit"} | GROUP_TYPES
+SKIPPED_TYPES = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+} | GROUP_TYPES
 TRUE = {"yes", "true", "1", "true()"}
 DEFAULT_TEXT_LENGTH = 1000
 
@@ -50,8 +70,9 @@ def _language_of(suffix: str | None, default: str) -> str | None:
     return LANGUAGE_NAMES.get(suffix.strip().lower())
 
 
-def _text_columns(rows: Sequence[Mapping[str, Any]], default: str, report: list[str],
-                  sheet: str) -> dict[str, list[tuple[str, str]]]:
+def _text_columns(
+    rows: Sequence[Mapping[str, Any]], default: str, report: list[str], sheet: str
+) -> dict[str, list[tuple[str, str]]]:
     """A sheet's label and hint columns with their languages, read once from its
     header; a column in a language we do not offer is reported once."""
     columns: dict[str, list[tuple[str, str]]] = {"label": [], "hint": []}
@@ -68,8 +89,7 @@ def _text_columns(rows: Sequence[Mapping[str, Any]], default: str, report: list[
 
 
 def _texts(row: Mapping[str, Any], columns: list[tuple[str, str]]) -> dict[str, str]:
-    return {language: str(row[column]).strip() for column, language in columns
-            if row.get(column) not in (None, "")}
+    return {language: str(row[column]).strip() for column, language in columns if row.get(column) not in (None, "")}
 
 
 def _identifier(name: str, report: list[str], where: str, *, pattern: str = IDENTIFIER) -> str:
@@ -90,8 +110,10 @@ def _show_if(expression: str, known: set[str], report: list[str], where: str) ->
         match = _RELEVANT_TERM.match(term)
         name = match and (match.group("q1") or match.group("q2"))
         if not match or (question is not None and name != question):
-            report.append(f"{where}: relevant {expression!r} is not a simple condition on one question; "
-                          "left out (the question is always shown)")
+            report.append(
+                f"{where}: relevant {expression!r} is not a simple condition on one question; "
+                "left out (the question is always shown)"
+            )
             return None
         question = name
         codes.append(match.group("c1") if match.group("c1") is not None else match.group("c2"))
@@ -116,7 +138,8 @@ def convert(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Conversion:
         label = _texts(row, choice_columns["label"])
         languages.extend(lang for lang in label if lang not in languages)
         choices.setdefault(str(list_name), []).append(
-            {"code": _identifier(str(row["name"]), report, f"choices row {number}", pattern=CODE), "label": label})
+            {"code": _identifier(str(row["name"]), report, f"choices row {number}", pattern=CODE), "label": label}
+        )
 
     questions: list[dict] = []
     known: set[str] = set()
@@ -146,7 +169,7 @@ def convert(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Conversion:
             if base == "select_one" and set(codes) <= set(YES_NO_DONT_KNOW_CODES) and {"yes", "no"} <= set(codes):
                 question["type"] = "yes_no_dont_know"
                 if set(codes) != set(YES_NO_DONT_KNOW_CODES):
-                    report.append(f"{where}: yes/no question gets a \"don't know\" answer as well")
+                    report.append(f'{where}: yes/no question gets a "don\'t know" answer as well')
             elif base == "select_one" and codes == LIKERT_CODES:
                 question["type"] = "likert"
                 question["labels"] = [option["label"] for option in options]
@@ -200,5 +223,6 @@ def convert(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Conversion:
     }
     report.append("settings: set 'mittlerziel' (code and text) and add indicators: XLSForm has neither")
     source = "# Imported from XLSForm; see the import report.\n" + yaml.safe_dump(
-        document, allow_unicode=True, sort_keys=False, width=100)
+        document, allow_unicode=True, sort_keys=False, width=100
+    )
     return Conversion(source, report)

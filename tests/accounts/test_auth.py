@@ -8,7 +8,6 @@ from app.models import User
 from tests.conftest import PASSWORDS, VALID_ANSWERS, csrf_of, login, open_form, route_url
 
 
-
 def test_password_is_stored_as_argon2id(db, staff):
     stored = db.scalars(select(User).filter_by(username="evaluator")).one().password_hash
     assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
@@ -22,8 +21,11 @@ def test_outdated_hash_is_replaced_at_login(client, db, staff):
     db.commit()
     assert login(client, "evaluator", PASSWORDS["evaluator"]).status_code == 302
     db.rollback()
-    assert db.scalars(select(User).filter_by(username="evaluator")).one().password_hash.startswith(
-        "$argon2id$v=19$m=19456,t=2,p=1$")
+    assert (
+        db.scalars(select(User).filter_by(username="evaluator"))
+        .one()
+        .password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    )
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, staff):
@@ -55,10 +57,15 @@ def test_deactivated_account_cannot_log_in_or_stay(client, runner, staff):
 def test_users_cli(runner, client):
     created = runner.invoke(args=["users", "create", "maria", "--role", "evaluator", "--password", "lang-genug-123"])
     assert created.exit_code == 0, created.output
-    assert runner.invoke(args=["users", "create", "maria", "--role", "evaluator",
-                               "--password", "lang-genug-123"]).exit_code == 1
-    assert "at least 10 characters" in runner.invoke(
-        args=["users", "set-password", "maria", "--password", "kurz"]).output
+    assert (
+        runner.invoke(
+            args=["users", "create", "maria", "--role", "evaluator", "--password", "lang-genug-123"]
+        ).exit_code
+        == 1
+    )
+    assert (
+        "at least 10 characters" in runner.invoke(args=["users", "set-password", "maria", "--password", "kurz"]).output
+    )
     assert runner.invoke(args=["users", "set-password", "maria", "--password", "neues-passwort-9"]).exit_code == 0
     assert login(client, "maria", "neues-passwort-9").status_code == 302
     assert runner.invoke(args=["users", "deactivate", "nobody"]).exit_code == 1
@@ -66,8 +73,10 @@ def test_users_cli(runner, client):
 
 def test_next_parameter_cannot_leave_the_site(client, staff):
     page = client.get("/login?next=https://evil.example/").get_data(as_text=True)
-    response = client.post("/login?next=https://evil.example/", data={
-        "csrf_token": csrf_of(page), "username": "evaluator", "password": PASSWORDS["evaluator"]})
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"csrf_token": csrf_of(page), "username": "evaluator", "password": PASSWORDS["evaluator"]},
+    )
     assert response.headers["Location"] == "/workspace/"
 
 
@@ -90,8 +99,14 @@ def test_login_limit_counts_per_process_while_redis_is_away(database_url, staff,
     from app import create_app
 
     # Nothing listens on port 1: every call to this "Redis" fails at once.
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+        }
+    )
     try:
         client = app.test_client()
         statuses = [login(client, "evaluator", f"guess-{i}").status_code for i in range(6)]
@@ -103,19 +118,28 @@ def test_login_limit_counts_per_process_while_redis_is_away(database_url, staff,
 
 def test_login_rate_limit_is_shared_through_redis(database_url, staff, tmp_path):
     import os
+
     redis_url = os.environ.get("TEST_REDIS_URL")
     if not redis_url:
         pytest.skip("TEST_REDIS_URL is not set (CI sets it)")
     import redis
+
     redis.Redis.from_url(redis_url).flushdb()
     from app import create_app
-    config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-              "RATELIMIT_STORAGE_URI": redis_url}
+
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "RATELIMIT_STORAGE_URI": redis_url,
+    }
     # Two app instances stand for two server processes: they share the count.
     first, second = create_app(config), create_app(config)
     try:
-        statuses = [login(app.test_client(), "evaluator", "wrong-guess-x").status_code
-                    for app in (first, second, first, second, first, second)]
+        statuses = [
+            login(app.test_client(), "evaluator", "wrong-guess-x").status_code
+            for app in (first, second, first, second, first, second)
+        ]
         assert statuses == [200] * 5 + [429]
     finally:
         redis.Redis.from_url(redis_url).flushdb()
@@ -133,10 +157,14 @@ ALLOWED = {
     "reports.index": STAFF_ROLES,
     "reports.show": STAFF_ROLES,
     "accounts.logout": STAFF_ROLES,
-    **{f"meetings.{name}": {"coordinator", "admin"} for name in (
-        "meetings", "edit_meeting", "open_survey", "close_survey", "handout", "qr", "partners")},
-    **{f"questionnaires.{name}": {"coordinator", "admin"} for name in (
-        "questionnaires", "new_draft", "draft", "publish", "edit_version", "diff")},
+    **{
+        f"meetings.{name}": {"coordinator", "admin"}
+        for name in ("meetings", "edit_meeting", "open_survey", "close_survey", "handout", "qr", "partners")
+    },
+    **{
+        f"questionnaires.{name}": {"coordinator", "admin"}
+        for name in ("questionnaires", "new_draft", "draft", "publish", "edit_version", "diff")
+    },
     **{f"preview.{name}": {"coordinator", "admin"} for name in ("draft", "version")},
     **{f"exports.{name}": {"evaluator", "admin"} for name in ("index", "codebook", "codebook_markdown")},
     "exports.log": {"admin"},
@@ -169,12 +197,18 @@ def test_every_route_as_every_visitor(app, staff, meeting):
             for kind, client in clients.items():
                 if method == "POST" and rule.endpoint == "accounts.logout":
                     continue  # would end the visitor's session for the rest of the walk
-                response = client.open(url, method=method,
-                                       data={"csrf_token": tokens[kind]} if method == "POST" else None)
+                response = client.open(
+                    url, method=method, data={"csrf_token": tokens[kind]} if method == "POST" else None
+                )
                 allowed = kind in ALLOWED[rule.endpoint]
                 if allowed:
                     # 404: a missing object (the matrix uses made-up ids); 400/422: an empty form.
-                    assert response.status_code in (200, 302, 303, 400, 404, 422), (kind, method, url, response.status_code)
+                    assert response.status_code in (200, 302, 303, 400, 404, 422), (
+                        kind,
+                        method,
+                        url,
+                        response.status_code,
+                    )
                     assert "/login" not in response.headers.get("Location", ""), (kind, url)
                 elif kind in ("anonymous", "participant"):
                     assert response.status_code == 302 and "/login" in response.headers["Location"], (kind, url)

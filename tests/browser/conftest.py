@@ -25,22 +25,28 @@ from babel.support import Translations
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from app.meetings import codes
-from app.questionnaires.model import questionnaire_from_json
 from app.languages import pick
+from app.meetings import codes
 from app.models import Meeting, QuestionnaireVersion
-from tests.conftest import now
+from app.questionnaires.model import questionnaire_from_json
 from benchmarks._serve import free_port
+from tests.conftest import now
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 ARTIFACTS = PROJECT / "tests" / "artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 # A cheap phone: 360 CSS px wide, touch, a 2x screen.
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -72,10 +78,15 @@ class Server:
             with Session(engine) as session, session.begin():
                 version = session.scalar(select(func.max(QuestionnaireVersion.id)))
                 start = now()
-                meeting = Meeting(public_code=codes.new_public_code(), title=title, date=start.date(),
-                                  place="Freiburg", questionnaire_version_id=version,
-                                  opens_at=start + dt.timedelta(hours=opens),
-                                  closes_at=start + dt.timedelta(hours=closes))
+                meeting = Meeting(
+                    public_code=codes.new_public_code(),
+                    title=title,
+                    date=start.date(),
+                    place="Freiburg",
+                    questionnaire_version_id=version,
+                    opens_at=start + dt.timedelta(hours=opens),
+                    closes_at=start + dt.timedelta(hours=closes),
+                )
                 session.add(meeting)
                 return meeting.public_code
         finally:
@@ -91,7 +102,9 @@ class Server:
         rows = self.query(
             "SELECT response.id, response.language, answer.question_id, answer.code, answer.number, answer.text "
             "FROM response JOIN meeting ON meeting.id = response.meeting_id "
-            "LEFT JOIN answer ON answer.response_id = response.id WHERE meeting.public_code = ?", code)
+            "LEFT JOIN answer ON answer.response_id = response.id WHERE meeting.public_code = ?",
+            code,
+        )
         stored: dict[str, dict] = {}
         for response_id, language, question, answer_code, number, text in rows:
             response = stored.setdefault(response_id, {"language": language, "answers": {}})
@@ -118,18 +131,30 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
     port = free_port()
     database = folder / "browser.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PORT": str(port), "PYTHONUNBUFFERED": "1",
-           "RESONANZ_ENV": "development"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PORT": str(port),
+        "PYTHONUNBUFFERED": "1",
+        "RESONANZ_ENV": "development",
+    }
     base_url = f"http://127.0.0.1:{port}"
-    setup = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "setup", "--base-url", base_url],
-                           cwd=PROJECT, env=env, capture_output=True, text=True, timeout=180)
+    setup = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "setup", "--base-url", base_url],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert setup.returncode == 0, setup.stderr
     logins = re.findall(r"^(Coordinator|Evaluator|Admin) login: (\S+) / (\S+)$", setup.stdout, re.M)
     accounts = {role.lower(): (user, password) for role, user, password in logins}
     log = folder / "server.log"
     with open(log, "w") as output:
-        process = subprocess.Popen([sys.executable, "wsgi.py"], cwd=PROJECT, env=env, stdout=output,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "wsgi.py"], cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     try:
         _wait_until_serving(base_url + "/login", process, log)
         yield Server(base_url, database, accounts)
@@ -155,8 +180,14 @@ def new_phone(browser, server):
     contexts = []
 
     def open_phone(*, javascript: bool = True, audit: bool = False, language: str | None = None, **options):
-        context = browser.new_context(**PHONE, java_script_enabled=javascript, bypass_csp=audit,
-                                      base_url=server.base_url, locale=language, **options)
+        context = browser.new_context(
+            **PHONE,
+            java_script_enabled=javascript,
+            bypass_csp=audit,
+            base_url=server.base_url,
+            locale=language,
+            **options,
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -69,8 +69,11 @@ class Audit:
     def check(self, page, state: str) -> None:
         violations = axe(page)
         self.pages[state] = {v["id"]: v["impact"] for v in violations}
-        grave = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
-                 if v["impact"] in ("serious", "critical")]
+        grave = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
         assert grave == [], state
 
     def finish(self) -> None:

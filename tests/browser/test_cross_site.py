@@ -14,10 +14,14 @@ from tests.conftest import VALID_ANSWERS
 
 
 def forged_page(action: str) -> bytes:
-    fields = "".join(f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">'
-                     for name, value in {**VALID_ANSWERS, "submission_id": "F" * 32}.items())
-    return (f'<!doctype html><title>Win a prize</title><form method="post" action="{html.escape(action)}">'
-            f'{fields}<button>Claim</button></form>').encode()
+    fields = "".join(
+        f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">'
+        for name, value in {**VALID_ANSWERS, "submission_id": "F" * 32}.items()
+    )
+    return (
+        f'<!doctype html><title>Win a prize</title><form method="post" action="{html.escape(action)}">'
+        f"{fields}<button>Claim</button></form>"
+    ).encode()
 
 
 @pytest.fixture

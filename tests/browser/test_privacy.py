@@ -30,8 +30,10 @@ def test_phone_keeps_one_cookie_no_storage_and_sends_no_referrer(server, new_pho
     page = new_phone()
     documents, requested = [], []
     page.on("request", lambda request: requested.append(request.url))
-    page.on("response", lambda response: documents.append(response)
-            if response.request.resource_type == "document" else None)
+    page.on(
+        "response",
+        lambda response: documents.append(response) if response.request.resource_type == "document" else None,
+    )
 
     page.goto(f"/m/{code}?lang=ar")
     page.locator("a[hreflang=uk]").click()  # switching language is a same-site navigation
@@ -60,7 +62,7 @@ def test_form_arrives_compressed_within_the_budget(server, new_phone):
     for language in ("de", "ar", "uk"):
         page = new_phone()  # an empty cache
         loaded = []
-        page.on("requestfinished", lambda request: loaded.append(request))
+        page.on("requestfinished", loaded.append)
         code = server.new_meeting()
         page.goto(f"/m/{code}?lang={language}")
         assert sorted(urlsplit(request.url).path for request in loaded) == [f"/m/{code}", "/static/style.css"]

@@ -25,10 +25,14 @@ CORPUS = [
     ("Mail an info (at) bildung-freiburg.de", f"Mail an {X}"),
     ("Unsere Seite: www.kita-sonnenschein.de/team.", f"Unsere Seite: {X}."),
     ("Spenden: IBAN DE89 3704 0044 0532 0130 00, danke", f"Spenden: IBAN {X}, danke"),
-    ("Das Treffen am 16.03.2016 mit 240 Leuten war super, von 2014 – 2017 dabei.",
-     "Das Treffen am 16.03.2016 mit 240 Leuten war super, von 2014 – 2017 dabei."),
-    ("Mehr Zeit für Austausch, z.B. 30 Minuten, Raum 101 um 14:30 Uhr.",
-     "Mehr Zeit für Austausch, z.B. 30 Minuten, Raum 101 um 14:30 Uhr."),
+    (
+        "Das Treffen am 16.03.2016 mit 240 Leuten war super, von 2014 – 2017 dabei.",
+        "Das Treffen am 16.03.2016 mit 240 Leuten war super, von 2014 – 2017 dabei.",
+    ),
+    (
+        "Mehr Zeit für Austausch, z.B. 30 Minuten, Raum 101 um 14:30 Uhr.",
+        "Mehr Zeit für Austausch, z.B. 30 Minuten, Raum 101 um 14:30 Uhr.",
+    ),
     ("Budget 1.000.000 € für 3 Jahre", "Budget 1.000.000 € für 3 Jahre"),
     # English
     ("Call me on +44 20 7946 0958 or email j.smith@example.org", f"Call me on {X} or email {X}"),

@@ -9,11 +9,19 @@ BY_ID = {indicator.id: indicator for indicator in IV1.indicators}
 
 # 20 respondents. central_topics: 9 yes, 4 no, 3 don't know, 4 left it out.
 # new_partners: shown only to the 8 with new contacts; 5 yes, 2 no, 1 don't know.
-COUNTS = Counts(20, {
-    ("central_topics", "yes"): 9, ("central_topics", "no"): 4, ("central_topics", "dont_know"): 3,
-    ("new_contacts", "yes"): 8, ("new_contacts", "no"): 12,
-    ("new_partners", "yes"): 5, ("new_partners", "no"): 2, ("new_partners", "dont_know"): 1,
-})
+COUNTS = Counts(
+    20,
+    {
+        ("central_topics", "yes"): 9,
+        ("central_topics", "no"): 4,
+        ("central_topics", "dont_know"): 3,
+        ("new_contacts", "yes"): 8,
+        ("new_contacts", "no"): 12,
+        ("new_partners", "yes"): 5,
+        ("new_partners", "no"): 2,
+        ("new_partners", "dont_know"): 1,
+    },
+)
 
 
 def test_answered_excluding_dont_know():

@@ -11,7 +11,7 @@ import ast
 import math
 import statistics
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -37,8 +37,7 @@ PROPERTY = settings(max_examples=200, deadline=None)
 
 
 def grid_k(n: int) -> list[int]:
-    return sorted({k for k in (0, 1, 2, 3, n // 10, n // 3, n // 2, n - 3, n - 2, n - 1, n)
-                   if 0 <= k <= n})
+    return sorted({k for k in (0, 1, 2, 3, n // 10, n // 3, n // 2, n - 3, n - 2, n - 1, n) if 0 <= k <= n})
 
 
 GRID = [(k, n) for n in GRID_N for k in grid_k(n)]
@@ -51,8 +50,7 @@ def close(a: float, b: float, atol: float = ATOL) -> bool:
 # ----------------------------------------------------------------------------- references
 
 # statsmodels names; its "beta" is Clopper-Pearson.
-SM_METHOD = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys",
-             "agresti_coull": "agresti_coull"}
+SM_METHOD = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys", "agresti_coull": "agresti_coull"}
 # statsmodels 0.15 one-sided: alternative="larger" zeroes ci_low (an upper bound),
 # "smaller" sets ci_upp = 1 (a lower bound); both spend all of alpha on one side.
 SM_ALTERNATIVE = {"two-sided": "two-sided", "upper": "larger", "lower": "smaller"}
@@ -65,7 +63,10 @@ def test_matches_statsmodels(method: str, sided: str) -> None:
         for k, n in GRID:
             low, high = share_interval(k, n, confidence=conf, method=method, sided=sided)
             ref_low, ref_high = proportion_confint(
-                k, n, alpha=1 - conf, method=SM_METHOD[method],
+                k,
+                n,
+                alpha=1 - conf,
+                method=SM_METHOD[method],
                 alternative=SM_ALTERNATIVE[sided],
             )
             # statsmodels' Jeffreys keeps the Beta quantile at k = 0 / k = n; we use
@@ -121,12 +122,16 @@ def test_wilsoncc_is_wilson_with_half_shift() -> None:
     z = sps.norm.ppf(0.975)
     for k, n in GRID:
         p, q = k / n, 1 - k / n
-        lo = 0.0 if k == 0 else (
-            2 * n * p + z**2 - 1 - z * math.sqrt(z**2 - 2 - 1 / n + 4 * p * (n * q + 1))
-        ) / (2 * (n + z**2))
-        hi = 1.0 if k == n else (
-            2 * n * p + z**2 + 1 + z * math.sqrt(z**2 + 2 - 1 / n + 4 * p * (n * q - 1))
-        ) / (2 * (n + z**2))
+        lo = (
+            0.0
+            if k == 0
+            else (2 * n * p + z**2 - 1 - z * math.sqrt(z**2 - 2 - 1 / n + 4 * p * (n * q + 1))) / (2 * (n + z**2))
+        )
+        hi = (
+            1.0
+            if k == n
+            else (2 * n * p + z**2 + 1 + z * math.sqrt(z**2 + 2 - 1 / n + 4 * p * (n * q - 1))) / (2 * (n + z**2))
+        )
         low, high = share_interval(k, n, method="wilsoncc")
         assert close(low, lo) and close(high, hi), (k, n)
 
@@ -149,12 +154,13 @@ def test_one_sided_shapes() -> None:
         low, high = share_interval(7, 20, method=method, sided="upper")
         assert low == 0.0 and 7 / 20 < high < 1
         # One-sided 95% bound = two-sided 90% bound (alpha not halved).
-        assert close(share_interval(7, 20, method=method, sided="lower", confidence=0.95)[0],
-                     share_interval(7, 20, method=method, confidence=0.90)[0])
+        assert close(
+            share_interval(7, 20, method=method, sided="lower", confidence=0.95)[0],
+            share_interval(7, 20, method=method, confidence=0.90)[0],
+        )
     low, high = share_interval(7, 20, method="hypergeom_exact", population=40, sided="lower")
     assert high == 1.0
-    assert low == share_interval(7, 20, method="hypergeom_exact", population=40,
-                                 confidence=0.90)[0]
+    assert low == share_interval(7, 20, method="hypergeom_exact", population=40, confidence=0.90)[0]
 
 
 def test_n_zero_is_uninformative() -> None:
@@ -167,20 +173,18 @@ def test_n_zero_is_uninformative() -> None:
 # ----------------------------------------------------------------------------- hypergeometric
 
 
-@lru_cache(maxsize=None)
+@cache
 def exact_tails(k: int, n: int, big_n: int) -> tuple[tuple[int, Fraction, Fraction], ...]:
     """(K, P(X >= k), P(X <= k)) for K = k .. N - (n - k), in exact rationals."""
     total = math.comb(big_n, n)
     rows = []
     for big_k in range(k, big_n - (n - k) + 1):
-        pmf = [Fraction(math.comb(big_k, x) * math.comb(big_n - big_k, n - x), total)
-               for x in range(n + 1)]
+        pmf = [Fraction(math.comb(big_k, x) * math.comb(big_n - big_k, n - x), total) for x in range(n + 1)]
         rows.append((big_k, sum(pmf[k:], Fraction(0)), sum(pmf[: k + 1], Fraction(0))))
     return tuple(rows)
 
 
-def brute_bounds(k: int, n: int, big_n: int, tail: Fraction, strict: bool = True
-                 ) -> tuple[int, int]:
+def brute_bounds(k: int, n: int, big_n: int, tail: Fraction, strict: bool = True) -> tuple[int, int]:
     beyond = (lambda p: p > tail) if strict else (lambda p: p >= tail)
     rows = exact_tails(k, n, big_n)
     k_low = min(big_k for big_k, ge, _ in rows if beyond(ge))
@@ -198,15 +202,16 @@ def test_hypergeom_exact_matches_rational_brute_force(conf: str) -> None:
         for n in range(1, big_n + 1):
             for k in range(n + 1):
                 k_low, k_high = brute_bounds(k, n, big_n, alpha / 2)
-                got = share_interval(k, n, confidence=float(conf), method="hypergeom_exact",
-                                     population=big_n)
+                got = share_interval(k, n, confidence=float(conf), method="hypergeom_exact", population=big_n)
                 assert got == (k_low / big_n, k_high / big_n), (big_n, n, k, conf)
                 one_low, _ = brute_bounds(k, n, big_n, alpha)
                 _, one_high = brute_bounds(k, n, big_n, alpha)
-                assert share_interval(k, n, confidence=float(conf), method="hypergeom_exact",
-                                      population=big_n, sided="lower") == (one_low / big_n, 1.0)
-                assert share_interval(k, n, confidence=float(conf), method="hypergeom_exact",
-                                      population=big_n, sided="upper") == (0.0, one_high / big_n)
+                assert share_interval(
+                    k, n, confidence=float(conf), method="hypergeom_exact", population=big_n, sided="lower"
+                ) == (one_low / big_n, 1.0)
+                assert share_interval(
+                    k, n, confidence=float(conf), method="hypergeom_exact", population=big_n, sided="upper"
+                ) == (0.0, one_high / big_n)
 
 
 def exact_ties() -> list[tuple[int, int, int, str, str]]:
@@ -239,8 +244,7 @@ def test_hypergeom_tail_exactly_alpha_half_is_excluded() -> None:
         half_alpha = (1 - Fraction(conf)) / 2
         strict = brute_bounds(k, n, big_n, half_alpha)
         loose = brute_bounds(k, n, big_n, half_alpha, strict=False)
-        low, high = share_interval(k, n, confidence=float(conf), method="hypergeom_exact",
-                                   population=big_n)
+        low, high = share_interval(k, n, confidence=float(conf), method="hypergeom_exact", population=big_n)
         if side == "low":
             assert low == strict[0] / big_n != loose[0] / big_n, (big_n, n, k, conf)
         else:
@@ -292,8 +296,7 @@ def test_fpc_never_widens(data: st.DataObject) -> None:
     conf = data.draw(st.floats(0.5, 0.999))
     sided = data.draw(st.sampled_from(["two-sided", "lower", "upper"]))
     wl, wh = share_interval(k, n, confidence=conf, sided=sided)
-    fl, fh = share_interval(k, n, confidence=conf, sided=sided, method="wilson_fpc",
-                            population=big_n)
+    fl, fh = share_interval(k, n, confidence=conf, sided=sided, method="wilson_fpc", population=big_n)
     assert wl - 1e-12 <= fl <= fh <= wh + 1e-12  # nested, hence never wider
 
 
@@ -317,8 +320,7 @@ def interval_case(draw: st.DrawFn) -> tuple[str, int, int, float, str, int | Non
 @given(case=interval_case())
 def test_interval_basic_properties(case: tuple) -> None:
     method, k, n, conf, sided, population = case
-    low, high = share_interval(k, n, confidence=conf, method=method, sided=sided,
-                               population=population)
+    low, high = share_interval(k, n, confidence=conf, method=method, sided=sided, population=population)
     assert 0.0 <= low <= high <= 1.0
     if method == "hypergeom_exact":
         # Bounds live on the grid K/N, and k/n may fall between two grid points: the
@@ -336,10 +338,8 @@ def test_interval_basic_properties(case: tuple) -> None:
 def test_monotone_in_k(case: tuple) -> None:
     method, k, n, conf, sided, population = case
     assume(k < n)
-    a = share_interval(k, n, confidence=conf, method=method, sided=sided,
-                       population=population)
-    b = share_interval(k + 1, n, confidence=conf, method=method, sided=sided,
-                       population=population)
+    a = share_interval(k, n, confidence=conf, method=method, sided=sided, population=population)
+    b = share_interval(k + 1, n, confidence=conf, method=method, sided=sided, population=population)
     assert a[0] <= b[0] and a[1] <= b[1]
 
 
@@ -371,11 +371,9 @@ def test_assess_at_least_boundaries() -> None:
 def test_assess_at_most_mirrored() -> None:
     low, high = share_interval(30, 50)
     assert assess_share(30, 50, high, comparison="at_most").verdict == "met"
-    assert assess_share(30, 50, math.nextafter(high, 0), comparison="at_most").verdict \
-        == "inconclusive"
+    assert assess_share(30, 50, math.nextafter(high, 0), comparison="at_most").verdict == "inconclusive"
     assert assess_share(30, 50, low, comparison="at_most").verdict == "inconclusive"
-    assert assess_share(30, 50, math.nextafter(low, 0), comparison="at_most").verdict \
-        == "not_met"
+    assert assess_share(30, 50, math.nextafter(low, 0), comparison="at_most").verdict == "not_met"
 
 
 def test_assess_fields() -> None:
@@ -406,8 +404,7 @@ def test_assess_hypergeom_exact_rational_target() -> None:
     # Census of 5 with 3 yes: K_low = K_high = 3 = 0.6 * 5 exactly.
     a = assess_share(3, 5, 0.6, method="hypergeom_exact", population=5)
     assert (a.low, a.high, a.verdict) == (0.6, 0.6, "met")
-    assert assess_share(3, 5, 0.6, method="hypergeom_exact", population=5,
-                        comparison="at_most").verdict == "met"
+    assert assess_share(3, 5, 0.6, method="hypergeom_exact", population=5, comparison="at_most").verdict == "met"
     # Fraction(0.6) would be 0.5999999999999999778 and turn this "met" into "inconclusive".
     assert Fraction(0.6) * 5 < 3
     # Non-census: N = 10, n = 8, k = 7 -> K in 7..9; the verdict uses the integer bounds.
@@ -431,8 +428,7 @@ INVALID_CALLS = [
     (lambda: share_interval(2, 5, population=4, method="wilson_fpc"), r"n \(5\) exceeds"),
     (lambda: share_interval(2, 5, population=4), r"n \(5\) exceeds"),
     (lambda: share_interval(0, 0, population=0, method="wilson_fpc"), r"at least 1"),
-    (lambda: share_interval(2, 5, population=7.0, method="wilson_fpc"),
-     r"population must be an integer"),
+    (lambda: share_interval(2, 5, population=7.0, method="wilson_fpc"), r"population must be an integer"),
     (lambda: share_interval(2, 5, confidence=0.0), r"confidence must be strictly between"),
     (lambda: share_interval(2, 5, confidence=1.0), r"confidence must be strictly between"),
     (lambda: share_interval(2, 5, confidence=95), r"confidence must be strictly between"),

@@ -27,8 +27,14 @@ def test_setup_serve_answer_and_log_nothing_personal(tmp_path):
     database = tmp_path / "run.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PORT": str(port), "PYTHONUNBUFFERED": "1"}
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    setup = subprocess.run([*flask, "setup", "--base-url", f"http://127.0.0.1:{port}"], cwd=PROJECT, env=env,
-                           capture_output=True, text=True, timeout=120)
+    setup = subprocess.run(
+        [*flask, "setup", "--base-url", f"http://127.0.0.1:{port}"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert setup.returncode == 0, setup.stderr
     link = re.search(r"^Participant link: (\S+)$", setup.stdout, re.M).group(1)
 
@@ -56,14 +62,21 @@ def test_setup_serve_answer_and_log_nothing_personal(tmp_path):
     engine = create_engine(f"sqlite:///{database}")
     with engine.connect() as connection:
         code = link.rsplit("/", 1)[1]
-        stored = connection.execute(text(
-            "SELECT count(*) FROM response JOIN meeting ON meeting.id = response.meeting_id "
-            "WHERE meeting.public_code = :code"), {"code": code}).scalar()
+        stored = connection.execute(
+            text(
+                "SELECT count(*) FROM response JOIN meeting ON meeting.id = response.meeting_id "
+                "WHERE meeting.public_code = :code"
+            ),
+            {"code": code},
+        ).scalar()
         assert stored == 1
-        answers = connection.execute(text(
-            "SELECT count(DISTINCT question_id) FROM answer JOIN response ON response.id = answer.response_id "
-            "JOIN meeting ON meeting.id = response.meeting_id WHERE meeting.public_code = :code"),
-            {"code": code}).scalar()
+        answers = connection.execute(
+            text(
+                "SELECT count(DISTINCT question_id) FROM answer JOIN response ON response.id = answer.response_id "
+                "JOIN meeting ON meeting.id = response.meeting_id WHERE meeting.public_code = :code"
+            ),
+            {"code": code},
+        ).scalar()
         assert answers == len(VALID_ANSWERS)
     engine.dispose()
 

@@ -16,37 +16,66 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.questionnaires import versions
-from app.questionnaires.answers import validate_submission
 from app.models import Answer, QuestionnaireVersion, Response, SubmissionReceipt
 from app.participation.form import CONTROL_FIELDS
+from app.questionnaires import versions
+from app.questionnaires.answers import validate_submission
 from tests.conftest import VALID_ANSWERS, open_form
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 FORM = "application/x-www-form-urlencoded"
 
-MARKUP = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "</textarea><script>x()</script>",
-          "<svg/onload=alert(1)>", "'><iframe src=javascript:alert(1)>"]
+MARKUP = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "</textarea><script>x()</script>",
+    "<svg/onload=alert(1)>",
+    "'><iframe src=javascript:alert(1)>",
+]
 # Inert as data: they may come back as they were sent, as text.
-SQL = ["'; DROP TABLE answer; --", "1 OR 1=1", "\" OR \"\"=\"", "%' UNION SELECT * FROM users --", "\\x00",
-       "{{ 7*7 }}{% raw %}", "%(secret)s", "${jndi:ldap://x}"]
+SQL = [
+    "'; DROP TABLE answer; --",
+    "1 OR 1=1",
+    '" OR ""="',
+    "%' UNION SELECT * FROM users --",
+    "\\x00",
+    "{{ 7*7 }}{% raw %}",
+    "%(secret)s",
+    "${jndi:ldap://x}",
+]
 CONTROL = ["\x00", "\x07", "\x1b[31m", "\u202e", "\ufeff", "\r\n", "\t", "\x7f", "\u0085"]
 NUMBERS = ["3", "٣", "۱۲", " 7 ", "-1", "0", "51", "1e3", "99999999999999999999", "NaN", "3.0"]
 HUGE = ["x" * 1001, "ü" * 40_000, "y" * 70_000, "z" * 1_100_000]
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
-adversarial = st.one_of(st.sampled_from(MARKUP + SQL + CONTROL + NUMBERS), st.sampled_from(HUGE), text,
-                        st.builds(lambda a, b, c: a + b + c, text, st.sampled_from(MARKUP + SQL + CONTROL), text))
-names = st.one_of(st.sampled_from(sorted(VALID_ANSWERS)), st.sampled_from(sorted(CONTROL_FIELDS)),
-                  st.sampled_from(MARKUP + SQL + ["comment[]", "__proto__", "a" * 300, ""]), text)
+adversarial = st.one_of(
+    st.sampled_from(MARKUP + SQL + CONTROL + NUMBERS),
+    st.sampled_from(HUGE),
+    text,
+    st.builds(lambda a, b, c: a + b + c, text, st.sampled_from(MARKUP + SQL + CONTROL), text),
+)
+names = st.one_of(
+    st.sampled_from(sorted(VALID_ANSWERS)),
+    st.sampled_from(sorted(CONTROL_FIELDS)),
+    st.sampled_from(MARKUP + SQL + ["comment[]", "__proto__", "a" * 300, ""]),
+    text,
+)
 
 
 # Where the form was sent from, as the browser tells: our page (mostly), a
 # program, another site.
-ORIGINS = [{"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "same-origin"}, {},
-           {"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}]
+ORIGINS = [
+    {"Sec-Fetch-Site": "same-origin"},
+    {"Sec-Fetch-Site": "same-origin"},
+    {},
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Origin": "https://evil.example"},
+]
 
 
 @st.composite
@@ -73,8 +102,9 @@ def submissions(draw):
 def _counts(db) -> tuple[int, int, int]:
     db.rollback()
     try:
-        return tuple(db.scalar(select(func.count()).select_from(model))
-                     for model in (Response, Answer, SubmissionReceipt))
+        return tuple(
+            db.scalar(select(func.count()).select_from(model)) for model in (Response, Answer, SubmissionReceipt)
+        )
     finally:
         db.rollback()
 
@@ -85,7 +115,8 @@ def _stored(db) -> dict:
     try:
         stored = {response_id: set() for response_id in db.scalars(select(Response.id))}
         for response_id, *row in db.execute(
-                select(Answer.response_id, Answer.question_id, Answer.code, Answer.number, Answer.text)):
+            select(Answer.response_id, Answer.question_id, Answer.code, Answer.number, Answer.text)
+        ):
             stored[response_id].add(tuple(row))
         return stored
     finally:
@@ -115,8 +146,12 @@ def _questionnaire(db, meeting):
 
 
 @FUZZ
-@given(pairs=submissions(), headers=st.sampled_from(ORIGINS), with_id=st.booleans(),
-       raw=st.one_of(st.none(), st.none(), st.binary(max_size=200)))
+@given(
+    pairs=submissions(),
+    headers=st.sampled_from(ORIGINS),
+    with_id=st.booleans(),
+    raw=st.one_of(st.none(), st.none(), st.binary(max_size=200)),
+)
 def test_participant_form_survives_anything(app, db, meeting, pairs, headers, with_id, raw):
     questionnaire = _questionnaire(db, meeting)
     client = app.test_client()  # a new phone per example: no "already answered"
@@ -163,12 +198,19 @@ def _rows(answers: dict) -> set:
 
 
 @FUZZ
-@given(username=st.one_of(st.none(), adversarial), password=st.one_of(st.none(), adversarial),
-       extra=st.lists(st.tuples(names, adversarial), max_size=3), with_token=st.sampled_from([True, True, False]),
-       raw=st.one_of(st.none(), st.none(), st.binary(max_size=300)))
+@given(
+    username=st.one_of(st.none(), adversarial),
+    password=st.one_of(st.none(), adversarial),
+    extra=st.lists(st.tuples(names, adversarial), max_size=3),
+    with_token=st.sampled_from([True, True, False]),
+    raw=st.one_of(st.none(), st.none(), st.binary(max_size=300)),
+)
 def test_login_survives_anything(app, db, username, password, extra, with_token, raw):
-    fields = ([("username", username)] if username is not None else []) + \
-             ([("password", password)] if password is not None else []) + extra
+    fields = (
+        ([("username", username)] if username is not None else [])
+        + ([("password", password)] if password is not None else [])
+        + extra
+    )
     app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"  # the limit has its own test
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)

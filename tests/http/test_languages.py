@@ -10,17 +10,19 @@ from babel.messages.pofile import read_po
 from markupsafe import escape
 
 from app import create_app
-
 from app.evaluation.report import reporting
 from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
-from app.questionnaires.model import parse_questionnaire
 from app.models import QuestionnaireVersion, Response
+from app.questionnaires.model import parse_questionnaire
 from tests.conftest import IV1, VALID_ANSWERS, add_meeting, open_form
 
 PROJECT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRE = parse_questionnaire(IV1.read_text("utf-8"))
-CATALOGUES = {language: PROJECT / "translations" / language / "LC_MESSAGES" / "messages.po"
-              for language in SUPPORTED_LANGUAGES if language != "en"}
+CATALOGUES = {
+    language: PROJECT / "translations" / language / "LC_MESSAGES" / "messages.po"
+    for language in SUPPORTED_LANGUAGES
+    if language != "en"
+}
 
 
 def catalogue(language: str) -> dict:
@@ -82,9 +84,13 @@ def test_language_precedence(app, meeting):
     assert lang_of(client.get(url)) == "de"  # the questionnaire's default
     assert lang_of(client.get(url, headers={"Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"})) == "uk"
     assert lang_of(client.get(url, headers={"Accept-Language": "xx, fa;q=0.8"})) == "fa"
-    assert lang_of(client.get(f"{url}?lang=ar", headers={"Accept-Language": "uk"})) == "ar"  # a choice beats the browser
+    assert (
+        lang_of(client.get(f"{url}?lang=ar", headers={"Accept-Language": "uk"})) == "ar"
+    )  # a choice beats the browser
     assert lang_of(client.get(url, headers={"Accept-Language": "uk"})) == "uk"  # and is not remembered
-    assert lang_of(client.get(f"{url}?lang=xx", headers={"Accept-Language": "fr"})) == "fr"  # an unknown one counts for nothing
+    assert (
+        lang_of(client.get(f"{url}?lang=xx", headers={"Accept-Language": "fr"})) == "fr"
+    )  # an unknown one counts for nothing
 
 
 def test_only_the_questionnaires_languages_are_offered(client, db):
@@ -99,6 +105,7 @@ def test_only_the_questionnaires_languages_are_offered(client, db):
 def _two_language_source() -> str:
     """The IV.1 questionnaire cut down to German and English, as a second id."""
     import yaml
+
     data = yaml.safe_load(IV1.read_text("utf-8"))
 
     def keep(node):
@@ -134,8 +141,9 @@ def test_validation_messages_are_translated(client, meeting, language):
     page = open_form(client, meeting.public_code, lang=language)
     answers = {k: v for k, v in VALID_ANSWERS.items() if k != "knows_more_offers"}
     answers["meetings_attended"] = "500"
-    html = client.post(f"/m/{meeting.public_code}", data=page.fields({**answers, "language": language})
-                       ).get_data(as_text=True)
+    html = client.post(f"/m/{meeting.public_code}", data=page.fields({**answers, "language": language})).get_data(
+        as_text=True
+    )
     messages = catalogue(language)
     assert html_lib.escape(messages["Please answer this question."], quote=False) in html
     assert html_lib.escape(messages["Please check your answers"], quote=False) in html
@@ -145,9 +153,14 @@ def test_validation_messages_are_translated(client, meeting, language):
 
 def test_refusal_of_a_form_from_another_site_speaks_the_browsers_language(client, meeting):
     page = open_form(client, meeting.public_code)
-    response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS),
-                           headers={"Sec-Fetch-Site": "cross-site", "Accept-Language": "ar"})
-    message = catalogue("ar")["Answers are only accepted from the survey's own page. Please open the survey link again."]
+    response = client.post(
+        f"/m/{meeting.public_code}",
+        data=page.fields(VALID_ANSWERS),
+        headers={"Sec-Fetch-Site": "cross-site", "Accept-Language": "ar"},
+    )
+    message = catalogue("ar")[
+        "Answers are only accepted from the survey's own page. Please open the survey link again."
+    ]
     assert response.status_code == 403 and html_lib.escape(message, quote=False) in response.get_data(as_text=True)
 
 
@@ -188,25 +201,34 @@ def test_app_refuses_to_start_without_compiled_catalogues(tmp_path, database_url
     (tmp_path / "de" / "LC_MESSAGES").mkdir(parents=True)
     (tmp_path / "de" / "LC_MESSAGES" / "messages.mo").write_bytes(b"")
     with pytest.raises(RuntimeError, match=r"No compiled translation catalogue for tr, ar, ru, uk, fa, fr"):
-        create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "x",
-                    "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
+        create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": database_url,
+                "SECRET_KEY": "x",
+                "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path),
+            }
+        )
 
 
-@pytest.mark.parametrize("language, thousand", [("de", "1.000"), ("en", "1,000"), ("fr", "1\u202f000"),
-                                                ("ru", "1\xa0000"), ("ar", "1,000")])
+@pytest.mark.parametrize(
+    "language, thousand", [("de", "1.000"), ("en", "1,000"), ("fr", "1\u202f000"), ("ru", "1\xa0000"), ("ar", "1,000")]
+)
 def test_numbers_follow_the_locale(client, meeting, language, thousand):
     page = open_form(client, meeting.public_code, lang=language)
-    html = client.post(f"/m/{meeting.public_code}",
-                       data=page.fields({**VALID_ANSWERS, "comment": "x" * 1001, "language": language})
-                       ).get_data(as_text=True)
+    html = client.post(
+        f"/m/{meeting.public_code}", data=page.fields({**VALID_ANSWERS, "comment": "x" * 1001, "language": language})
+    ).get_data(as_text=True)
     assert thousand in html  # "at most 1,000 characters", with the locale's separator
 
 
 @pytest.mark.parametrize("language, month", [("de", "März"), ("fr", "mars"), ("tr", "Mart"), ("uk", "березня")])
 def test_dates_follow_the_locale(client, db, language, month):
     import datetime as dt
+
     meeting = add_meeting(db, opens=None, closes=None)
     from app.models import Meeting
+
     stored = db.get(Meeting, meeting.id)
     stored.opens_at = dt.datetime(2099, 3, 18, 15, 0)
     db.commit()

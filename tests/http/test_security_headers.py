@@ -38,8 +38,13 @@ def responses(client, meeting, staff):  # noqa: F811
 def test_content_security_policy_on_every_response(responses):
     for name, response in responses.items():
         assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, name
-    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'",
-                      "frame-ancestors 'none'", "form-action 'self'"):
+    for directive in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ):
         assert directive in CONTENT_SECURITY_POLICY
 
 
@@ -63,8 +68,9 @@ def test_no_store_on_pages_with_answers_or_results(responses):
 
 def test_hsts_outside_development_only(database_url, client):
     assert "Strict-Transport-Security" not in client.get("/login").headers  # tests run as development
-    production = create_app({"TESTING": True, "ENV": "production", "DATABASE_URL": database_url,
-                             "SECRET_KEY": "test-secret"})
+    production = create_app(
+        {"TESTING": True, "ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "test-secret"}
+    )
     try:
         hsts = production.test_client().get("/login").headers["Strict-Transport-Security"]
         assert int(re.fullmatch(r"max-age=(\d+)", hsts).group(1)) >= 180 * 24 * 3600
@@ -73,7 +79,9 @@ def test_hsts_outside_development_only(database_url, client):
 
 
 def test_request_body_is_limited(client, meeting):
-    response = client.post(f"/m/{meeting.public_code}", data={"comment": "z" * (client.application.config["MAX_CONTENT_LENGTH"] + 1)})
+    response = client.post(
+        f"/m/{meeting.public_code}", data={"comment": "z" * (client.application.config["MAX_CONTENT_LENGTH"] + 1)}
+    )
     assert response.status_code == 413
 
 
@@ -84,8 +92,11 @@ def test_no_page_needs_what_the_policy_forbids(app, client, meeting, staff):  # 
     """Every GET page, as a participant and as an admin: no inline script,
     style element, style attribute or event handler, which the CSP would block."""
     page = open_form(client, meeting.public_code)
-    pages = {"form with errors": client.post(f"/m/{meeting.public_code}",
-                                             data=page.fields({"comment": "<b>x</b>"})).get_data(as_text=True)}
+    pages = {
+        "form with errors": client.post(
+            f"/m/{meeting.public_code}", data=page.fields({"comment": "<b>x</b>"})
+        ).get_data(as_text=True)
+    }
     assert login(client, "admin", "admin-password-1").status_code == 302
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
@@ -107,17 +118,20 @@ def test_no_page_needs_what_the_policy_forbids(app, client, meeting, staff):  # 
 def test_proxy_fix_trusts_the_configured_hops_only(database_url, meeting):
     """Behind one TLS proxy (PROXY_HOPS=1) the app knows the request was HTTPS
     and marks its cookies Secure; without PROXY_HOPS the header is ignored."""
+
     def answered_cookie(hops: int) -> str:
-        app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                          "PROXY_HOPS": hops})
+        app = create_app(
+            {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "PROXY_HOPS": hops}
+        )
         try:
             client = app.test_client()
             https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.1"}
             page = open_form(client, meeting.public_code)
             response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS), headers=https)
             assert response.status_code == 303
-            return next(value for value in response.headers.getlist("Set-Cookie")
-                        if value.startswith("resonanz_answered="))
+            return next(
+                value for value in response.headers.getlist("Set-Cookie") if value.startswith("resonanz_answered=")
+            )
         finally:
             app.extensions["resonanz.db"].dispose()
 

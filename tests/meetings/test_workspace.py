@@ -10,8 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.models import Meeting, PartnerOrganisation, QuestionnaireDraft, QuestionnaireVersion
-from tests.conftest import meeting_form, IV1, VALID_ANSWERS, add_meeting, csrf_of, open_form, token
-
+from tests.conftest import IV1, VALID_ANSWERS, add_meeting, csrf_of, meeting_form, open_form, token
 
 # --- meetings ------------------------------------------------------------------
 
@@ -22,23 +21,30 @@ def test_create_meeting_with_topics_and_window(coordinator, db, meeting):
     assert response.status_code == 302
     db.rollback()
     created = db.scalars(select(Meeting).filter_by(title="Netzwerktreffen Frühjahr")).one()
-    assert [(t.title, t.brought_in_by_members) for t in created.topics] == [("Sprachbildung", True), ("Übergänge", False)]
+    assert [(t.title, t.brought_in_by_members) for t in created.topics] == [
+        ("Sprachbildung", True),
+        ("Übergänge", False),
+    ]
     assert created.attended == 140 and created.invited == 300 and created.good_practice_presentations == 2
     assert created.opens_at.isoformat() == "2026-03-18T15:00:00"  # 16:00 in Freiburg is 15:00 UTC
     assert len(created.public_code) == 10
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("title", "", "This field is required."),
-    ("date", "18.03.", "Not a valid date value."),
-    ("closes_at", "2026-03-18T15:00", "The survey must close after it opens."),
-    ("attended", "-4", "Number must be between 0 and 100000."),
-    ("invited", "viele", "Not a valid integer value."),
-    ("questionnaire_version_id", "99999", "Not a valid choice."),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("title", "", "This field is required."),
+        ("date", "18.03.", "Not a valid date value."),
+        ("closes_at", "2026-03-18T15:00", "The survey must close after it opens."),
+        ("attended", "-4", "Number must be between 0 and 100000."),
+        ("invited", "viele", "Not a valid integer value."),
+        ("questionnaire_version_id", "99999", "Not a valid choice."),
+    ],
+)
 def test_bad_meeting_input_is_shown_beside_the_field_with_input_kept(coordinator, db, meeting, field, value, message):
-    data = meeting_form(meeting.questionnaire_version_id, csrf_token=token(coordinator, "/workspace/meetings/new"),
-                        **{field: value})
+    data = meeting_form(
+        meeting.questionnaire_version_id, csrf_token=token(coordinator, "/workspace/meetings/new"), **{field: value}
+    )
     response = coordinator.post("/workspace/meetings/new?lang=en", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -99,21 +105,42 @@ def test_unknown_meeting_is_404(coordinator):
 def test_partner_register(coordinator, db):
     url = "/workspace/partners/"
     for name, status in (("Stadtbibliothek", "won"), ("Elternverein Weingarten", "informed")):
-        response = coordinator.post(url, data={"csrf_token": token(coordinator, url), "name": name,
-                                               "actor_group": "education_provider", "status": status})
+        response = coordinator.post(
+            url,
+            data={
+                "csrf_token": token(coordinator, url),
+                "name": name,
+                "actor_group": "education_provider",
+                "status": status,
+            },
+        )
         assert response.status_code == 302
-    duplicate = coordinator.post(url + "?lang=en", data={"csrf_token": token(coordinator, url),
-                                                         "name": "Stadtbibliothek", "actor_group": "school",
-                                                         "status": "won"})
+    duplicate = coordinator.post(
+        url + "?lang=en",
+        data={
+            "csrf_token": token(coordinator, url),
+            "name": "Stadtbibliothek",
+            "actor_group": "school",
+            "status": "won",
+        },
+    )
     assert duplicate.status_code == 422 and "already in the register" in duplicate.get_data(as_text=True)
-    bad = coordinator.post(url, data={"csrf_token": token(coordinator, url), "name": "X",
-                                      "actor_group": "spaceship", "status": "won"})
+    bad = coordinator.post(
+        url, data={"csrf_token": token(coordinator, url), "name": "X", "actor_group": "spaceship", "status": "won"}
+    )
     assert bad.status_code == 422 and 'value="X"' in bad.get_data(as_text=True)
     db.rollback()
     assert db.scalar(select(func.count()).select_from(PartnerOrganisation)) == 2
     library = db.scalars(select(PartnerOrganisation).filter_by(name="Stadtbibliothek")).one()
-    edit = coordinator.post(f"{url}{library.id}", data={"csrf_token": token(coordinator, url), "name": "Stadtbibliothek",
-                                                       "actor_group": "education_provider", "status": "informed"})
+    edit = coordinator.post(
+        f"{url}{library.id}",
+        data={
+            "csrf_token": token(coordinator, url),
+            "name": "Stadtbibliothek",
+            "actor_group": "education_provider",
+            "status": "informed",
+        },
+    )
     assert edit.status_code == 302
     db.rollback()
     assert db.get(PartnerOrganisation, library.id).status == "informed"
@@ -123,8 +150,10 @@ def test_partner_register(coordinator, db):
 
 
 def new_draft(client, source: str) -> str:
-    response = client.post("/workspace/questionnaires/drafts",
-                           data={"csrf_token": token(client, "/workspace/questionnaires/"), "source": source})
+    response = client.post(
+        "/workspace/questionnaires/drafts",
+        data={"csrf_token": token(client, "/workspace/questionnaires/"), "source": source},
+    )
     assert response.status_code == 302
     return response.headers["Location"]
 
@@ -157,8 +186,9 @@ def test_preview_equals_the_participant_page(coordinator, client, db, meeting):
 
     for language in ("de", "en"):
         participant = client.get(f"/m/{meeting.public_code}?lang={language}").get_data(as_text=True)
-        preview = coordinator.get(f"/workspace/questionnaires/versions/{meeting.questionnaire_version_id}/preview"
-                                  f"?lang={language}").get_data(as_text=True)
+        preview = coordinator.get(
+            f"/workspace/questionnaires/versions/{meeting.questionnaire_version_id}/preview?lang={language}"
+        ).get_data(as_text=True)
         assert form_part(preview) == form_part(participant)
         assert f'<html lang="{language}"' in preview and "Answers are not saved" in preview or language == "de"
 
@@ -169,16 +199,19 @@ def test_publish_then_freeze_then_new_version(coordinator, app, db, meeting):
     page = open_form(phone, meeting.public_code)
     phone.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
     # Editing an answered version starts a draft for the next version.
-    response = coordinator.post(f"/workspace/questionnaires/versions/{version.id}/edit",
-                                data={"csrf_token": token(coordinator, "/workspace/questionnaires/")})
+    response = coordinator.post(
+        f"/workspace/questionnaires/versions/{version.id}/edit",
+        data={"csrf_token": token(coordinator, "/workspace/questionnaires/")},
+    )
     draft_url = response.headers["Location"]
     html = coordinator.get(draft_url + "?lang=en").get_data(as_text=True)
     assert "version: 2" in html and "Publish as version 2" in html
     changed = IV1.read_text("utf-8").replace("version: 1", "version: 2", 1).replace("Anderer Bereich", "Sonstiges")
     coordinator.post(draft_url, data={"csrf_token": csrf_of(html), "source": changed})
     draft_id = int(draft_url.rstrip("/").rsplit("/", 1)[1])
-    published = coordinator.post(f"/workspace/questionnaires/drafts/{draft_id}/publish",
-                                 data={"csrf_token": token(coordinator, draft_url)})
+    published = coordinator.post(
+        f"/workspace/questionnaires/drafts/{draft_id}/publish", data={"csrf_token": token(coordinator, draft_url)}
+    )
     assert published.status_code == 302
     db.rollback()
     versions = db.scalars(select(QuestionnaireVersion).order_by(QuestionnaireVersion.version)).all()
@@ -197,8 +230,11 @@ def test_publishing_a_frozen_version_number_is_refused(coordinator, app, db, mee
     phone.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
     url = new_draft(coordinator, IV1.read_text("utf-8").replace("Anderer Bereich", "Sonstiges"))
     draft_id = int(url.rstrip("/").rsplit("/", 1)[1])
-    response = coordinator.post(f"/workspace/questionnaires/drafts/{draft_id}/publish?lang=en",
-                                data={"csrf_token": token(coordinator, url)}, follow_redirects=True)
+    response = coordinator.post(
+        f"/workspace/questionnaires/drafts/{draft_id}/publish?lang=en",
+        data={"csrf_token": token(coordinator, url)},
+        follow_redirects=True,
+    )
     assert "Raise the version number" in response.get_data(as_text=True)
     db.rollback()
     assert db.scalar(select(func.count()).select_from(QuestionnaireVersion)) == 1
@@ -219,8 +255,12 @@ def xlsform_bytes() -> bytes:
     survey.append(["geopoint", "where", "Wo?", "Where?", None, None, None])
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", "label::Deutsch (de)", "label::English (en)"])
-    for row in (("groups", "school", "Schule", "School"), ("groups", "kita", "Kita", "Day care"),
-                ("yn", "yes", "Ja", "Yes"), ("yn", "no", "Nein", "No")):
+    for row in (
+        ("groups", "school", "Schule", "School"),
+        ("groups", "kita", "Kita", "Day care"),
+        ("yn", "yes", "Ja", "Yes"),
+        ("yn", "no", "Nein", "No"),
+    ):
         choices.append(list(row))
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
@@ -231,9 +271,14 @@ def xlsform_bytes() -> bytes:
 
 
 def test_xlsform_import_becomes_a_draft_with_a_report(coordinator, db):
-    response = coordinator.post("/workspace/questionnaires/drafts", content_type="multipart/form-data", data={
-        "csrf_token": token(coordinator, "/workspace/questionnaires/"),
-        "file": (io.BytesIO(xlsform_bytes()), "kobo.xlsx")})
+    response = coordinator.post(
+        "/workspace/questionnaires/drafts",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token(coordinator, "/workspace/questionnaires/"),
+            "file": (io.BytesIO(xlsform_bytes()), "kobo.xlsx"),
+        },
+    )
     assert response.status_code == 302
     html = coordinator.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert "What the import could not carry over" in html
@@ -244,6 +289,7 @@ def test_xlsform_import_becomes_a_draft_with_a_report(coordinator, db):
     db.rollback()
     draft = db.scalars(select(QuestionnaireDraft)).one()
     from app.questionnaires.model import check_questionnaire
+
     result = check_questionnaire(draft.source)
     assert result.questionnaire is not None, result.problems  # valid apart from what the report names
     q = result.questionnaire
@@ -256,19 +302,32 @@ def test_xlsform_import_becomes_a_draft_with_a_report(coordinator, db):
 
 
 def test_upload_of_a_broken_file_is_a_clear_answer(coordinator):
-    response = coordinator.post("/workspace/questionnaires/drafts?lang=en", content_type="multipart/form-data", data={
-        "csrf_token": token(coordinator, "/workspace/questionnaires/"),
-        "file": (io.BytesIO(b"not a zip"), "broken.xlsx")})
+    response = coordinator.post(
+        "/workspace/questionnaires/drafts?lang=en",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token(coordinator, "/workspace/questionnaires/"),
+            "file": (io.BytesIO(b"not a zip"), "broken.xlsx"),
+        },
+    )
     assert response.status_code == 422 and "could not be read" in response.get_data(as_text=True)
-    wrong = coordinator.post("/workspace/questionnaires/drafts?lang=en", content_type="multipart/form-data", data={
-        "csrf_token": token(coordinator, "/workspace/questionnaires/"), "file": (io.BytesIO(b"x"), "evil.exe")})
+    wrong = coordinator.post(
+        "/workspace/questionnaires/drafts?lang=en",
+        content_type="multipart/form-data",
+        data={"csrf_token": token(coordinator, "/workspace/questionnaires/"), "file": (io.BytesIO(b"x"), "evil.exe")},
+    )
     assert wrong.status_code == 422 and "Please choose a .yaml or .xlsx file." in wrong.get_data(as_text=True)
 
 
 def test_yaml_upload_becomes_a_draft(coordinator):
-    response = coordinator.post("/workspace/questionnaires/drafts", content_type="multipart/form-data", data={
-        "csrf_token": token(coordinator, "/workspace/questionnaires/"),
-        "file": (io.BytesIO(IV1.read_bytes()), "iv-1.yaml")})
+    response = coordinator.post(
+        "/workspace/questionnaires/drafts",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token(coordinator, "/workspace/questionnaires/"),
+            "file": (io.BytesIO(IV1.read_bytes()), "iv-1.yaml"),
+        },
+    )
     html = coordinator.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert "The questionnaire is valid: iv-1 version 1" in html
 
@@ -278,6 +337,7 @@ def test_yaml_upload_becomes_a_draft(coordinator):
 
 def decode_qr(matrix_rows) -> str:
     import zxingcpp
+
     image = np.array([[0 if dark else 255 for dark in row] for row in matrix_rows], dtype=np.uint8)
     image = np.kron(image, np.ones((8, 8), dtype=np.uint8))
     image = np.pad(image, 32, constant_values=255)
@@ -293,6 +353,7 @@ def test_qr_code_decodes_to_the_participant_link(coordinator, client, meeting):
     assert png.mimetype == "image/png" and png.data[:8] == b"\x89PNG\r\n\x1a\n"
     link = f"http://localhost/m/{meeting.public_code}"
     from app.meetings.handouts import ERROR_CORRECTION
+
     decoded = decode_qr(segno.make(link, error=ERROR_CORRECTION, micro=False).matrix)
     assert decoded == link
     # The handout page carries the same link, and the link works for a phone.
@@ -303,14 +364,15 @@ def test_qr_code_decodes_to_the_participant_link(coordinator, client, meeting):
 
 def test_qr_png_decodes(coordinator, meeting):
     import zlib
+
     png = coordinator.get(f"/workspace/meetings/{meeting.id}/qr.png").data
     # Decode the PNG ourselves (greyscale or palette, 8-bit or 1-bit) to avoid an image library.
     chunks, position = {}, 8
     while position < len(png):
-        length = int.from_bytes(png[position:position + 4], "big")
-        kind = png[position + 4:position + 8]
+        length = int.from_bytes(png[position : position + 4], "big")
+        kind = png[position + 4 : position + 8]
         chunks.setdefault(kind, b"")
-        chunks[kind] += png[position + 8:position + 8 + length]
+        chunks[kind] += png[position + 8 : position + 8 + length]
         position += 12 + length
     width, height = int.from_bytes(chunks[b"IHDR"][:4], "big"), int.from_bytes(chunks[b"IHDR"][4:8], "big")
     depth = chunks[b"IHDR"][8]
@@ -319,7 +381,7 @@ def test_qr_png_decodes(coordinator, meeting):
     rows, previous = [], np.zeros(stride, dtype=np.uint8)
     for y in range(height):
         kind = raw[y * (stride + 1)]
-        line = np.frombuffer(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)], dtype=np.uint8)
+        line = np.frombuffer(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)], dtype=np.uint8)
         assert kind in (0, 2), f"PNG filter {kind} not handled by this test"
         line = (line + previous).astype(np.uint8) if kind == 2 else line  # "Up": add the row above
         previous = line
@@ -333,6 +395,7 @@ def test_qr_png_decodes(coordinator, meeting):
 def test_handout_invites_in_each_language_of_the_questionnaire(coordinator, meeting):
     html = coordinator.get(f"/workspace/meetings/{meeting.id}/handout").get_data(as_text=True)
     from app.questionnaires.model import parse_questionnaire
+
     languages = parse_questionnaire(IV1.read_text("utf-8")).languages
     for language in languages:
         assert f'<li lang="{language}"' in html

@@ -40,9 +40,7 @@ def test_concurrent_submissions_from_several_processes_are_all_stored(database_u
     context = multiprocessing.get_context("spawn")  # no inherited connections
     started = time.perf_counter()
     with context.Pool(PROCESSES) as pool:
-        results = pool.starmap(
-            _phone_burst, [(database_url, meeting.public_code, SUBMISSIONS_EACH)] * PROCESSES
-        )
+        results = pool.starmap(_phone_burst, [(database_url, meeting.public_code, SUBMISSIONS_EACH)] * PROCESSES)
     elapsed = time.perf_counter() - started
     problems = [p for _, ps in results for p in ps]
     assert problems == []
@@ -52,9 +50,9 @@ def test_concurrent_submissions_from_several_processes_are_all_stored(database_u
     assert db.scalar(select(func.count()).select_from(Response)) == expected
     assert db.scalar(select(func.count()).select_from(SubmissionReceipt)) == expected
     # Every response has all its answers (none stored half).
-    per_response = db.execute(
-        select(func.count()).select_from(Answer).group_by(Answer.response_id)
-    ).scalars().all()
+    per_response = db.execute(select(func.count()).select_from(Answer).group_by(Answer.response_id)).scalars().all()
     assert len(per_response) == expected and len(set(per_response)) == 1
-    print(f"\n{database_url.split(':')[0]}: {expected} journeys from {PROCESSES} processes "
-          f"in {elapsed:.1f} s ({expected / elapsed:.0f}/s)")
+    print(
+        f"\n{database_url.split(':')[0]}: {expected} journeys from {PROCESSES} processes "
+        f"in {elapsed:.1f} s ({expected / elapsed:.0f}/s)"
+    )

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import update
 
-from app.questionnaires import versions
 from app.models import Meeting, Response, SubmissionReceipt
-from tests.conftest import IV1, meeting_form, VALID_ANSWERS, add_meeting, count, now, open_form, token
+from app.questionnaires import versions
+from tests.conftest import IV1, VALID_ANSWERS, add_meeting, count, meeting_form, now, open_form, token
 
 
 def change_elsewhere(db, meeting, **values):
@@ -64,9 +64,13 @@ def test_the_page_follows_the_language(client, meeting, language):
 
 def test_an_edited_meeting_shows_its_new_title_at_once(coordinator, client, db, meeting):
     assert "Netzwerktreffen" in open_form(client, meeting.public_code).html
-    data = meeting_form(meeting.questionnaire_version_id, title="Herbsttreffen",
-                        csrf_token=token(coordinator, f"/workspace/meetings/{meeting.id}/edit"),
-                        opens_at="2020-01-01T00:00", closes_at="2099-01-01T00:00")
+    data = meeting_form(
+        meeting.questionnaire_version_id,
+        title="Herbsttreffen",
+        csrf_token=token(coordinator, f"/workspace/meetings/{meeting.id}/edit"),
+        opens_at="2020-01-01T00:00",
+        closes_at="2099-01-01T00:00",
+    )
     assert coordinator.post(f"/workspace/meetings/{meeting.id}/edit", data=data).status_code == 302
     assert "Herbsttreffen" in open_form(client, meeting.public_code).html
 
@@ -78,5 +82,3 @@ def test_a_waiting_message_is_shown_once_and_only_to_its_own_browser(coordinator
     assert "The survey is open." in open_form(coordinator, meeting.public_code).html
     assert "The survey is open." not in open_form(coordinator, meeting.public_code).html
     assert "The survey is open." not in open_form(client, meeting.public_code).html
-
-

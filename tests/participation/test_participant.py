@@ -1,13 +1,12 @@
 """The participant form over HTTP: every bad input comes back filled in, nothing
 half-valid is stored, retries store once, a second answer is refused."""
 
-
 import pytest
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
 
 from app.models import Answer, Response, SubmissionReceipt
-from tests.conftest import assert_kept, VALID_ANSWERS, add_meeting, count, open_form
+from tests.conftest import VALID_ANSWERS, add_meeting, assert_kept, count, open_form
 
 
 def stored_answers(db) -> dict:
@@ -43,14 +42,17 @@ def test_valid_submission_is_stored_and_thanked(client, db, meeting):
     assert ("new_partners", "no") in answers
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("knows_more_offers", None, "Please answer this question."),
-    ("actor_group", "spaceship", "This answer is not one of the options."),
-    ("meetings_attended", "99", "Please enter a number from 1 to 50."),
-    ("meetings_attended", "drei", "Please enter a whole number."),
-    ("comment", "x" * 1001, "Please shorten your text to at most 1,000 characters."),
-    ("satisfaction", ["4", "5"], "Please choose only one answer."),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("knows_more_offers", None, "Please answer this question."),
+        ("actor_group", "spaceship", "This answer is not one of the options."),
+        ("meetings_attended", "99", "Please enter a number from 1 to 50."),
+        ("meetings_attended", "drei", "Please enter a whole number."),
+        ("comment", "x" * 1001, "Please shorten your text to at most 1,000 characters."),
+        ("satisfaction", ["4", "5"], "Please choose only one answer."),
+    ],
+)
 def test_bad_answer_comes_back_with_message_and_every_other_answer(client, db, meeting, field, value, message):
     page = open_form(client, meeting.public_code, lang="en")
     answers = dict(VALID_ANSWERS)
@@ -64,7 +66,7 @@ def test_bad_answer_comes_back_with_message_and_every_other_answer(client, db, m
     assert 'role="alert"' in html and message in html
     # The message sits next to its question and is tied to it.
     block = html.split(f'id="q-{field}"', 1)[1].split('<div class="q', 1)[0]
-    assert message in block and f'{field}-error' in block
+    assert message in block and f"{field}-error" in block
     assert_kept(html, VALID_ANSWERS, except_for={field})
     assert count(db) == 0 and count(db, Answer) == 0 and count(db, SubmissionReceipt) == 0
 
@@ -72,8 +74,9 @@ def test_bad_answer_comes_back_with_message_and_every_other_answer(client, db, m
 def test_too_long_text_is_kept_for_shortening(client, meeting):
     page = open_form(client, meeting.public_code)
     long_text = "Lang " * 300
-    html = client.post(f"/m/{meeting.public_code}",
-                       data=page.fields({**VALID_ANSWERS, "comment": long_text})).get_data(as_text=True)
+    html = client.post(f"/m/{meeting.public_code}", data=page.fields({**VALID_ANSWERS, "comment": long_text})).get_data(
+        as_text=True
+    )
     assert long_text.strip() in html
 
 
@@ -134,8 +137,9 @@ FROM_OUR_PAGE = [
 @pytest.mark.parametrize("headers", FROM_ANOTHER_SITE)
 def test_a_form_sent_from_another_site_is_refused(client, db, meeting, headers):
     page = open_form(client, meeting.public_code, lang="en")
-    response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS),
-                           headers={**headers, "Accept-Language": "en"})
+    response = client.post(
+        f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS), headers={**headers, "Accept-Language": "en"}
+    )
     assert response.status_code == 403 and "another website" in response.get_data(as_text=True)
     assert "Set-Cookie" not in response.headers
     assert count(db) == 0 and count(db, SubmissionReceipt) == 0

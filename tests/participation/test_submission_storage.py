@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.models import Answer, Meeting, Response, SubmissionReceipt
 from app.participation import submission
 from app.questionnaires import versions
 from app.questionnaires.answers import Submission, validate_submission
-from app.models import Answer, Meeting, Response, SubmissionReceipt
-from tests.conftest import EVERY_SHAPE as SHAPES, add_meeting, count, now
+from tests.conftest import EVERY_SHAPE as SHAPES
+from tests.conftest import add_meeting, count, now
+
 
 def _checked(meeting: Meeting, form: dict[str, list[str]]):
     sent = validate_submission(versions.questionnaire_of(meeting.questionnaire_version), form)
@@ -24,8 +26,16 @@ def _checked(meeting: Meeting, form: dict[str, list[str]]):
 
 def _store(db, meeting, form, *, submission_id="form-instance-0001", open_at=None, sent=None):
     meeting = db.get(Meeting, meeting.id)
-    submission.submit_response(db, meeting, meeting.questionnaire_version_id, sent or _checked(meeting, form),
-                               language="de", submission_id=submission_id, today=dt.date(2026, 3, 5), now=open_at)
+    submission.submit_response(
+        db,
+        meeting,
+        meeting.questionnaire_version_id,
+        sent or _checked(meeting, form),
+        language="de",
+        submission_id=submission_id,
+        today=dt.date(2026, 3, 5),
+        now=open_at,
+    )
 
 
 def _stored_answers(db) -> set[tuple]:
@@ -38,14 +48,23 @@ def _stored_answers(db) -> set[tuple]:
 REMARK = 'Gern wieder, "bitte" \\ \'danke\'; -- شكراً\nДякую 🙂 {"x": 1}'
 
 
-@pytest.mark.parametrize("form, expected", [
-    ({"topics": ["lang", "work"], "count": ["7"], "note": [REMARK]},
-     {("topics", "lang", None, None), ("topics", "work", None, None), ("count", "value", 7, None),
-      ("note", "value", None, REMARK)}),
-    ({"topics": ["school"]}, {("topics", "school", None, None)}),  # no number, no text at all
-    ({"count": ["0"]}, {("count", "value", 0, None)}),
-    ({}, set()),  # everything is optional: a response without answers still counts as one
-])
+@pytest.mark.parametrize(
+    "form, expected",
+    [
+        (
+            {"topics": ["lang", "work"], "count": ["7"], "note": [REMARK]},
+            {
+                ("topics", "lang", None, None),
+                ("topics", "work", None, None),
+                ("count", "value", 7, None),
+                ("note", "value", None, REMARK),
+            },
+        ),
+        ({"topics": ["school"]}, {("topics", "school", None, None)}),  # no number, no text at all
+        ({"count": ["0"]}, {("count", "value", 0, None)}),
+        ({}, set()),  # everything is optional: a response without answers still counts as one
+    ],
+)
 def test_every_answer_shape_is_stored_as_sent(db, form, expected):
     meeting = add_meeting(db, SHAPES)
     _store(db, meeting, form, open_at=now())
@@ -74,8 +93,16 @@ def test_a_changed_questionnaire_stores_nothing(db):
     db.get(Meeting, meeting.id).questionnaire_version = other
     db.commit()
     with pytest.raises(submission.SurveyNotOpen):
-        submission.submit_response(db, seen_by_phone, seen_by_phone.questionnaire_version_id, sent, language="de",
-                                   submission_id="form-instance-0002", today=dt.date(2026, 3, 5), now=now())
+        submission.submit_response(
+            db,
+            seen_by_phone,
+            seen_by_phone.questionnaire_version_id,
+            sent,
+            language="de",
+            submission_id="form-instance-0002",
+            today=dt.date(2026, 3, 5),
+            now=now(),
+        )
     db.rollback()
     assert (count(db, Response), count(db, Answer), count(db, SubmissionReceipt)) == (0, 0, 0)
 

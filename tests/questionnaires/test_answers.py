@@ -29,18 +29,21 @@ def test_blank_values_count_as_missing():
     assert check(actor_group=[" "]).errors == {"actor_group": (FieldError("required"),)}
 
 
-@pytest.mark.parametrize("field, values, code", [
-    ("actor_group", ["spaceship"], "unknown_option"),
-    ("actor_group", ["school", "kita"], "one_only"),
-    ("satisfaction", ["6"], "unknown_option"),
-    ("meetings_attended", ["0"], "out_of_range"),
-    ("meetings_attended", ["51"], "out_of_range"),
-    ("meetings_attended", ["3.5"], "not_a_number"),
-    ("meetings_attended", ["1e3"], "not_a_number"),
-    ("meetings_attended", ["3", "4"], "one_only"),
-    ("comment", ["x" * 1001], "too_long"),
-    ("comment", ["a", "b"], "one_only"),
-])
+@pytest.mark.parametrize(
+    "field, values, code",
+    [
+        ("actor_group", ["spaceship"], "unknown_option"),
+        ("actor_group", ["school", "kita"], "one_only"),
+        ("satisfaction", ["6"], "unknown_option"),
+        ("meetings_attended", ["0"], "out_of_range"),
+        ("meetings_attended", ["51"], "out_of_range"),
+        ("meetings_attended", ["3.5"], "not_a_number"),
+        ("meetings_attended", ["1e3"], "not_a_number"),
+        ("meetings_attended", ["3", "4"], "one_only"),
+        ("comment", ["x" * 1001], "too_long"),
+        ("comment", ["a", "b"], "one_only"),
+    ],
+)
 def test_bad_values(field, values, code):
     submission = check(**{field: values})
     assert [e.code for e in submission.errors[field]] == [code]

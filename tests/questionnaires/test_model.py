@@ -3,6 +3,7 @@ import re
 import textwrap
 from pathlib import Path
 
+import pydantic
 import pytest
 
 from app.questionnaires.model import (
@@ -75,7 +76,7 @@ def test_shipped_iv1_questionnaire_is_valid_and_complete():
 
 def test_parsed_questionnaire_is_frozen():
     questionnaire = parse_questionnaire(SMALL)
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
         questionnaire.version = 2
     assert questionnaire.question("contacts").codes == ("yes", "no", "dont_know")
 
@@ -90,32 +91,53 @@ def test_fingerprint_depends_on_content_only():
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        ("title: {de: Titel, en: Title}", "title: {de: Titel, en: Title",
-         "q.yaml:8: (document): YAML syntax error"),
+        ("title: {de: Titel, en: Title}", "title: {de: Titel, en: Title", "q.yaml:8: (document): YAML syntax error"),
         ("version: 1", "version: 1\ncolour: blue", "q.yaml:3: colour: unknown key"),
-        ("type: yes_no_dont_know\n    text: {de: Kontakte",
-         "type: yes_no_maybe\n    text: {de: Kontakte",
-         "q.yaml:17: questions[1]: unknown question type 'yes_no_maybe'"),
+        (
+            "type: yes_no_dont_know\n    text: {de: Kontakte",
+            "type: yes_no_maybe\n    text: {de: Kontakte",
+            "q.yaml:17: questions[1]: unknown question type 'yes_no_maybe'",
+        ),
         ("- id: partners", "- id: contacts", "q.yaml:20: questions[2].id: duplicate question id 'contacts'"),
         ("- code: b", "- code: a", "q.yaml:15: questions[0].options[1].code: duplicate option code 'a'"),
-        ("question: contacts\n    success", "question: contact\n    success",
-         "q.yaml:26: indicators[0].question: unknown question 'contact'"),
-        ('success: ["yes"]', 'success: ["maybe"]',
-         "q.yaml:27: indicators[0].success[0]: question 'contacts' has no answer code 'maybe'"),
-        ("target: 0.6", "target: 1.5",
-         "q.yaml:29: indicators[0].target: target must lie strictly between 0 and 1, got 1.5"),
+        (
+            "question: contacts\n    success",
+            "question: contact\n    success",
+            "q.yaml:26: indicators[0].question: unknown question 'contact'",
+        ),
+        (
+            'success: ["yes"]',
+            'success: ["maybe"]',
+            "q.yaml:27: indicators[0].success[0]: question 'contacts' has no answer code 'maybe'",
+        ),
+        (
+            "target: 0.6",
+            "target: 1.5",
+            "q.yaml:29: indicators[0].target: target must lie strictly between 0 and 1, got 1.5",
+        ),
         ("target: 0.6", "target: 0", "q.yaml:29: indicators[0].target: target must lie strictly between 0 and 1"),
-        ("show_if: {question: contacts", "show_if: {question: later",
-         "q.yaml:22: questions[2].show_if.question: show_if refers to an unknown question 'later'"),
-        ("show_if: {question: contacts", "show_if: {question: partners",
-         "q.yaml:22: questions[2].show_if.question: show_if refers to the question itself (a cycle)"),
-        ("label: {de: B, en: B}", "label: {en: B}",
-         "q.yaml:16: questions[0].options[1].label.de: missing text in the default language"),
-        ('success: ["yes"]', "success: [yes]",
-         'q.yaml:27: indicators[0].success[0]: must be text; YAML reads unquoted yes/no'),
+        (
+            "show_if: {question: contacts",
+            "show_if: {question: later",
+            "q.yaml:22: questions[2].show_if.question: show_if refers to an unknown question 'later'",
+        ),
+        (
+            "show_if: {question: contacts",
+            "show_if: {question: partners",
+            "q.yaml:22: questions[2].show_if.question: show_if refers to the question itself (a cycle)",
+        ),
+        (
+            "label: {de: B, en: B}",
+            "label: {en: B}",
+            "q.yaml:16: questions[0].options[1].label.de: missing text in the default language",
+        ),
+        (
+            'success: ["yes"]',
+            "success: [yes]",
+            "q.yaml:27: indicators[0].success[0]: must be text; YAML reads unquoted yes/no",
+        ),
         ("version: 1", "version: 1\nversion: 2", "q.yaml:3: version: duplicate key 'version'"),
-        ("denominator: answered", "denominator: everyone",
-         "q.yaml:28: indicators[0].denominator: must be one of"),
+        ("denominator: answered", "denominator: everyone", "q.yaml:28: indicators[0].denominator: must be one of"),
     ],
 )
 def test_each_error_names_line_path_and_problem(old, new, expected):
@@ -130,11 +152,12 @@ def test_each_error_names_line_path_and_problem(old, new, expected):
 def test_show_if_on_a_later_question_is_an_error():
     source = SMALL.replace(
         "  - id: contacts\n    type: yes_no_dont_know\n",
-        "  - id: contacts\n    type: yes_no_dont_know\n"
-        "    show_if: {question: partners, any_of: [\"yes\"]}\n",
+        '  - id: contacts\n    type: yes_no_dont_know\n    show_if: {question: partners, any_of: ["yes"]}\n',
     )
-    assert any("show_if refers to a later question 'partners'" in p and "q.yaml:19: questions[1].show_if.question" in p
-               for p in problems_of(source)), problems_of(source)
+    assert any(
+        "show_if refers to a later question 'partners'" in p and "q.yaml:19: questions[1].show_if.question" in p
+        for p in problems_of(source)
+    ), problems_of(source)
 
 
 def test_missing_translation_is_a_warning_with_its_path():
@@ -161,9 +184,14 @@ def test_unsupported_language_code_is_named():
 
 
 def test_dont_know_denominator_needs_a_dont_know_answer():
-    source = SMALL.replace("question: contacts\n    success", "question: group\n    success").replace(
-        'success: ["yes"]', 'success: ["a"]').replace("denominator: answered", "denominator: answered_excluding_dont_know")
-    assert any("indicators[0].denominator: question 'group' has no 'dont_know' answer" in p for p in problems_of(source))
+    source = (
+        SMALL.replace("question: contacts\n    success", "question: group\n    success")
+        .replace('success: ["yes"]', 'success: ["a"]')
+        .replace("denominator: answered", "denominator: answered_excluding_dont_know")
+    )
+    assert any(
+        "indicators[0].denominator: question 'group' has no 'dont_know' answer" in p for p in problems_of(source)
+    )
 
 
 def test_empty_and_non_mapping_documents():
@@ -173,8 +201,11 @@ def test_empty_and_non_mapping_documents():
 
 def test_schema_is_generated_from_the_model_and_committed():
     schema = json_schema()
-    question_types = {ref.rsplit("/", 1)[-1] for ref in
-                      json.dumps(schema["properties"]["questions"]).split('"') if ref.startswith("#/$defs/")}
+    question_types = {
+        ref.rsplit("/", 1)[-1]
+        for ref in json.dumps(schema["properties"]["questions"]).split('"')
+        if ref.startswith("#/$defs/")
+    }
     assert {"SingleChoice", "MultipleChoice", "YesNoDontKnow", "Likert", "Number", "FreeText"} <= question_types
     committed = json.loads((PROJECT / "questionnaires" / "schema.json").read_text("utf-8"))
     assert committed == schema, "questionnaires/schema.json is stale: run `make schema`"
@@ -188,6 +219,9 @@ def test_likert_has_five_points():
 
 
 def test_indicator_on_a_multiple_choice_question_is_refused():
-    source = SMALL.replace("type: single_choice", "type: multiple_choice").replace(
-        "question: contacts\n    success", "question: group\n    success").replace('success: ["yes"]', 'success: ["a"]')
+    source = (
+        SMALL.replace("type: single_choice", "type: multiple_choice")
+        .replace("question: contacts\n    success", "question: group\n    success")
+        .replace('success: ["yes"]', 'success: ["a"]')
+    )
     assert any("indicators[0].question: question 'group' allows several answers" in p for p in problems_of(source))

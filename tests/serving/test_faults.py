@@ -25,12 +25,12 @@ from sqlalchemy.engine import make_url
 
 from app.models import Answer, Response, SubmissionReceipt
 from app.participation.submission import submission_digest
-from tests.scratch import scratch_database
 from benchmarks._data import ANSWERS_PER_RESPONSE
 from benchmarks._phones import burst
 from benchmarks._serve import gunicorn
 from benchmarks.load import prepare
 from tests.conftest import POSTGRES_URL, needs_postgres
+from tests.scratch import scratch_database
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +51,9 @@ def _stored(url: str) -> tuple[set[str], int, list[int]]:
         with engine.connect() as connection:
             receipts = set(connection.scalars(select(SubmissionReceipt.token_digest)))
             responses = connection.scalar(select(func.count()).select_from(Response))
-            per_response = list(connection.scalars(
-                select(func.count()).select_from(Answer).group_by(Answer.response_id)))
+            per_response = list(
+                connection.scalars(select(func.count()).select_from(Answer).group_by(Answer.response_id))
+            )
     finally:
         engine.dispose()
     return receipts, responses, per_response
@@ -170,10 +171,15 @@ def test_postgres_connections_dropped_mid_burst_and_recovered(tmp_path):
         terminated = []
 
         def terminate(connection, spare=None):
-            terminated.extend(connection.scalars(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = :name AND pid <> pg_backend_pid() AND pid IS DISTINCT FROM :spare"),
-                {"name": name, "spare": spare}))
+            terminated.extend(
+                connection.scalars(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid() AND pid IS DISTINCT FROM :spare"
+                    ),
+                    {"name": name, "spare": spare},
+                )
+            )
 
         def drop_every_connection():
             with admin.connect() as connection:
@@ -191,8 +197,9 @@ def test_postgres_connections_dropped_mid_burst_and_recovered(tmp_path):
                 workers = server.worker_pids()
                 phones = _while_bursting(server, path, 150, drop_every_connection, ramp=2, fault_after=0.3)
                 failed = _failed_requests(phones)
-                print(f"\npostgresql: {len(terminated)} connections terminated, "
-                      f"{failed} requests answered 'send again'")
+                print(
+                    f"\npostgresql: {len(terminated)} connections terminated, {failed} requests answered 'send again'"
+                )
                 assert failed >= 3  # the three submissions that were being stored
                 _assert_nothing_lost_twice_or_half(url, phones)
                 # Recovered without a restart: the same workers serve the next phones.

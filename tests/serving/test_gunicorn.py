@@ -11,10 +11,10 @@ import urllib.request
 
 import pytest
 
-from tests.scratch import scratch_database
 from benchmarks._data import PROJECT
 from benchmarks._serve import GUNICORN, gunicorn
 from benchmarks.load import prepare
+from tests.scratch import scratch_database
 
 pytestmark = pytest.mark.slow
 
@@ -25,9 +25,15 @@ def test_access_log_has_no_address_agent_referrer_or_time(tmp_path):
     with scratch_database("sqlite") as url:
         path = prepare(url)
         with gunicorn(url, tmp_path / "gunicorn.log", workers=1) as server:
-            request = urllib.request.Request(server.base_url + path + "?lang=de", headers={
-                "User-Agent": "Phone-UA-31337", "Referer": "https://referrer.example/page",
-                "X-Forwarded-For": "198.51.100.23", "X-Real-IP": "198.51.100.24"})
+            request = urllib.request.Request(
+                server.base_url + path + "?lang=de",
+                headers={
+                    "User-Agent": "Phone-UA-31337",
+                    "Referer": "https://referrer.example/page",
+                    "X-Forwarded-For": "198.51.100.23",
+                    "X-Real-IP": "198.51.100.24",
+                },
+            )
             assert urllib.request.urlopen(request, timeout=10).status == 200
             # A malformed request: gunicorn's warning about it names no address either.
             port = int(server.base_url.rsplit(":", 1)[1])
@@ -45,15 +51,30 @@ def test_access_log_has_no_address_agent_referrer_or_time(tmp_path):
     assert "Invalid request from ip=-" in log
 
 
-@pytest.mark.parametrize("missing, message", [
-    ("SECRET_KEY", "SECRET_KEY is not set"),
-    ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI is not set"),
-])
+@pytest.mark.parametrize(
+    "missing, message",
+    [
+        ("SECRET_KEY", "SECRET_KEY is not set"),
+        ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI is not set"),
+    ],
+)
 def test_gunicorn_refuses_to_start_without(missing, message, tmp_path):
-    env = {**os.environ, "SECRET_KEY": "k" * 40, "RATELIMIT_STORAGE_URI": "memory://", "RESONANZ_ENV": "production",
-           "DATABASE_URL": f"sqlite:///{tmp_path}/refused.sqlite3", "PORT": "0"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "k" * 40,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RESONANZ_ENV": "production",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/refused.sqlite3",
+        "PORT": "0",
+    }
     del env[missing]
-    started = subprocess.run([str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=PROJECT, env=env,
-                             capture_output=True, text=True, timeout=60)
+    started = subprocess.run(
+        [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert started.returncode != 0
     assert message in started.stdout + started.stderr

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import force_locale, format_date, format_percent, gettext as _
+from flask_babel import force_locale, format_date, format_percent
+from flask_babel import gettext as _
 
 from app.evaluation.anonymise import REMOVED
 from app.evaluation.export.rows import LANGUAGE, MEETING_DATE, ROW_ID, SUPPRESSED, Codebook, Variable
@@ -23,8 +24,11 @@ def export_labels(language: str) -> dict[str, str]:
     """The UI words an export's variables need, keyed by what they name."""
     with force_locale(language):
         return {
-            "yes": _("Yes"), "no": _("No"), "dont_know": _("Don't know"),
-            "chosen": _("chosen"), "not_chosen": _("not chosen"),
+            "yes": _("Yes"),
+            "no": _("No"),
+            "dont_know": _("Don't know"),
+            "chosen": _("chosen"),
+            "not_chosen": _("not chosen"),
             ROW_ID: _("Random row number of this export only"),
             MEETING_DATE: _("Date of the meeting (the day, never a time)"),
             LANGUAGE: _("Language in which the questionnaire was answered"),
@@ -74,8 +78,11 @@ def _measure(variable: Variable) -> str:
 
 def denominator(rule: str) -> str:
     """Whom an indicator's share is taken of, in words."""
-    return {"all_respondents": _("all respondents"), "answered": _("those who answered the question"),
-            "answered_excluding_dont_know": _("those who answered, without “don't know”")}[rule]
+    return {
+        "all_respondents": _("all respondents"),
+        "answered": _("those who answered the question"),
+        "answered_excluding_dont_know": _("those who answered, without “don't know”"),
+    }[rule]
 
 
 def percent(value: float) -> str:
@@ -84,8 +91,11 @@ def percent(value: float) -> str:
 
 def goal(comparison: str, target: float) -> str:
     """An indicator's target in words, e.g. "at least 60 %"."""
-    return (_("at least %(target)s", target=percent(target)) if comparison == "at_least"
-            else _("at most %(target)s", target=percent(target)))
+    return (
+        _("at least %(target)s", target=percent(target))
+        if comparison == "at_least"
+        else _("at most %(target)s", target=percent(target))
+    )
 
 
 def describe(codebook: Codebook, *, selection: tuple | None = None, created: dt.date | None = None) -> CodebookText:
@@ -112,39 +122,68 @@ def _describe(codebook: Codebook, selection: str | None, created: dt.date | None
     if created is not None:
         facts.append((_("Created"), format_date(created, "medium")))
 
-    quasi_note = _("quasi-identifier: “%(marker)s” where its combination occurs fewer than %(k)s times",
-                   marker=SUPPRESSED, k=k)
+    quasi_note = _(
+        "quasi-identifier: “%(marker)s” where its combination occurs fewer than %(k)s times", marker=SUPPRESSED, k=k
+    )
     variables = Table(
         _("Variables"),
         (_("Variable"), _("Question or meaning"), _("Type"), _("Measure"), _("Values"), _("Note")),
-        tuple((v.name, v.label, _kind(v), _measure(v), "; ".join(f"{value} = {label}" for value, label in v.values),
-               quasi_note if v.quasi_identifier else (_("scrubbed") if v.is_text else ""))
-              for v in codebook.variables),
+        tuple(
+            (
+                v.name,
+                v.label,
+                _kind(v),
+                _measure(v),
+                "; ".join(f"{value} = {label}" for value, label in v.values),
+                quasi_note if v.quasi_identifier else (_("scrubbed") if v.is_text else ""),
+            )
+            for v in codebook.variables
+        ),
     )
     indicators = Table(
         _("Indicators"),
         (_("Indicator"), _("Definition"), _("Question"), _("Counted as success"), _("Denominator"), _("Target")),
-        tuple((i.id, i.text, i.question, "; ".join(f"{code} = {label}" for code, label in i.success),
-               denominator(i.denominator), goal(i.comparison, i.target))
-              for i in codebook.indicators),
+        tuple(
+            (
+                i.id,
+                i.text,
+                i.question,
+                "; ".join(f"{code} = {label}" for code, label in i.success),
+                denominator(i.denominator),
+                goal(i.comparison, i.target),
+            )
+            for i in codebook.indicators
+        ),
     )
 
     columns = ", ".join(codebook.quasi_identifiers)
     notes = [
-        _("One row per response, in random order. row_id is drawn afresh for every export: it links "
-          "neither to stored records nor to the rows of any other export."),
+        _(
+            "One row per response, in random order. row_id is drawn afresh for every export: it links "
+            "neither to stored records nor to the rows of any other export."
+        ),
         _("meeting_date is the day of the meeting; no time of day is stored."),
-        _("Small cells: where a meeting together with the values of %(columns)s occurs fewer than %(k)s times "
-          "in the export, these columns show “%(marker)s” (in SPSS, numbers are missing instead). Otherwise "
-          "a rare combination could single out a person.", columns=columns, k=k, marker=SUPPRESSED),
+        _(
+            "Small cells: where a meeting together with the values of %(columns)s occurs fewer than %(k)s times "
+            "in the export, these columns show “%(marker)s” (in SPSS, numbers are missing instead). Otherwise "
+            "a rare combination could single out a person.",
+            columns=columns,
+            k=k,
+            marker=SUPPRESSED,
+        ),
     ]
     if suppression is not None:
-        notes.append(_("In this export %(rows)s of %(total)s rows are affected.",
-                       rows=suppression.rows, total=suppression.total))
+        notes.append(
+            _("In this export %(rows)s of %(total)s rows are affected.", rows=suppression.rows, total=suppression.total)
+        )
     if codebook.free_text:
-        notes.append(_("Free-text answers are scrubbed: e-mail addresses, phone numbers, web addresses and "
-                       "account numbers are replaced by %(marker)s. Read them before passing them on.",
-                       marker=REMOVED))
+        notes.append(
+            _(
+                "Free-text answers are scrubbed: e-mail addresses, phone numbers, web addresses and "
+                "account numbers are replaced by %(marker)s. Read them before passing them on.",
+                marker=REMOVED,
+            )
+        )
     else:
         notes.append(_("Free-text answers are left out of this export."))
     notes.append(_("Indicators count answer codes as defined above; the indicator report applies the same rules."))
@@ -159,8 +198,7 @@ def markdown(text: CodebookText) -> str:
     lines = [f"# {text.title}", ""]
     lines += [f"- **{_cell(label)}:** {_cell(value)}" for label, value in text.facts]
     for table in text.tables:
-        lines += ["", f"## {table.title}", "", "| " + " | ".join(table.header) + " |",
-                  "|" + "---|" * len(table.header)]
+        lines += ["", f"## {table.title}", "", "| " + " | ".join(table.header) + " |", "|" + "---|" * len(table.header)]
         lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows]
     lines += ["", f"## {text.notes_title}", ""] + [f"- {note}" for note in text.notes]
     return "\n".join(lines) + "\n"

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app.evaluation.export import codebook as words
-from app.evaluation.export import formats
-from app.evaluation.export import rows as exports
 from app.evaluation.anonymise import DEFAULT_K, check_k
+from app.evaluation.export import codebook as words
+from app.evaluation.export import formats, queries
+from app.evaluation.export import rows as exports
 from app.languages import NATIVE_NAMES
-from app.evaluation.export import queries
 from app.models import ExportLog, Meeting, QuestionnaireVersion
 from app.questionnaires.versions import questionnaire_of
 
@@ -87,7 +86,9 @@ class Plan:
 
     @property
     def scope(self) -> str:
-        return "meeting" if self.request.meeting_id is not None else ("year" if self.request.year is not None else "all")
+        return (
+            "meeting" if self.request.meeting_id is not None else ("year" if self.request.year is not None else "all")
+        )
 
     @property
     def filters(self) -> list:
@@ -98,15 +99,23 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip("-.") or "x"
 
 
-def file_name(version: QuestionnaireVersion, meeting: Meeting | None, year: int | None, extension: str,
-              today: dt.date, *, selection: str | None = None) -> str:
+def file_name(
+    version: QuestionnaireVersion,
+    meeting: Meeting | None,
+    year: int | None,
+    extension: str,
+    today: dt.date,
+    *,
+    selection: str | None = None,
+) -> str:
     """``resonanz_iv-1_v1_2016_20261126.csv``: plain ASCII, whatever the titles.
     ``selection`` names what the file holds instead of the meeting or year.
 
     A meeting is named by its date, never by its public code (the code opens
     the survey, and file names travel further than files)."""
     selection = selection or (
-        f"m{meeting.date:%Y%m%d}" if meeting is not None else (str(year) if year is not None else "all"))
+        f"m{meeting.date:%Y%m%d}" if meeting is not None else (str(year) if year is not None else "all")
+    )
     return f"resonanz_{_safe(version.questionnaire_key)}_v{version.version}_{selection}_{today:%Y%m%d}.{extension}"
 
 
@@ -128,8 +137,13 @@ def plan_export(session: Session, request: ExportRequest, *, today: dt.date) -> 
     language = request.language or questionnaire.default_language
     if language not in questionnaire.languages:
         raise ExportError("unknown_language", language=language)
-    columns = exports.variables(questionnaire, language=language, labels=words.export_labels(language),
-                                language_names=NATIVE_NAMES, free_text=request.free_text)
+    columns = exports.variables(
+        questionnaire,
+        language=language,
+        labels=words.export_labels(language),
+        language_names=NATIVE_NAMES,
+        free_text=request.free_text,
+    )
     if request.format == "sav":
         long = [v.name for v in columns if len(v.name.encode()) > SAV_MAX_NAME]
         if long:
@@ -140,18 +154,36 @@ def plan_export(session: Session, request: ExportRequest, *, today: dt.date) -> 
         raise ExportError("no_responses")
     if request.format == "xlsx" and responses > XLSX_MAX_ROWS:
         raise ExportError("too_many_rows", rows=responses, limit=XLSX_MAX_ROWS)
-    return Plan(request, version, meeting, language, columns,
-                file_name(version, meeting, request.year, FORMATS[request.format].extension, today), responses)
+    return Plan(
+        request,
+        version,
+        meeting,
+        language,
+        columns,
+        file_name(version, meeting, request.year, FORMATS[request.format].extension, today),
+        responses,
+    )
 
 
-def record_export(session: Session, plan: Plan, *, user_id: int | None, username: str, channel: str,
-                  now: dt.datetime) -> ExportLog:
+def record_export(
+    session: Session, plan: Plan, *, user_id: int | None, username: str, channel: str, now: dt.datetime
+) -> ExportLog:
     """The audit-log entry of one download (the caller commits it before sending)."""
     request = plan.request
-    entry = ExportLog(created_at=now, user_id=user_id, username=username, channel=channel,
-                      questionnaire_version_id=plan.version.id, scope=plan.scope,
-                      meeting_id=request.meeting_id, year=request.year,
-                      format=request.format, language=plan.language, free_text=request.free_text, k=request.k)
+    entry = ExportLog(
+        created_at=now,
+        user_id=user_id,
+        username=username,
+        channel=channel,
+        questionnaire_version_id=plan.version.id,
+        scope=plan.scope,
+        meeting_id=request.meeting_id,
+        year=request.year,
+        format=request.format,
+        language=plan.language,
+        free_text=request.free_text,
+        k=request.k,
+    )
     session.add(entry)
     session.flush()
     return entry
@@ -172,8 +204,14 @@ def export_bytes(engine: Engine, plan: Plan, *, today: dt.date) -> Iterator[byte
             rare = queries.rare_combinations(connection, filters, quasi, request.k)
             total = queries.count_responses(connection, filters)
             suppression = exports.Suppression(frozenset(rare), sum(rare.values()), total)
-            book = exports.codebook(plan.questionnaire, plan.columns, language=plan.language, k=request.k,
-                                    free_text=request.free_text, suppression=suppression)
+            book = exports.codebook(
+                plan.questionnaire,
+                plan.columns,
+                language=plan.language,
+                k=request.k,
+                free_text=request.free_text,
+                suppression=suppression,
+            )
             dates = queries.meeting_dates(connection, filters)
             order = queries.create_random_order(connection, filters)
             answers = queries.answer_rows(connection, order, [v.question_id for v in plan.columns if v.question_id])
@@ -196,15 +234,21 @@ def _write(plan: Plan, book: exports.Codebook, rows, total: int, today: dt.date)
         return formats.write_jsonl(columns, rows)
     text = words.describe(book, selection=(plan.meeting, plan.request.year), created=today)
     if name == "xlsx":
-        return formats.write_xlsx(columns, rows, {"labels": words.label_rows(book),
-                                                  "codebook": words.sheet_rows(text)})
+        return formats.write_xlsx(columns, rows, {"labels": words.label_rows(book), "codebook": words.sheet_rows(text)})
     if name == "sav":
-        return formats.write_sav(columns, rows, total=total, label=f"{book.questionnaire_id} v{book.version}",
-                                 notes=text.notes,
-                                 suppressed_label=words.export_labels(plan.language)[exports.SUPPRESSED])
+        return formats.write_sav(
+            columns,
+            rows,
+            total=total,
+            label=f"{book.questionnaire_id} v{book.version}",
+            notes=text.notes,
+            suppressed_label=words.export_labels(plan.language)[exports.SUPPRESSED],
+        )
     stem = plan.filename.rsplit(".", 1)[0]
     csv_path = f"data/{stem}.csv"
-    descriptor = formats.datapackage(book, name=_safe(stem).lower(), csv_path=csv_path,
-                                     description="\n".join(text.notes))
-    return formats.write_datapackage_zip(columns, rows, descriptor=descriptor, csv_path=csv_path,
-                                         extra={"codebook.md": words.markdown(text)})
+    descriptor = formats.datapackage(
+        book, name=_safe(stem).lower(), csv_path=csv_path, description="\n".join(text.notes)
+    )
+    return formats.write_datapackage_zip(
+        columns, rows, descriptor=descriptor, csv_path=csv_path, extra={"codebook.md": words.markdown(text)}
+    )

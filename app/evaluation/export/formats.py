@@ -16,7 +16,7 @@ import json
 import math
 import tempfile
 import zipfile
-from typing import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from app.evaluation.anonymise import neutralise
 from app.evaluation.export.rows import SUPPRESSED, Codebook, Variable
@@ -37,8 +37,9 @@ def _neutralise_texts(row: list, texts: tuple[int, ...]) -> None:
             row[i] = neutralise(row[i])
 
 
-def _chunks(rows: Iterable[list], make_writer: Callable[[io.StringIO], Callable[[list], object]],
-            head: str = "") -> Iterator[bytes]:
+def _chunks(
+    rows: Iterable[list], make_writer: Callable[[io.StringIO], Callable[[list], object]], head: str = ""
+) -> Iterator[bytes]:
     """Render rows into text in batches of :data:`FLUSH_ROWS` and yield them as UTF-8."""
     buffer = io.StringIO()
     buffer.write(head)
@@ -73,6 +74,7 @@ def write_csv(columns: Sequence[Variable], rows: Iterable[list], *, german: bool
                 if isinstance(row[i], float):
                     row[i] = repr(row[i]).replace(".", ",")
             writerow(row)
+
         return write
 
     header = io.StringIO()
@@ -93,6 +95,7 @@ def write_jsonl(columns: Sequence[Variable], rows: Iterable[list]) -> Iterator[b
                     row[i] = row[i].isoformat()
             buffer.write(encode(dict(zip(names, row))))
             buffer.write("\n")
+
         return write
 
     return _chunks(rows, make_writer)
@@ -129,8 +132,15 @@ def write_xlsx(columns: Sequence[Variable], rows: Iterable[list], sheets: dict[s
     return _spooled(write)
 
 
-def write_sav(columns: Sequence[Variable], rows: Iterable[list], *, total: int, label: str,
-              notes: Sequence[str], suppressed_label: str) -> Iterator[bytes]:
+def write_sav(
+    columns: Sequence[Variable],
+    rows: Iterable[list],
+    *,
+    total: int,
+    label: str,
+    notes: Sequence[str],
+    suppressed_label: str,
+) -> Iterator[bytes]:
     """SPSS .sav with variable labels, value labels and measurement levels
     (pyreadstat writes a file by name: it is sent straight from there)."""
     import numpy as np
@@ -160,11 +170,19 @@ def write_sav(columns: Sequence[Variable], rows: Iterable[list], *, total: int, 
     frame = pd.DataFrame({v.name: column[:count] for v, column in zip(columns, data)})
     with tempfile.NamedTemporaryFile(suffix=".sav") as target:
         pyreadstat.write_sav(
-            frame, target.name, file_label=label[:64], note=[line for n in notes for line in _document_lines(n)],
+            frame,
+            target.name,
+            file_label=label[:64],
+            note=[line for n in notes for line in _document_lines(n)],
             column_labels={v.name: v.label[:256] for v in columns},
-            variable_value_labels={v.name: {**dict(v.values), **({SUPPRESSED: suppressed_label}
-                                                                  if v.quasi_identifier and not numeric[i] else {})}
-                                   for i, v in enumerate(columns) if v.values},
+            variable_value_labels={
+                v.name: {
+                    **dict(v.values),
+                    **({SUPPRESSED: suppressed_label} if v.quasi_identifier and not numeric[i] else {}),
+                }
+                for i, v in enumerate(columns)
+                if v.values
+            },
             variable_measure={v.name: v.measure for v in columns},
             variable_format={v.name: "F8.0" for v in columns if v.data_type == "integer"},
         )
@@ -212,22 +230,25 @@ def datapackage(codebook: Codebook, *, name: str, csv_path: str, description: st
         "name": name,
         "title": codebook.title,
         "description": description,
-        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "resources": [{
-            "profile": "tabular-data-resource",
-            "name": "responses",
-            "path": csv_path,
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
-            "schema": table_schema(codebook),
-        }],
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "resources": [
+            {
+                "profile": "tabular-data-resource",
+                "name": "responses",
+                "path": csv_path,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+                "schema": table_schema(codebook),
+            }
+        ],
     }
 
 
-def write_datapackage_zip(columns: Sequence[Variable], rows: Iterable[list], *, descriptor: dict,
-                          csv_path: str, extra: dict[str, str]) -> Iterator[bytes]:
+def write_datapackage_zip(
+    columns: Sequence[Variable], rows: Iterable[list], *, descriptor: dict, csv_path: str, extra: dict[str, str]
+) -> Iterator[bytes]:
     """A ZIP with ``datapackage.json``, the CSV it describes and ``extra`` text files."""
 
     def write(file):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import (
     Column,
@@ -43,8 +43,11 @@ def selection_filters(version_id: int, *, meeting_id: int | None = None, year: i
     if meeting_id is not None:
         filters.append(Response.meeting_id == meeting_id)
     if year is not None:
-        filters.append(Response.meeting_id.in_(
-            select(Meeting.id).where(Meeting.date >= dt.date(year, 1, 1), Meeting.date < dt.date(year + 1, 1, 1))))
+        filters.append(
+            Response.meeting_id.in_(
+                select(Meeting.id).where(Meeting.date >= dt.date(year, 1, 1), Meeting.date < dt.date(year + 1, 1, 1))
+            )
+        )
     return filters
 
 
@@ -54,21 +57,23 @@ def count_responses(connection: Connection, filters: Sequence) -> int:
 
 def meeting_dates(connection: Connection, filters: Sequence) -> dict[int, dt.date]:
     """The date of every meeting in the selection (a handful of rows, not one per answer)."""
-    return dict(connection.execute(
-        select(Meeting.id, Meeting.date).where(Meeting.id.in_(select(Response.meeting_id).where(*filters)))).all())
+    return dict(
+        connection.execute(
+            select(Meeting.id, Meeting.date).where(Meeting.id.in_(select(Response.meeting_id).where(*filters)))
+        ).all()
+    )
 
 
 def _multiple_choice_value(variable: Variable):
     """1 chosen, 0 answered without this option, NULL not answered: as the export row shows it."""
+
     def answer(*conditions):
         return and_(Answer.response_id == Response.id, Answer.question_id == variable.question_id, *conditions)
 
-    return case((exists().where(answer(Answer.code == variable.option)), 1), (exists().where(answer()), 0),
-                else_=None)
+    return case((exists().where(answer(Answer.code == variable.option)), 1), (exists().where(answer()), 0), else_=None)
 
 
-def rare_combinations(connection: Connection, filters: Sequence, quasi: Sequence[Variable],
-                      k: int) -> dict[tuple, int]:
+def rare_combinations(connection: Connection, filters: Sequence, quasi: Sequence[Variable], k: int) -> dict[tuple, int]:
     """Combinations of meeting and quasi-identifier values given by fewer than
     ``k`` responses, with their counts: a GROUP BY in the database, so only the
     rare combinations (few rows) reach Python.
@@ -95,8 +100,13 @@ def rare_combinations(connection: Connection, filters: Sequence, quasi: Sequence
     rows = connection.execute(select(*keys, func.count()).group_by(*keys).having(func.count() < k))
     rare = {}
     for meeting, *found, count in rows:
-        key = (meeting, *(None if value is None else (v.value_of(value) if isinstance(value, str) else int(value))
-                          for v, value in zip(quasi, found)))
+        key = (
+            meeting,
+            *(
+                None if value is None else (v.value_of(value) if isinstance(value, str) else int(value))
+                for v, value in zip(quasi, found)
+            ),
+        )
         rare[key] = count
     return rare
 
@@ -105,14 +115,21 @@ def create_random_order(connection: Connection, filters: Sequence) -> Table:
     """A temporary table numbering the selection's responses in a fresh random order."""
     # A fresh name each time: a pooled connection may still hold an earlier
     # export's table if that export was cut off.
-    order = Table(f"export_order_{secrets.token_hex(6)}", MetaData(),
-                  Column("position", Integer, primary_key=True),
-                  Column("response_id", Uuid, nullable=False),
-                  prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+    order = Table(
+        f"export_order_{secrets.token_hex(6)}",
+        MetaData(),
+        Column("position", Integer, primary_key=True),
+        Column("response_id", Uuid, nullable=False),
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DROP",
+    )
     order.create(connection)
-    connection.execute(insert(order).from_select(
-        ["position", "response_id"],
-        select(func.row_number().over(order_by=func.random()), Response.id).where(*filters)))
+    connection.execute(
+        insert(order).from_select(
+            ["position", "response_id"],
+            select(func.row_number().over(order_by=func.random()), Response.id).where(*filters),
+        )
+    )
     if connection.dialect.name == "postgresql":
         # Temporary tables get no statistics otherwise; with them the planner
         # walks the table in order instead of sorting every answer.
@@ -129,8 +146,15 @@ def answer_statement(order: Table, question_ids: Sequence[str]):
     """``(position, meeting id, language, question, code, number, text)`` in the
     table's order, the answers of one response together."""
     return (
-        select(order.c.position, Response.meeting_id, Response.language,
-               Answer.question_id, Answer.code, Answer.number, Answer.text)
+        select(
+            order.c.position,
+            Response.meeting_id,
+            Response.language,
+            Answer.question_id,
+            Answer.code,
+            Answer.number,
+            Answer.text,
+        )
         .select_from(order)
         .join(Response, Response.id == order.c.response_id)
         .outerjoin(Answer, and_(Answer.response_id == order.c.response_id, Answer.question_id.in_(question_ids)))
@@ -141,4 +165,5 @@ def answer_statement(order: Table, question_ids: Sequence[str]):
 def answer_rows(connection: Connection, order: Table, question_ids: Sequence[str], *, batch: int = 5000):
     """The rows of :func:`answer_statement`, streamed from a server-side cursor."""
     return connection.execution_options(stream_results=True, max_row_buffer=batch).execute(
-        answer_statement(order, question_ids))
+        answer_statement(order, question_ids)
+    )

@@ -16,10 +16,11 @@ arguments, already translated.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from app.evaluation.anonymise import scrub
+from app.languages import pick
 from app.questionnaires.model import (
     YES_NO_DONT_KNOW_CODES,
     FreeText,
@@ -30,7 +31,6 @@ from app.questionnaires.model import (
     SingleChoice,
     YesNoDontKnow,
 )
-from app.languages import pick
 
 ROW_ID, MEETING_DATE, LANGUAGE = "row_id", "meeting_date", "language"
 ACTOR_GROUP = "actor_group"  # always a quasi-identifier, flagged or not
@@ -66,8 +66,14 @@ def is_quasi_identifier(question) -> bool:
     return not isinstance(question, FreeText) and (question.quasi_identifier or question.id == ACTOR_GROUP)
 
 
-def variables(questionnaire: Questionnaire, *, language: str, labels: Mapping[str, str],
-              language_names: Mapping[str, str], free_text: bool) -> tuple[Variable, ...]:
+def variables(
+    questionnaire: Questionnaire,
+    *,
+    language: str,
+    labels: Mapping[str, str],
+    language_names: Mapping[str, str],
+    free_text: bool,
+) -> tuple[Variable, ...]:
     """The export's columns; texts in ``language`` (falling back to the questionnaire's default)."""
     default = questionnaire.default_language
 
@@ -77,28 +83,72 @@ def variables(questionnaire: Questionnaire, *, language: str, labels: Mapping[st
     out = [
         Variable(ROW_ID, "meta", "string", "nominal", labels[ROW_ID]),
         Variable(MEETING_DATE, "meta", "date", "scale", labels[MEETING_DATE]),
-        Variable(LANGUAGE, "meta", "string", "nominal", labels[LANGUAGE],
-                 values=tuple((code, language_names.get(code, code)) for code in questionnaire.languages),
-                 quasi_identifier=True),
+        Variable(
+            LANGUAGE,
+            "meta",
+            "string",
+            "nominal",
+            labels[LANGUAGE],
+            values=tuple((code, language_names.get(code, code)) for code in questionnaire.languages),
+            quasi_identifier=True,
+        ),
     ]
     for q in questionnaire.questions:
         quasi = is_quasi_identifier(q)
         if isinstance(q, SingleChoice):
-            out.append(Variable(q.id, q.type, "string", "nominal", text(q.text), q.id,
-                                values=tuple((o.code, text(o.label)) for o in q.options), quasi_identifier=quasi))
+            out.append(
+                Variable(
+                    q.id,
+                    q.type,
+                    "string",
+                    "nominal",
+                    text(q.text),
+                    q.id,
+                    values=tuple((o.code, text(o.label)) for o in q.options),
+                    quasi_identifier=quasi,
+                )
+            )
         elif isinstance(q, YesNoDontKnow):
-            out.append(Variable(q.id, q.type, "string", "nominal", text(q.text), q.id,
-                                values=tuple((c, labels[c]) for c in YES_NO_DONT_KNOW_CODES), quasi_identifier=quasi))
+            out.append(
+                Variable(
+                    q.id,
+                    q.type,
+                    "string",
+                    "nominal",
+                    text(q.text),
+                    q.id,
+                    values=tuple((c, labels[c]) for c in YES_NO_DONT_KNOW_CODES),
+                    quasi_identifier=quasi,
+                )
+            )
         elif isinstance(q, Likert):
-            out.append(Variable(q.id, q.type, "integer", "ordinal", text(q.text), q.id,
-                                values=tuple((int(c), text(label)) for c, label in zip(q.codes, q.labels)),
-                                quasi_identifier=quasi))
+            out.append(
+                Variable(
+                    q.id,
+                    q.type,
+                    "integer",
+                    "ordinal",
+                    text(q.text),
+                    q.id,
+                    values=tuple((int(c), text(label)) for c, label in zip(q.codes, q.labels)),
+                    quasi_identifier=quasi,
+                )
+            )
         elif isinstance(q, MultipleChoice):
             for o in q.options:
-                out.append(Variable(f"{q.id}{OPTION_SEPARATOR}{o.code}", q.type, "integer", "nominal",
-                                    f"{text(q.text)} – {text(o.label)}", q.id, o.code,
-                                    values=((0, labels["not_chosen"]), (1, labels["chosen"])),
-                                    quasi_identifier=quasi))
+                out.append(
+                    Variable(
+                        f"{q.id}{OPTION_SEPARATOR}{o.code}",
+                        q.type,
+                        "integer",
+                        "nominal",
+                        f"{text(q.text)} – {text(o.label)}",
+                        q.id,
+                        o.code,
+                        values=((0, labels["not_chosen"]), (1, labels["chosen"])),
+                        quasi_identifier=quasi,
+                    )
+                )
         elif isinstance(q, Number):
             out.append(Variable(q.id, q.type, "integer", "scale", text(q.text), q.id, quasi_identifier=quasi))
         elif isinstance(q, FreeText) and free_text:
@@ -150,9 +200,15 @@ def new_row_id() -> str:
     return secrets.token_hex(8)
 
 
-def shape_rows(answer_rows: Iterable[Sequence], shaper: RowShaper, suppression: Suppression, *,
-               dates: Mapping[int, object], row_id: Callable[[], str] | None = new_row_id,
-               scrub_text: Callable[[str], str] = scrub) -> Iterator[list]:
+def shape_rows(
+    answer_rows: Iterable[Sequence],
+    shaper: RowShaper,
+    suppression: Suppression,
+    *,
+    dates: Mapping[int, object],
+    row_id: Callable[[], str] | None = new_row_id,
+    scrub_text: Callable[[str], str] = scrub,
+) -> Iterator[list]:
     """Export rows from answer rows ``(position, meeting id, language, question, code, number, text)``.
 
     The rows of one response must arrive together, in the export's order;
@@ -231,17 +287,42 @@ class Codebook:
         return tuple(v.name for v in self.variables if v.quasi_identifier)
 
 
-def codebook(questionnaire: Questionnaire, columns: Sequence[Variable], *, language: str, k: int,
-             free_text: bool, suppression: Suppression | None = None) -> Codebook:
+def codebook(
+    questionnaire: Questionnaire,
+    columns: Sequence[Variable],
+    *,
+    language: str,
+    k: int,
+    free_text: bool,
+    suppression: Suppression | None = None,
+) -> Codebook:
     default = questionnaire.default_language
-    labels = {v.question_id: dict((str(value), label) for value, label in v.values)
-              for v in columns if v.question_id and v.kind != "multiple_choice"}
+    labels = {
+        v.question_id: dict((str(value), label) for value, label in v.values)
+        for v in columns
+        if v.question_id and v.kind != "multiple_choice"
+    }
     indicators = tuple(
-        IndicatorEntry(i.id, pick(i.text, language, default).text, i.question,
-                       tuple((code, labels.get(i.question, {}).get(code, code)) for code in i.success),
-                       i.denominator, i.target, i.comparison)
+        IndicatorEntry(
+            i.id,
+            pick(i.text, language, default).text,
+            i.question,
+            tuple((code, labels.get(i.question, {}).get(code, code)) for code in i.success),
+            i.denominator,
+            i.target,
+            i.comparison,
+        )
         for i in questionnaire.indicators
     )
-    return Codebook(questionnaire.id, questionnaire.version, pick(questionnaire.title, language, default).text,
-                    questionnaire.mittlerziel.code, language, tuple(columns), indicators, k, free_text,
-                    suppression)
+    return Codebook(
+        questionnaire.id,
+        questionnaire.version,
+        pick(questionnaire.title, language, default).text,
+        questionnaire.mittlerziel.code,
+        language,
+        tuple(columns),
+        indicators,
+        k,
+        free_text,
+        suppression,
+    )

@@ -3,13 +3,9 @@ and the admins' log of who downloaded what."""
 
 from __future__ import annotations
 
-from app import clock
-
-from app.network import settings
-
-
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -18,18 +14,18 @@ from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
-from app.evaluation.export import codebook as words
-from app.db import db_session
-from app.evaluation.export import exporting
-
-from app.questionnaires import versions
-from app.evaluation.export import rows as domain_exports
+from app import clock
+from app.accounts.access import role_required
+from app.db import db_session, get_or_404
 from app.evaluation.anonymise import DEFAULT_K, MIN_K
+from app.evaluation.export import codebook as words
+from app.evaluation.export import exporting
+from app.evaluation.export import rows as domain_exports
 from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
 from app.models import ExportLog, Meeting, QuestionnaireVersion
+from app.network import settings
+from app.questionnaires import versions
 from app.questionnaires.versions import questionnaire_of
-from app.db import get_or_404
-from app.accounts.access import role_required
 
 blueprint = Blueprint("exports", __name__, url_prefix="/workspace/exports", template_folder="templates")
 evaluators = role_required("evaluator")  # admins always pass
@@ -48,39 +44,67 @@ FORMAT_LABELS = {
 class ExportForm(FlaskForm):
     version = SelectField(_l("Questionnaire version"), coerce=int, validators=[InputRequired()])
     selection = SelectField(_l("Responses"), validators=[InputRequired()])
-    format = SelectField(_l("Format"), choices=[SelectChoice(value, label) for value, label in FORMAT_LABELS.items()],
-                         validators=[InputRequired()])
+    format = SelectField(
+        _l("Format"),
+        choices=[SelectChoice(value, label) for value, label in FORMAT_LABELS.items()],
+        validators=[InputRequired()],
+    )
     language = SelectField(_l("Language of questions and answer labels"))
     free_text = BooleanField(_l("Include free-text answers (scrubbed of addresses and numbers)"), default=False)
-    k = IntegerField(_l("Minimum cell size k"), default=DEFAULT_K,
-                     validators=[InputRequired(), NumberRange(
-                         min=MIN_K, max=10_000,
-                         message=_l("Choose a minimum cell size from %(min)s to %(max)s: "
-                                    "smaller groups could single out a person."))])
+    k = IntegerField(
+        _l("Minimum cell size k"),
+        default=DEFAULT_K,
+        validators=[
+            InputRequired(),
+            NumberRange(
+                min=MIN_K,
+                max=10_000,
+                message=_l(
+                    "Choose a minimum cell size from %(min)s to %(max)s: smaller groups could single out a person."
+                ),
+            ),
+        ],
+    )
 
 
 def _choices(form: ExportForm, session) -> None:
     form.version.choices = [
-        SelectChoice(row.version.id, _("%(key)s version %(version)s (%(n)s responses)",
-                                       key=row.version.questionnaire_key, version=row.version.version, n=row.responses))
+        SelectChoice(
+            row.version.id,
+            _(
+                "%(key)s version %(version)s (%(n)s responses)",
+                key=row.version.questionnaire_key,
+                version=row.version.version,
+                n=row.responses,
+            ),
+        )
         for row in versions.version_rows(session)
     ]
     meetings = session.scalars(select(Meeting).order_by(Meeting.date.desc())).all()
     years = sorted({m.date.year for m in meetings}, reverse=True)
-    form.selection.choices = [SelectChoice("all", _("All meetings"))] + [
-        SelectChoice(f"year:{year}", str(year), optgroup=_("Calendar years")) for year in years] + [
-        SelectChoice(f"meeting:{m.id}", f"{m.date.isoformat()} · {m.title}", optgroup=_("Meetings"))
-        for m in meetings]
+    form.selection.choices = (
+        [SelectChoice("all", _("All meetings"))]
+        + [SelectChoice(f"year:{year}", str(year), optgroup=_("Calendar years")) for year in years]
+        + [
+            SelectChoice(f"meeting:{m.id}", f"{m.date.isoformat()} · {m.title}", optgroup=_("Meetings"))
+            for m in meetings
+        ]
+    )
     form.language.choices = [SelectChoice("", _("The questionnaire's default language"))] + [
-        SelectChoice(code, NATIVE_NAMES[code], render_kw={"lang": code}) for code in SUPPORTED_LANGUAGES]
+        SelectChoice(code, NATIVE_NAMES[code], render_kw={"lang": code}) for code in SUPPORTED_LANGUAGES
+    ]
 
 
 def _export_request(form: ExportForm) -> exporting.ExportRequest:
     kind, _sep, value = form.selection.data.partition(":")
     return exporting.ExportRequest(
-        version_id=form.version.data, format=form.format.data,
-        meeting_id=int(value) if kind == "meeting" else None, year=int(value) if kind == "year" else None,
-        language=form.language.data or None, free_text=form.free_text.data, k=form.k.data,
+        version_id=form.version.data,
+        format=form.format.data,
+        meeting_id=int(value) if kind == "meeting" else None,
+        year=int(value) if kind == "year" else None,
+        language=form.language.data or None,
+        free_text=form.free_text.data,
+        k=form.k.data,
     )
 
 
@@ -94,10 +118,14 @@ def error_text(error: exporting.ExportError) -> tuple[str, str]:
         "no_responses": ("selection", _("No responses match this selection.")),
         "unknown_language": ("language", _("The questionnaire has no texts in this language.")),
         "unknown_format": ("format", _("Unknown format.")),
-        "too_many_rows": ("format", _("%(rows)s rows do not fit in one worksheet; choose CSV or a smaller selection.",
-                                      rows=params.get("rows"))),
-        "name_too_long": ("format", _("These variable names are too long for SPSS: %(names)s",
-                                      names=params.get("names"))),
+        "too_many_rows": (
+            "format",
+            _("%(rows)s rows do not fit in one worksheet; choose CSV or a smaller selection.", rows=params.get("rows")),
+        ),
+        "name_too_long": (
+            "format",
+            _("These variable names are too long for SPSS: %(names)s", names=params.get("names")),
+        ),
     }.get(error.code, ("format", _("This export cannot be made.")))
 
 
@@ -123,8 +151,14 @@ def index():
             field, message = error_text(error)
             form[field].errors.append(message)
         else:
-            exporting.record_export(session, plan, user_id=current_user.id, username=current_user.username,
-                                    channel="web", now=clock.utcnow())
+            exporting.record_export(
+                session,
+                plan,
+                user_id=current_user.id,
+                username=current_user.username,
+                channel="web",
+                now=clock.utcnow(),
+            )
             session.commit()  # logged before a single byte leaves
             return send_export(plan)
     status = 422 if request.method == "POST" else 200
@@ -139,8 +173,13 @@ def _codebook(version_id: int):
         language = questionnaire.default_language
     k = request.args.get("k", type=int) or DEFAULT_K
     k = max(k, MIN_K)
-    columns = domain_exports.variables(questionnaire, language=language, labels=words.export_labels(language),
-                                       language_names=NATIVE_NAMES, free_text=True)
+    columns = domain_exports.variables(
+        questionnaire,
+        language=language,
+        labels=words.export_labels(language),
+        language_names=NATIVE_NAMES,
+        free_text=True,
+    )
     book = domain_exports.codebook(questionnaire, columns, language=language, k=k, free_text=True)
     return version, questionnaire, book
 
@@ -149,9 +188,14 @@ def _codebook(version_id: int):
 @evaluators
 def codebook(version_id: int):
     version, questionnaire, book = _codebook(version_id)
-    return render_template("exports/codebook.html", version=version, book=book, text=words.describe(book),
-                           languages=[(code, NATIVE_NAMES[code]) for code in questionnaire.languages],
-                           title=_("Codebook"))
+    return render_template(
+        "exports/codebook.html",
+        version=version,
+        book=book,
+        text=words.describe(book),
+        languages=[(code, NATIVE_NAMES[code]) for code in questionnaire.languages],
+        title=_("Codebook"),
+    )
 
 
 @blueprint.get("/codebook/<int:version_id>.md")
@@ -159,8 +203,11 @@ def codebook(version_id: int):
 def codebook_markdown(version_id: int):
     version, _questionnaire, book = _codebook(version_id)
     name = exporting.file_name(version, None, None, "md", settings.today(), selection="codebook")
-    return Response(words.markdown(words.describe(book)), content_type="text/markdown; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        words.markdown(words.describe(book)),
+        content_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @blueprint.get("/log")
@@ -172,6 +219,11 @@ def log():
         query = query.where(ExportLog.id < before)
     entries = db_session().scalars(query.order_by(ExportLog.id.desc()).limit(LOG_PAGE + 1)).all()
     older = entries[LOG_PAGE - 1].id if len(entries) > LOG_PAGE else None
-    return render_template("exports/log.html", entries=entries[:LOG_PAGE], older=older,
-                           format_labels=FORMAT_LABELS, selection_label=words.selection_label,
-                           title=_("Download log"))
+    return render_template(
+        "exports/log.html",
+        entries=entries[:LOG_PAGE],
+        older=older,
+        format_labels=FORMAT_LABELS,
+        selection_label=words.selection_label,
+        title=_("Download log"),
+    )

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from app.network import settings
-
-
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.db import db_session
-
-from app.evaluation.export import codebook
-
-from app.evaluation.report import reporting
-
-from app.questionnaires import versions
-from app.evaluation.anonymise import DEFAULT_K
-from app.models import QuestionnaireVersion
-from app.db import get_or_404
 from app.accounts.access import role_required
+from app.db import db_session, get_or_404
+from app.evaluation.anonymise import DEFAULT_K
+from app.evaluation.export import codebook
+from app.evaluation.report import reporting
 from app.evaluation.report.charts import forest_chart
+from app.models import QuestionnaireVersion
+from app.network import settings
+from app.questionnaires import versions
 
 blueprint = Blueprint("reports", __name__, url_prefix="/workspace/reports", template_folder="templates")
 
@@ -71,8 +65,12 @@ def verdict_text(result, confidence: float) -> str:
 
 def verdict_label(verdict: str | None) -> str:
     """A verdict in a word or two, for the tables; ``None``: no verdict could be made."""
-    return {"met": _("reached"), "not_met": _("missed"), "inconclusive": _("not determinable"),
-            None: _("not determinable")}[verdict]
+    return {
+        "met": _("reached"),
+        "not_met": _("missed"),
+        "inconclusive": _("not determinable"),
+        None: _("not determinable"),
+    }[verdict]
 
 
 def indicator_chart(report, position: int):
@@ -83,8 +81,11 @@ def indicator_chart(report, position: int):
         if result.assessment is not None and result.n:
             label = _("All") if scope.kind == "all" else scope.label
             rows.append((label, result.assessment.estimate, result.assessment.low, result.assessment.high))
-    title = _("Share with %(level)s confidence interval per period; the dashed line is the target %(target)s.",
-              level=percent(report.options.confidence), target=percent(indicator.target))
+    title = _(
+        "Share with %(level)s confidence interval per period; the dashed line is the target %(target)s.",
+        level=percent(report.options.confidence),
+        target=percent(indicator.target),
+    )
     return forest_chart(rows, indicator.target, title)
 
 
@@ -94,8 +95,14 @@ def show(version_id: int):
     version = get_or_404(QuestionnaireVersion, version_id)
     report = reporting.build_report(db_session(), version, _options(), today=settings.today())
     return render_template(
-        "reports/show.html", report=report, title=_("Indicator report"),
-        percent=percent, interval=interval, verdict_text=verdict_text, verdict_label=verdict_label,
+        "reports/show.html",
+        report=report,
+        title=_("Indicator report"),
+        percent=percent,
+        interval=interval,
+        verdict_text=verdict_text,
+        verdict_label=verdict_label,
         indicator_chart=indicator_chart,
-        methods=reporting.METHODS, confidences=reporting.CONFIDENCES,
+        methods=reporting.METHODS,
+        confidences=reporting.CONFIDENCES,
     )

@@ -11,9 +11,19 @@ from app.evaluation.export import exporting
 from app.models import Meeting, QuestionnaireVersion
 from tests.conftest import add_meeting, store_response
 
-FULL = {"actor_group": "school", "knows_more_offers": "yes", "new_contacts": "yes", "new_partners": "no",
-        "central_topics": "yes", "satisfaction": "4", "impulses": "3", "benefit": "5", "relevant_topics": "4",
-        "transparency": "2", "meetings_attended": "1"}
+FULL = {
+    "actor_group": "school",
+    "knows_more_offers": "yes",
+    "new_contacts": "yes",
+    "new_partners": "no",
+    "central_topics": "yes",
+    "satisfaction": "4",
+    "impulses": "3",
+    "benefit": "5",
+    "relevant_topics": "4",
+    "transparency": "2",
+    "meetings_attended": "1",
+}
 YND = ("yes", "no", "dont_know")
 
 
@@ -24,9 +34,14 @@ def answer(db, meeting, *, language="de", **answers) -> None:
 
 
 # (meeting, actor group, language, how many) of the survey fixture.
-CELLS = (("spring", "school", "de", 10), ("spring", "kita", "de", 7), ("spring", "kita", "en", 3),
-         ("autumn", "school", "de", 9), ("autumn", "migrant_organisation", "de", 6),
-         ("autumn", "education_provider", "en", 3))
+CELLS = (
+    ("spring", "school", "de", 10),
+    ("spring", "kita", "de", 7),
+    ("spring", "kita", "en", 3),
+    ("autumn", "school", "de", 9),
+    ("autumn", "migrant_organisation", "de", 6),
+    ("autumn", "education_provider", "en", 3),
+)
 RARE = 3 + 3 + 2  # rows in combinations under k = 5
 
 
@@ -36,21 +51,39 @@ def survey(db):
     so rows can be told apart.  Under k = 5 fall three English-speaking kita
     respondents in spring, three English-speaking education providers in
     autumn, and two politicians answering in Turkish in spring."""
-    meetings = {"spring": add_meeting(db, title="Frühjahrstreffen", attended=120),
-                "autumn": add_meeting(db, title="Herbsttreffen", attended=90)}
+    meetings = {
+        "spring": add_meeting(db, title="Frühjahrstreffen", attended=120),
+        "autumn": add_meeting(db, title="Herbsttreffen", attended=90),
+    }
     for name, day in (("spring", dt.date(2016, 3, 16)), ("autumn", dt.date(2017, 10, 11))):
         db.get(Meeting, meetings[name].id).date = meetings[name].date = day
     db.commit()
     people = [(meetings[m], group, language) for m, group, language, n in CELLS for _ in range(n)]
     for i, (meeting, group, language) in enumerate(people):
         contacts = YND[(i // 2) % 3]
-        answer(db, meeting, language=language, actor_group=group, knows_more_offers=YND[i % 3],
-               new_contacts=contacts, new_partners=YND[i % 2] if contacts == "yes" else None,
-               central_topics=YND[(i // 3) % 3], satisfaction=str(1 + i % 5), impulses=str(1 + (i // 2) % 5),
-               meetings_attended=str(i + 1), comment=None if i % 4 == 0 else f"Anmerkung {i}: mehr Austausch")
+        answer(
+            db,
+            meeting,
+            language=language,
+            actor_group=group,
+            knows_more_offers=YND[i % 3],
+            new_contacts=contacts,
+            new_partners=YND[i % 2] if contacts == "yes" else None,
+            central_topics=YND[(i // 3) % 3],
+            satisfaction=str(1 + i % 5),
+            impulses=str(1 + (i // 2) % 5),
+            meetings_attended=str(i + 1),
+            comment=None if i % 4 == 0 else f"Anmerkung {i}: mehr Austausch",
+        )
     for i in (38, 39):
-        answer(db, meetings["spring"], language="tr", actor_group="politics", meetings_attended=str(i + 1),
-               comment="Bitte mehr Zeit")
+        answer(
+            db,
+            meetings["spring"],
+            language="tr",
+            actor_group="politics",
+            meetings_attended=str(i + 1),
+            comment="Bitte mehr Zeit",
+        )
     db.commit()
     db.rollback()
     version = db.query(QuestionnaireVersion).one()

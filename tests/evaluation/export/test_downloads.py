@@ -11,10 +11,18 @@ from tests.conftest import IV1, PASSWORDS, add_meeting, csrf_of, login
 from tests.evaluation.export.conftest import answer
 from tests.evaluation.export.readers import read_csv
 
+
 def form_data(client, chosen, **fields):
     page = client.get("/workspace/exports/?lang=en").get_data(as_text=True)
-    return {"csrf_token": csrf_of(page), "version": str(chosen.id), "selection": "all", "format": "csv",
-            "language": "", "k": "5", **fields}
+    return {
+        "csrf_token": csrf_of(page),
+        "version": str(chosen.id),
+        "selection": "all",
+        "format": "csv",
+        "language": "",
+        "k": "5",
+        **fields,
+    }
 
 
 def test_an_evaluator_downloads_and_the_download_is_logged(client, db, staff, survey):
@@ -30,9 +38,16 @@ def test_an_evaluator_downloads_and_the_download_is_logged(client, db, staff, su
     db.rollback()
     entry = db.scalars(select(ExportLog)).one()
     assert (entry.username, entry.channel, entry.scope, entry.year, entry.format, entry.free_text, entry.k) == (
-        "evaluator", "web", "year", 2016, "csv", False, 5)
+        "evaluator",
+        "web",
+        "year",
+        2016,
+        "csv",
+        False,
+        5,
+    )
     assert entry.user_id is not None and entry.questionnaire_version_id == version.id
-    assert (dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - entry.created_at) < dt.timedelta(minutes=5)
+    assert (dt.datetime.now(dt.UTC).replace(tzinfo=None) - entry.created_at) < dt.timedelta(minutes=5)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "sav", "json", "datapackage", "csv-de"])
@@ -52,8 +67,10 @@ def test_coordinators_and_strangers_cannot_download(app, client, db, staff, surv
     assert client.get("/workspace/exports/").status_code == 403
     page = client.get("/workspace/").get_data(as_text=True)
     assert "/workspace/exports/" not in page  # no link to a door that stays shut
-    response = client.post("/workspace/exports/", data={"csrf_token": csrf_of(page), "version": str(version.id),
-                                                         "selection": "all", "format": "csv", "k": "5"})
+    response = client.post(
+        "/workspace/exports/",
+        data={"csrf_token": csrf_of(page), "version": str(version.id), "selection": "all", "format": "csv", "k": "5"},
+    )
     assert response.status_code == 403
     assert client.get(f"/workspace/exports/codebook/{version.id}").status_code == 403
     anonymous = app.test_client()
@@ -139,8 +156,20 @@ def test_an_interrupted_download_lets_go_of_the_database(app, runner, db, survey
 def test_cli_export_writes_the_file_and_logs_it(runner, db, survey, tmp_path):
     version, spring, _autumn = survey
     out = tmp_path / "export.csv"
-    result = runner.invoke(args=["export", "--questionnaire", "iv-1", "--meeting", spring.public_code,
-                                 "--format", "csv", "--out", str(out), "--free-text"])
+    result = runner.invoke(
+        args=[
+            "export",
+            "--questionnaire",
+            "iv-1",
+            "--meeting",
+            spring.public_code,
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+            "--free-text",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "resonanz_iv-1_v1_m20160316_" in result.output
     rows = read_csv(out.read_bytes())
@@ -151,13 +180,16 @@ def test_cli_export_writes_the_file_and_logs_it(runner, db, survey, tmp_path):
     assert entry.meeting_id == spring.id and entry.scope == "meeting" and entry.free_text is True
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--questionnaire", "nope"], "there is no questionnaire 'nope'"),
-    (["--questionnaire", "iv-1", "--version", "7"], "there is no questionnaire 'iv-1' version 7"),
-    (["--questionnaire", "iv-1", "--meeting", "zzzzzzzzzz"], "no meeting with the code"),
-    (["--questionnaire", "iv-1", "--year", "1999"], "no responses match"),
-    (["--questionnaire", "iv-1", "--language", "xx"], "no texts in this language"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--questionnaire", "nope"], "there is no questionnaire 'nope'"),
+        (["--questionnaire", "iv-1", "--version", "7"], "there is no questionnaire 'iv-1' version 7"),
+        (["--questionnaire", "iv-1", "--meeting", "zzzzzzzzzz"], "no meeting with the code"),
+        (["--questionnaire", "iv-1", "--year", "1999"], "no responses match"),
+        (["--questionnaire", "iv-1", "--language", "xx"], "no texts in this language"),
+    ],
+)
 def test_cli_export_refuses_clearly(runner, db, survey, tmp_path, args, message):
     result = runner.invoke(args=["export", *args, "--format", "csv", "--out", str(tmp_path / "x.csv")])
     assert result.exit_code == 1 and message in result.output
@@ -170,9 +202,11 @@ def test_cli_export_refuses_clearly(runner, db, survey, tmp_path, args, message)
 
 def _counts(db):
     db.rollback()
-    return (db.scalar(select(func.count()).select_from(Response)),
-            db.scalar(select(func.count()).select_from(Answer)),
-            db.scalar(select(func.count()).select_from(Answer).where(Answer.text.is_not(None))))
+    return (
+        db.scalar(select(func.count()).select_from(Response)),
+        db.scalar(select(func.count()).select_from(Answer)),
+        db.scalar(select(func.count()).select_from(Answer).where(Answer.text.is_not(None))),
+    )
 
 
 def test_purge_free_text_of_old_meetings(runner, db, survey):
@@ -211,8 +245,16 @@ def test_purge_a_whole_version(runner, db, survey):
     assert db.scalar(select(func.count()).select_from(QuestionnaireVersion)) == 2
 
 
-@pytest.mark.parametrize("args", [[], ["--free-text-older-than", "12"], ["--free-text-older-than", "0m"],
-                                  ["--version", "nope:1", "--all"], ["--free-text-older-than", "6m", "--version", "1"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--free-text-older-than", "12"],
+        ["--free-text-older-than", "0m"],
+        ["--version", "nope:1", "--all"],
+        ["--free-text-older-than", "6m", "--version", "1"],
+    ],
+)
 def test_purge_refuses_unclear_requests(runner, db, survey, args):
     before = _counts(db)
     result = runner.invoke(args=["responses", "purge", *args])

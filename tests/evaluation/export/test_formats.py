@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-from app.evaluation.report import reporting
-from app.evaluation.indicators import Counts, indicator_share
 from app.evaluation.export.formats import write_csv
 from app.evaluation.export.rows import Variable
+from app.evaluation.indicators import Counts, indicator_share
+from app.evaluation.report import reporting
 from app.questionnaires.versions import questionnaire_of
 from tests.evaluation.export.conftest import export
 from tests.evaluation.export.readers import read_any, read_csv, read_datapackage, read_sav, read_xlsx
@@ -55,11 +55,23 @@ def test_columns_are_named_by_question_id_and_carry_codes(app, db, survey):
     version, *_ = survey
     _plan, data = export(app, db, version)
     rows = read_csv(data)
-    assert list(rows[0]) == ["row_id", "meeting_date", "language", "actor_group", "knows_more_offers",
-                             "new_contacts", "new_partners", "central_topics", "satisfaction", "impulses",
-                             "benefit", "relevant_topics", "transparency", "meetings_attended"]
-    assert {row["actor_group"] for row in rows} <= {"school", "kita", "education_provider",
-                                                     "migrant_organisation", "*"}
+    assert list(rows[0]) == [
+        "row_id",
+        "meeting_date",
+        "language",
+        "actor_group",
+        "knows_more_offers",
+        "new_contacts",
+        "new_partners",
+        "central_topics",
+        "satisfaction",
+        "impulses",
+        "benefit",
+        "relevant_topics",
+        "transparency",
+        "meetings_attended",
+    ]
+    assert {row["actor_group"] for row in rows} <= {"school", "kita", "education_provider", "migrant_organisation", "*"}
     assert {row["satisfaction"] for row in rows} <= set("12345")
     assert all(re.fullmatch(r"[0-9a-f]{16}", row["row_id"]) for row in rows)
 

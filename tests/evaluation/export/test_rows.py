@@ -5,19 +5,38 @@ from app.evaluation.export.rows import SUPPRESSED, RowShaper, Suppression, codeb
 from app.questionnaires.model import parse_questionnaire
 from tests.conftest import EVERY_SHAPE as SOURCE
 
-LABELS = {"yes": "Ja", "no": "Nein", "dont_know": "Weiß nicht", "chosen": "gewählt", "not_chosen": "nicht gewählt",
-          "row_id": "Zeile", "meeting_date": "Datum", "language": "Sprache"}
+LABELS = {
+    "yes": "Ja",
+    "no": "Nein",
+    "dont_know": "Weiß nicht",
+    "chosen": "gewählt",
+    "not_chosen": "nicht gewählt",
+    "row_id": "Zeile",
+    "meeting_date": "Datum",
+    "language": "Sprache",
+}
 
 
 def columns(free_text=True):
-    return variables(parse_questionnaire(SOURCE), language="en", labels=LABELS, language_names={"de": "Deutsch"},
-                     free_text=free_text)
+    return variables(
+        parse_questionnaire(SOURCE), language="en", labels=LABELS, language_names={"de": "Deutsch"}, free_text=free_text
+    )
 
 
 def test_one_column_per_question_and_option():
     names = [v.name for v in columns()]
-    assert names == ["row_id", "meeting_date", "language", "role", "topics__lang", "topics__work", "topics__school",
-                     "rating", "count", "note"]
+    assert names == [
+        "row_id",
+        "meeting_date",
+        "language",
+        "role",
+        "topics__lang",
+        "topics__work",
+        "topics__school",
+        "rating",
+        "count",
+        "note",
+    ]
     by_name = {v.name: v for v in columns()}
     assert by_name["topics__work"].label == "Themen – Arbeit"  # German where English is missing
     assert by_name["topics__work"].values == ((0, "nicht gewählt"), (1, "gewählt"))
@@ -29,15 +48,19 @@ def test_one_column_per_question_and_option():
 
 def test_answers_pivot_to_rows():
     answers = [
-        (1, 10, "de", "role", "a", None, None), (1, 10, "de", "topics", "lang", None, None),
-        (1, 10, "de", "topics", "school", None, None), (1, 10, "de", "rating", "4", None, None),
-        (1, 10, "de", "count", "value", 3, None), (1, 10, "de", "note", "value", None, "Ruf an: 0761 2012372"),
+        (1, 10, "de", "role", "a", None, None),
+        (1, 10, "de", "topics", "lang", None, None),
+        (1, 10, "de", "topics", "school", None, None),
+        (1, 10, "de", "rating", "4", None, None),
+        (1, 10, "de", "count", "value", 3, None),
+        (1, 10, "de", "note", "value", None, "Ruf an: 0761 2012372"),
         (2, 11, "en", None, None, None, None),  # a response without answers
         (3, 10, "de", "role", "b", None, None),
     ]
     cols = columns()
-    rows = list(shape_rows(iter(answers), RowShaper(cols), Suppression(), dates={10: "D10", 11: "D11"},
-                           row_id=lambda: "r"))
+    rows = list(
+        shape_rows(iter(answers), RowShaper(cols), Suppression(), dates={10: "D10", 11: "D11"}, row_id=lambda: "r")
+    )
     assert rows == [
         ["r", "D10", "de", "a", 1, 0, 1, 4, 3, "Ruf an: [entfernt]"],
         ["r", "D11", "en", None, None, None, None, None, None, None],

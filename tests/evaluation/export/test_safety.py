@@ -48,14 +48,25 @@ def test_row_order_and_row_ids_differ_between_exports(app, db, survey):
     assert order != [row["meetings_attended"] for row in second]  # 1 in 40! that this fails by chance
     assert not {row["row_id"] for row in first} & {row["row_id"] for row in second}
     # Nor is the order the one of the stored ids or of submission.
-    by_id = {r.id: n for r, n in db.execute(
-        select(Response, Answer.number).join(Answer).where(Answer.question_id == "meetings_attended")).all()}
+    by_id = {
+        r.id: n
+        for r, n in db.execute(
+            select(Response, Answer.number).join(Answer).where(Answer.question_id == "meetings_attended")
+        ).all()
+    }
     assert order != [str(by_id[i]) for i in sorted(by_id)]
     assert order != [str(n) for n in range(1, 41)]
 
 
-PAYLOADS = ["=1+1", "+SUM(A1:A9)", "-2+3", "@SUM(1)", "=HYPERLINK(\"http://evil.example\",\"klick\")",
-            "\t=cmd|' /C calc'!A0", "\r=1+1"]
+PAYLOADS = [
+    "=1+1",
+    "+SUM(A1:A9)",
+    "-2+3",
+    "@SUM(1)",
+    '=HYPERLINK("http://evil.example","klick")',
+    "\t=cmd|' /C calc'!A0",
+    "\r=1+1",
+]
 
 
 @pytest.fixture
@@ -63,7 +74,7 @@ def injected(db, survey):
     """Free texts that a spreadsheet would run: stored as they came (the
     form strips leading tabs, a direct database write need not)."""
     version, spring, _autumn = survey
-    for payload in PAYLOADS:
+    for _ in PAYLOADS:
         answer(db, spring, meetings_attended="7", comment="placeholder")
     db.commit()
     texts = db.scalars(select(Answer).where(Answer.text == "placeholder")).all()
@@ -77,7 +88,9 @@ def injected(db, survey):
 def test_formulas_are_inert_in_csv(app, db, injected):
     for fmt, german in (("csv", False), ("csv-de", True)):
         rows = read_csv(export(app, db, injected, fmt, free_text=True)[1], german=german)
-        comments = [row["comment"] for row in rows if row["comment"] and not row["comment"].startswith(("Anm", "Bitte"))]
+        comments = [
+            row["comment"] for row in rows if row["comment"] and not row["comment"].startswith(("Anm", "Bitte"))
+        ]
         assert len(comments) == len(PAYLOADS)
         for comment in comments:
             assert comment.startswith("'"), comment
@@ -105,7 +118,7 @@ def test_free_text_is_scrubbed_in_exports(app, db, survey):
     db.commit()
     data = export(app, db, version, "csv", free_text=True)[1]
     assert b"anna.muster" not in data and b"201-2372" not in data
-    assert "Schreiben Sie mir: [entfernt] oder [entfernt]".encode() in data
+    assert b"Schreiben Sie mir: [entfernt] oder [entfernt]" in data
 
 
 def test_dates_are_days_only(app, db, survey):

@@ -9,14 +9,14 @@ from collections import Counter
 import pytest
 
 from app.accounts import users as accounts
-
+from app.evaluation.anonymise import MIN_K, CellSizeTooSmall, suppressed_cells
 from app.evaluation.report import reporting
-from app.evaluation.anonymise import CellSizeTooSmall, MIN_K, suppressed_cells
 from app.models import QuestionnaireVersion
 from app.questionnaires.versions import questionnaire_of
 from tests.conftest import IV1, add_meeting, login
 from tests.evaluation.export.conftest import RARE, answer, export
 from tests.evaluation.export.readers import read_csv, read_datapackage, read_xlsx
+
 
 def test_a_rare_combination_is_blanked(app, db, survey):
     version, *_ = survey
@@ -24,8 +24,9 @@ def test_a_rare_combination_is_blanked(app, db, survey):
     blanked = [row for row in rows if row["actor_group"] == "*"]
     assert len(blanked) == RARE and {int(row["meetings_attended"]) for row in blanked} >= {39, 40}
     assert all(row["language"] == "*" for row in blanked)
-    shown = Counter((row["meeting_date"], row["actor_group"], row["language"]) for row in rows
-                    if row["actor_group"] != "*")
+    shown = Counter(
+        (row["meeting_date"], row["actor_group"], row["language"]) for row in rows if row["actor_group"] != "*"
+    )
     assert shown and min(shown.values()) >= 5
     # Nothing but the quasi-identifiers is touched.
     assert all(row["satisfaction"] and row["knows_more_offers"] for row in blanked)
@@ -43,8 +44,11 @@ def test_the_combination_is_counted_within_each_meeting(app, db, survey):
     rows = read_csv(export(app, db, version, k=5)[1])
     french = [row for row in rows if row["meetings_attended"] == "50"]
     assert len(french) == 5 and all(row["actor_group"] == row["language"] == "*" for row in french)
-    assert all(row["actor_group"] != "*" for row in read_csv(export(app, db, version, k=3)[1])
-               if row["meetings_attended"] == "50" and row["meeting_date"] == "2016-03-16")
+    assert all(
+        row["actor_group"] != "*"
+        for row in read_csv(export(app, db, version, k=3)[1])
+        if row["meetings_attended"] == "50" and row["meeting_date"] == "2016-03-16"
+    )
 
 
 def test_larger_k_blanks_more_and_the_codebook_says_so(app, db, survey):
@@ -66,8 +70,14 @@ def test_larger_k_blanks_more_and_the_codebook_says_so(app, db, survey):
 
 def test_quasi_identifiers_flagged_in_the_questionnaire_count_too(app, db):
     """A questionnaire whose number question is flagged: the number is blanked with the rest."""
-    source = IV1.read_text("utf-8").replace("version: 1", "version: 2", 1).replace(
-        "  - id: meetings_attended\n    type: number\n", "  - id: meetings_attended\n    type: number\n    quasi_identifier: true\n")
+    source = (
+        IV1.read_text("utf-8")
+        .replace("version: 1", "version: 2", 1)
+        .replace(
+            "  - id: meetings_attended\n    type: number\n",
+            "  - id: meetings_attended\n    type: number\n    quasi_identifier: true\n",
+        )
+    )
     meeting = add_meeting(db, source)
     for attended in ("1", "1", "1", "1", "1", "7"):
         answer(db, meeting, meetings_attended=attended)
@@ -82,8 +92,9 @@ def test_k_below_three_is_refused(app, db, survey, runner, k):
     version, *_ = survey
     with pytest.raises(CellSizeTooSmall, match="at least 3"):
         export(app, db, version, k=k)
-    result = runner.invoke(args=["export", "--questionnaire", "iv-1", "--format", "csv", "--out", "/dev/null",
-                                 "--k", str(k)])
+    result = runner.invoke(
+        args=["export", "--questionnaire", "iv-1", "--format", "csv", "--out", "/dev/null", "--k", str(k)]
+    )
     assert result.exit_code == 1 and "k must be at least 3" in result.output
 
 
@@ -151,6 +162,6 @@ def test_report_page_shows_no_hidden_figure(client, db, groups):
     db.commit()
     login(client, "eva", "eval-password-1")
     html = client.get(f"/workspace/reports/{groups.id}?lang=en").get_data(as_text=True)
-    section = html[html.index('id="groups"'):]
+    section = html[html.index('id="groups"') :]
     assert section.count("not shown") == 2
     assert not re.search(r"<td>\s*[36]\s*</td>", section)  # neither 3 nor 6 respondents appear

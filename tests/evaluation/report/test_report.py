@@ -8,10 +8,9 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from app.evaluation.report import reporting
-
 from app.meetings import codes
-from app.questionnaires import versions
 from app.models import Meeting, MeetingTopic, PartnerOrganisation, QuestionnaireVersion
+from app.questionnaires import versions
 from tests.conftest import IV1, PASSWORDS, add_meeting, login, store_response
 
 BASE = {"actor_group": ["school"], "knows_more_offers": ["yes"], "new_contacts": ["no"], "central_topics": ["yes"]}
@@ -87,8 +86,14 @@ def test_exact_hypergeometric_needs_a_population(db):
 def test_verdicts_follow_the_interval(db):
     meeting = add_meeting(db, attended=None)
     for i in range(100):
-        store(db, meeting, knows_more_offers=["yes" if i < 90 else "no"], new_contacts=["yes" if i < 10 else "no"],
-              new_partners=["yes"] if i < 10 else None, central_topics=["yes" if i < 60 else "no"])
+        store(
+            db,
+            meeting,
+            knows_more_offers=["yes" if i < 90 else "no"],
+            new_contacts=["yes" if i < 10 else "no"],
+            new_partners=["yes"] if i < 10 else None,
+            central_topics=["yes" if i < 60 else "no"],
+        )
     db.commit()
     report = build(db)
     assert result(report.overall, "knows_more_offers").assessment.verdict == "met"  # 90 % vs 60 %
@@ -140,12 +145,23 @@ def test_meeting_record_indicators(db):
     version, _ = versions.store_questionnaire(db, IV1.read_text("utf-8"))
     dates = [dt.date(2015, 1, 1), dt.date(2015, 6, 1), dt.date(2016, 3, 1), dt.date(2016, 12, 31)]
     for i, date in enumerate(dates):
-        db.add(Meeting(public_code=codes.new_public_code(), title=f"T{i}", date=date, place="",
-                       questionnaire_version=version, invited=100, attended=[50, 30, 45, 35][i],
-                       good_practice_presentations=1 if i else 0,
-                       topics=[MeetingTopic(title="Sprache", brought_in_by_members=True)]))
-    db.add_all(PartnerOrganisation(name=f"Org {i}", actor_group="school", status="won" if i < 100 else "informed")
-               for i in range(103))
+        db.add(
+            Meeting(
+                public_code=codes.new_public_code(),
+                title=f"T{i}",
+                date=date,
+                place="",
+                questionnaire_version=version,
+                invited=100,
+                attended=[50, 30, 45, 35][i],
+                good_practice_presentations=1 if i else 0,
+                topics=[MeetingTopic(title="Sprache", brought_in_by_members=True)],
+            )
+        )
+    db.add_all(
+        PartnerOrganisation(name=f"Org {i}", actor_group="school", status="won" if i < 100 else "informed")
+        for i in range(103)
+    )
     db.commit()
     found = {item.key: item for item in reporting.meeting_indicators(db, today=dt.date(2020, 1, 1), confidence=0.95)}
     assert found["meetings_per_year"].detail["per_year"] == {2015: 2, 2016: 2}
@@ -178,8 +194,10 @@ def test_report_page_shows_each_indicator_with_verdict_in_words(client, demo):
     assert "those who answered, without “don't know”" in html
 
 
-@pytest.mark.parametrize("query", ["method=bogus&confidence=2", "confidence=abc", "method=hypergeom_exact",
-                                   "method=jeffreys&confidence=0.99"])
+@pytest.mark.parametrize(
+    "query",
+    ["method=bogus&confidence=2", "confidence=abc", "method=hypergeom_exact", "method=jeffreys&confidence=0.99"],
+)
 def test_any_options_give_a_page(client, demo, query):
     login(client, "evaluation", "demo-evaluation")
     assert client.get(f"/workspace/reports/{demo.id}?{query}").status_code == 200
