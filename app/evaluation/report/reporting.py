@@ -24,7 +24,11 @@ from app.models import Meeting, QuestionnaireVersion
 from app.questionnaires.model import Indicator, Likert, Questionnaire
 from app.questionnaires.versions import questionnaire_of
 
-METHODS = ("auto", "wilson", "wilsoncc", "clopper_pearson", "jeffreys", "agresti_coull", "hypergeom_exact")
+# The interval methods an evaluator may choose on the report (stats.METHODS
+# are all that exist): "auto" lets stats pick per scope, with the finite-
+# population Wilson interval where a meeting's attendance is known, which is
+# why that one is not offered on its own.
+SELECTABLE_METHODS = ("auto", "wilson", "wilsoncc", "clopper_pearson", "jeffreys", "agresti_coull", "hypergeom_exact")
 CONFIDENCES = (0.90, 0.95, 0.99)
 
 

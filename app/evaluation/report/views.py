@@ -36,7 +36,7 @@ def _options() -> reporting.ReportOptions:
     except ValueError:
         confidence = 0.95
     return reporting.ReportOptions(
-        method=method if method in reporting.METHODS else "auto",
+        method=method if method in reporting.SELECTABLE_METHODS else "auto",
         confidence=confidence if confidence in reporting.CONFIDENCES else 0.95,
         min_cell=DEFAULT_K,
     )
@@ -103,6 +103,6 @@ def show(version_id: int):
         verdict_text=verdict_text,
         verdict_label=verdict_label,
         indicator_chart=indicator_chart,
-        methods=reporting.METHODS,
+        methods=reporting.SELECTABLE_METHODS,
         confidences=reporting.CONFIDENCES,
     )
