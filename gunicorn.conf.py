@@ -1,8 +1,10 @@
 """Gunicorn settings for production (``make serve``; see docs/operations.md).
 
 Every setting comes from the environment.  The access log has no client
-address, user agent, referrer or timestamp: participants are anonymous, and
-a line with an address and a time would tie a person to an answer.
+address, user agent, referrer or timestamp, and the error log no timestamp:
+participants are anonymous, and a line with an address or a time would tie
+a person to an answer.  The log collector (journald, Docker) may add its own
+time to each line: docs/operations.md says how to keep it from doing so.
 """
 
 import multiprocessing
@@ -51,7 +53,11 @@ _CLIENT_ADDRESS = re.compile(r"ip=\S+")
 
 class AnonymousLogger(glogging.Logger):
     """Gunicorn's logger without the client address that it adds to its
-    "Invalid request from ip=…" warning about malformed requests."""
+    "Invalid request from ip=…" warning about malformed requests, and without
+    a time stamp on its error log: a line about a participant's request cut
+    off (it names the path) must not say when it was."""
+
+    error_fmt = r"[%(process)d] [%(levelname)s] %(message)s"
 
     def warning(self, msg, *args, **kwargs):
         super().warning(_CLIENT_ADDRESS.sub("ip=-", str(msg)), *args, **kwargs)
@@ -66,6 +72,11 @@ def on_starting(server):
     if not os.environ.get("SECRET_KEY"):
         problems.append(
             "SECRET_KEY is not set (it signs the cookies; use a long random value, the same on every machine)."
+        )
+    if not os.environ.get("PUBLIC_URL"):
+        problems.append(
+            "PUBLIC_URL is not set: the address participants reach (e.g. https://umfrage.example.org); "
+            "links and QR codes are built from it, and the app answers only for its host."
         )
     storage = os.environ.get("RATELIMIT_STORAGE_URI")
     if not storage:

@@ -10,9 +10,13 @@ app = create_app()
 
 
 class AnonymousRequestHandler(WSGIRequestHandler):
-    """The development server's access log without client addresses."""
+    """The development server's access log without client address or time of
+    day: a line with a participant's path and a time could tie a person to an answer."""
 
     def address_string(self) -> str:
+        return "-"
+
+    def log_date_time_string(self) -> str:
         return "-"
 
 

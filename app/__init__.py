@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -24,6 +25,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     _require_secret_key(app)
+    _trust_only_our_hosts(app)
+    if app.config["ENV"] != "development":
+        # A "__Host-" cookie: the browser keeps it only from HTTPS, for this
+        # host alone (no Domain), on every path.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-resonanz"
+        app.config["SESSION_COOKIE_SECURE"] = True
     if app.config["PROXY_HOPS"]:
         # Behind that many proxies, trust their X-Forwarded-* headers (scheme,
         # host, and the address the login rate limit keys on); no further.
@@ -71,6 +78,22 @@ def _register_features(app: Flask) -> None:
         app.register_blueprint(feature.blueprint)
     for command in (*commands.COMMANDS, questionnaires_cli.cli, accounts_cli.cli, *evaluation_cli.COMMANDS):
         app.cli.add_command(command)
+
+
+def _trust_only_our_hosts(app: Flask) -> None:
+    """Answer only for PUBLIC_URL's host (and ALLOWED_HOSTS); required in production,
+    so that no link the app builds can be pointed elsewhere by a Host header."""
+    public_url = app.config["PUBLIC_URL"]
+    if not public_url:
+        if app.config["ENV"] != "development" and not app.testing:
+            raise RuntimeError("PUBLIC_URL must be set outside development (e.g. https://umfrage.example.org).")
+        return
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RuntimeError(f"PUBLIC_URL must be an http(s) address, not {public_url!r}.")
+    app.config.setdefault("TRUSTED_HOSTS", None)
+    app.config["TRUSTED_HOSTS"] = [parts.hostname, *app.config["ALLOWED_HOSTS"]]
+    app.config["PREFERRED_URL_SCHEME"] = parts.scheme
 
 
 def _require_secret_key(app: Flask) -> None:

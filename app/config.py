@@ -60,6 +60,12 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = ENV != "development"
+    # Where participants reach the service (e.g. https://umfrage.example.org):
+    # handout links and QR codes are built from it, never from a request's
+    # Host header, and in production the app answers only its host and
+    # ALLOWED_HOSTS (comma-separated further names, e.g. an internal one).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
+    ALLOWED_HOSTS = [host.strip() for host in os.environ.get("ALLOWED_HOSTS", "").split(",") if host.strip()]
     # Login attempts per client address (see web/login_limit.py).
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
     # The cookie that says "this browser answered meeting X" lives this long.

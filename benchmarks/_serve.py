@@ -72,6 +72,7 @@ def gunicorn(
         "SECRET_KEY": "serving-test-secret-" + "x" * 32,
         "HOST": "127.0.0.1",
         "PORT": str(port),
+        "PUBLIC_URL": f"https://127.0.0.1:{port}",
         # Clients send X-Forwarded-Proto: https, as the TLS proxy would.
         "PROXY_HOPS": "1",
         # Rate limits in Redis when there is one; else per worker (only /login has one).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.db import UNAVAILABLE, rollback_quietly
 from app.http.i18n import choose_language, use_language
@@ -39,6 +39,12 @@ def init_app(app: Flask) -> None:
             _("There were too many login attempts. Please wait a minute and try again."),
             error,
         )
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(_error):
+        # A Host header the app does not answer for (TRUSTED_HOSTS): no page of
+        # ours, since every link on it would be built for that host.
+        return "Unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def other_http_error(error):

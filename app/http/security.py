@@ -22,7 +22,9 @@ def init_app(app: Flask) -> None:
     always = [
         ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
         ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"),
+        # Nothing leaves for other sites; our own form's POST carries our real
+        # Origin (under no-referrer it would be "null"), see participation/origin.py.
+        ("Referrer-Policy", "same-origin"),
     ]
     if app.config["ENV"] != "development":
         always.append(("Strict-Transport-Security", HSTS))

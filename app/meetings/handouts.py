@@ -5,13 +5,17 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import url_for
+from flask import current_app, url_for
 
 # High error correction survives a smudged print or a logo-free projector glare.
 ERROR_CORRECTION = "h"
 
 
 def participant_url(meeting) -> str:
+    """The meeting's link as printed: from PUBLIC_URL, never from the request's Host."""
+    public_url = current_app.config["PUBLIC_URL"]
+    if public_url:
+        return public_url + url_for("participation.show_form", code=meeting.public_code)
     return url_for("participation.show_form", code=meeting.public_code, _external=True)
 
 

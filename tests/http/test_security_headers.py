@@ -63,7 +63,7 @@ def test_nosniff_on_every_response(responses):
 
 def test_no_referrer_on_every_response(responses):
     for name, response in responses.items():
-        assert response.headers["Referrer-Policy"] == "no-referrer", name
+        assert response.headers["Referrer-Policy"] == "same-origin", name
 
 
 def test_no_store_on_pages_with_answers_or_results(responses):

@@ -117,18 +117,18 @@ def test_participants_get_no_cookie_before_they_answer(client, meeting):
 
 
 # What browsers send with a form, by where the form was: Fetch Metadata, and
-# before it (iPhones until 2023) only Origin, which is "null" from our pages
-# as they send no referrer.
+# before it (iPhones until 2023) only Origin, which is our own from our pages
+# (their referrer policy is same-origin).
 FROM_ANOTHER_SITE = [
     {"Sec-Fetch-Site": "cross-site", "Origin": "null"},
     {"Sec-Fetch-Site": "same-site", "Origin": "null"},  # a sibling subdomain is another site too
     {"Origin": "https://evil.example"},
     {"Origin": "http://localhost:8080"},  # another port, another origin
+    {"Origin": "null"},  # a sandboxed frame or a data: page on another site
 ]
 FROM_OUR_PAGE = [
-    {"Sec-Fetch-Site": "same-origin", "Origin": "null"},
+    {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
     {"Sec-Fetch-Site": "none"},  # sent by the person (reload and send again)
-    {"Origin": "null"},
     {"Origin": "http://localhost"},  # the test client's own origin
     {},  # a program, not a page
 ]
