@@ -135,6 +135,6 @@ def test_the_package_root_only_builds_the_app():
     """Features get the database session from app.db, never from the package root."""
     tree = ast.parse((APP / "__init__.py").read_text("utf-8"))
     defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
-    assert defined <= {"create_app", "_register_features", "_require_secret_key"}
+    assert defined <= {"create_app", "_register_features", "_require_secret_key", "_trust_only_our_hosts"}
     users_of_root = [name for name, imported in import_graph().items() if "app" in imported and name != "app"]
     assert users_of_root == []
