@@ -5,17 +5,13 @@ one cookie a participant ever gets, and only after answering."""
 from __future__ import annotations
 
 from flask import current_app, request
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 from werkzeug.wrappers import Response
+
+from app.participation.signed import serializer
 
 COOKIE = "resonanz_answered"
 SALT = "answered-meeting"
-
-
-def _serializer() -> URLSafeSerializer:
-    # Former keys first, the current one last: it signs, all of them verify.
-    keys = [*current_app.config["SECRET_KEY_FALLBACKS"], current_app.secret_key]
-    return URLSafeSerializer(keys, salt=SALT)
 
 
 def has_answered(code: str) -> bool:
@@ -23,7 +19,7 @@ def has_answered(code: str) -> bool:
     if not marker:
         return False
     try:
-        return _serializer().loads(marker) == code
+        return serializer(SALT).loads(marker) == code
     except BadSignature:
         return False
 
@@ -31,7 +27,7 @@ def has_answered(code: str) -> bool:
 def mark_answered(response: Response, code: str, path: str) -> None:
     response.set_cookie(
         COOKIE,
-        _serializer().dumps(code),
+        serializer(SALT).dumps(code),
         max_age=current_app.config["ANSWERED_COOKIE_MAX_AGE"],
         path=path,
         httponly=True,

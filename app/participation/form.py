@@ -15,7 +15,8 @@ from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 
 from app.questionnaires.model import FreeText, MultipleChoice, Number, Questionnaire
 
-SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+# A signed id (signed.new_submission_id) has this shape; anything else is not looked at.
+SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_.-]{40,200}$")
 # Form fields that are not answers.
 CONTROL_FIELDS = frozenset({"submission_id", "language"})
 

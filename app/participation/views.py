@@ -9,8 +9,6 @@ browser says of its origin (origin.py), not by a token kept in a session.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -21,7 +19,7 @@ from app.http.errors import RETRY_AFTER
 from app.http.i18n import choose_language, use_language
 from app.meetings.codes import survey_window
 from app.network import settings
-from app.participation import answered, messages, submission
+from app.participation import answered, messages, signed, submission
 from app.participation.form import CONTROL_FIELDS, SUBMISSION_ID, form_for
 from app.participation.origin import sent_from_another_site
 from app.questionnaires.answers import validate_submission
@@ -65,8 +63,18 @@ def _window_page(meeting, questionnaire):
     return render_template(template, meeting=meeting, questionnaire=questionnaire, window=window)
 
 
-def new_submission_id() -> str:
-    return secrets.token_urlsafe(24)
+def new_submission_id(meeting) -> str:
+    return signed.new_submission_id(meeting.public_code, settings.today())
+
+
+def issued_here(meeting, submission_id: str) -> bool:
+    """Whether this server issued ``submission_id`` for ``meeting`` within its
+    survey window: not made up, not another meeting's, not from before the
+    survey (re)opened.  (Each id is used once: its receipt.)"""
+    if not SUBMISSION_ID.match(submission_id) or meeting.opens_at is None:
+        return False
+    day = signed.issued_on(submission_id, meeting.public_code)
+    return day is not None and settings.local_date(meeting.opens_at) <= day <= settings.today()
 
 
 def render_form_page(
@@ -85,7 +93,7 @@ def render_form_page(
         meeting=meeting,
         questionnaire=questionnaire,
         form=form,
-        submission_id=submission_id or new_submission_id(),
+        submission_id=submission_id or new_submission_id(meeting),
         errors=errors or {},
         form_errors=form_errors,
         preview=preview,
@@ -137,9 +145,8 @@ def submit(code: str):
 
 def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_errors=(), status=422):
     """The form again with every answer that was sent."""
-    # A tampered or missing id gets a fresh one.
-    if not SUBMISSION_ID.match(submission_id):
-        submission_id = new_submission_id()
+    if not issued_here(meeting, submission_id):
+        submission_id = new_submission_id(meeting)
     return render_form_page(meeting, questionnaire, form_for(questionnaire), submission_id, errors, form_errors, status)
 
 
@@ -148,7 +155,7 @@ def _store(code: str, meeting, questionnaire):
     if closed is not None:
         return closed
     submission_id = request.form.get("submission_id", "")
-    valid_id = bool(SUBMISSION_ID.match(submission_id))
+    valid_id = issued_here(meeting, submission_id)
 
     def stored_before() -> bool:
         # Asked only off the common path: a first submission finds out when
@@ -175,7 +182,10 @@ def _store(code: str, meeting, questionnaire):
             return _thank(code)
         return _form_as_sent(meeting, questionnaire, submission_id, sent.errors, form_errors)
     if not valid_id:
-        submission_id = new_submission_id()  # a tampered or missing id: the answers are good
+        # Made up, another meeting's, or from before the survey opened: nothing
+        # is stored; a real phone gets its answers back with a fresh id.
+        message = _("This form has expired. Your answers are all still here: please send them again.")
+        return _form_as_sent(meeting, questionnaire, submission_id, form_errors=[message])
 
     version_id = meeting.questionnaire_version_id
     session = writing()  # everything is checked: now the short write transaction

@@ -1,11 +1,16 @@
 """The participant form over HTTP: every bad input comes back filled in, nothing
 half-valid is stored, retries store once, a second answer is refused."""
 
+import datetime as dt
+import re
+
 import pytest
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
 
 from app.models import Answer, Response, SubmissionReceipt
+from app.network import settings
+from app.participation import signed
 from tests.conftest import VALID_ANSWERS, add_meeting, assert_kept, count, open_form
 
 
@@ -214,11 +219,42 @@ def test_answering_another_meeting_is_allowed(client, db, meeting):
     assert count(db) == 2
 
 
-def test_tampered_submission_id_is_replaced(client, db, meeting):
-    page = open_form(client, meeting.public_code)
-    data = page.fields(VALID_ANSWERS) | {"submission_id": "<script>"}
-    assert client.post(f"/m/{meeting.public_code}", data=data).status_code == 303
-    assert count(db) == 1
+@pytest.mark.parametrize("made_up", ["<script>", "A" * 64, "W1siYWJjIl0.bad-signature-0123456789abcdefghijklmnop"])
+def test_an_id_the_server_never_issued_stores_nothing_and_keeps_the_answers(client, db, meeting, made_up):
+    page = open_form(client, meeting.public_code, lang="en")
+    response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS) | {"submission_id": made_up})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "This form has expired" in html
+    assert count(db) == 0 and count(db, SubmissionReceipt) == 0
+    assert_kept(html, VALID_ANSWERS)
+    fresh = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', html).group(1)
+    assert fresh not in (made_up, page.submission_id)
+    # Sent again with the fresh id, as the phone does: stored once.
+    again = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS) | {"submission_id": fresh})
+    assert again.status_code == 303 and count(db) == 1
+
+
+def test_an_id_issued_for_another_meeting_stores_nothing(client, db, meeting):
+    other = add_meeting(db, title="Anderes Treffen")
+    foreign = open_form(client, other.public_code).submission_id
+    page = open_form(client, meeting.public_code, lang="en")
+    response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS) | {"submission_id": foreign})
+    assert response.status_code == 422 and count(db) == 0
+
+
+def test_an_id_from_before_the_survey_opened_stores_nothing(app, client, db):
+    """An id is valid for the survey's window: one issued before the survey
+    (re)opened has expired, though it is ours and names this meeting."""
+    meeting = add_meeting(db, opens=-0.01)  # opened a moment ago
+    with app.test_request_context():
+        today = settings.today()
+        old = signed.new_submission_id(meeting.public_code, today - dt.timedelta(days=2))
+        current = signed.new_submission_id(meeting.public_code, today)
+    page = open_form(client, meeting.public_code, lang="en")
+    expired = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS) | {"submission_id": old})
+    assert expired.status_code == 422 and count(db) == 0
+    taken = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS) | {"submission_id": current})
+    assert taken.status_code == 303 and count(db) == 1
 
 
 @pytest.mark.parametrize("code", ["doesnotexist", "aaaaaaaaaa", "x" * 300, "%00"])
