@@ -66,6 +66,10 @@ class Config:
     # ALLOWED_HOSTS (comma-separated further names, e.g. an internal one).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
     ALLOWED_HOSTS = [host.strip() for host in os.environ.get("ALLOWED_HOSTS", "").split(",") if host.strip()]
+    # Stored participant submissions per client address and meeting
+    # (participation/address_limit.py): generous, since a venue's phones may
+    # share one address.
+    SUBMISSIONS_PER_ADDRESS = os.environ.get("SUBMISSIONS_PER_ADDRESS", "300 per hour")
     # Login attempts per client address (see web/login_limit.py).
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
     # The cookie that says "this browser answered meeting X" lives this long.

@@ -19,7 +19,7 @@ from app.http.errors import RETRY_AFTER
 from app.http.i18n import choose_language, use_language
 from app.meetings.codes import survey_window
 from app.network import settings
-from app.participation import answered, messages, signed, submission
+from app.participation import address_limit, answered, messages, signed, submission
 from app.participation.form import CONTROL_FIELDS, SUBMISSION_ID, form_for
 from app.participation.origin import sent_from_another_site
 from app.questionnaires.answers import validate_submission
@@ -31,6 +31,7 @@ csrf.exempt(blueprint)
 
 @blueprint.record_once
 def _set_up(state):
+    address_limit.init_app(state.app)
     state.app.jinja_env.globals["error_message"] = messages.error_message
     # A browser without a session cookie gets none made (and none saved) on
     # these pages; one of the workspace keeps its own (flash messages).
@@ -187,6 +188,14 @@ def _store(code: str, meeting, questionnaire):
         message = _("This form has expired. Your answers are all still here: please send them again.")
         return _form_as_sent(meeting, questionnaire, submission_id, form_errors=[message])
 
+    wait = address_limit.wait(code)
+    if wait is not None:
+        message = _(
+            "Very many answers came from your network just now. Your answers are all still here: please send them again in a few minutes."
+        )
+        page, status = _form_as_sent(meeting, questionnaire, submission_id, form_errors=[message], status=429)
+        return page, status, {"Retry-After": str(wait)}
+
     version_id = meeting.questionnaire_version_id
     session = writing()  # everything is checked: now the short write transaction
     try:
@@ -202,6 +211,7 @@ def _store(code: str, meeting, questionnaire):
             today=settings.local_date(now),
         )
         session.commit()
+        address_limit.count(code)
     except submission.AlreadySubmitted:
         session.rollback()  # the same form, sent before or twice at once: stored by the other request
     except submission.SurveyNotOpen:
