@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.evaluation.anonymise import MIN_K
 from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
@@ -34,6 +35,12 @@ def _email(_form, field) -> None:
         raise ValidationError(_l("Give an e-mail address such as datenschutz@example.org."))
 
 
+def _some_language(_form, field) -> None:
+    # Not DataRequired: that would mark every single box as required.
+    if not field.data:
+        raise ValidationError(_l("Choose at least one language."))
+
+
 def _text(label, max_length: int, *, required: bool = False, area: bool = False):
     presence = DataRequired() if required else Optional()
     field = TextAreaField if area else StringField
@@ -54,10 +61,13 @@ class SettingsForm(FlaskForm):
     )
     imprint = _text(_l("Imprint"), 5000, area=True)
     privacy_notice = _text(_l("Addition to the privacy notice"), 5000, area=True)
+    # Ticked boxes; the template writes each label in its own language.
     languages = SelectMultipleField(
         _l("Languages offered to participants"),
-        choices=_language_choices(),
-        validators=[DataRequired(message=_l("Choose at least one language."))],
+        choices=[SelectChoice(code, name) for code, name in NATIVE_NAMES.items()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[_some_language],
     )
     default_language = SelectField(_l("Default language"), choices=_language_choices(), validators=[InputRequired()])
     time_zone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64), _time_zone])
@@ -90,7 +100,7 @@ class SettingsForm(FlaskForm):
     def network(self) -> Network:
         """The settings as entered, once validated."""
         chosen = set(self.languages.data)
-        texts = {name: (self[name].data or "").strip() for name in TEXTS}
+        texts = {name: (self[name].data or "").replace("\r\n", "\n").strip() for name in TEXTS}
         return Network(
             languages=tuple(code for code in SUPPORTED_LANGUAGES if code in chosen),
             default_language=self.default_language.data,
