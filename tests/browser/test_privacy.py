@@ -62,7 +62,7 @@ def test_form_arrives_compressed_within_the_budget(server, new_phone):
     for language in ("de", "ar", "uk"):
         page = new_phone()  # an empty cache
         loaded = []
-        page.on("requestfinished", loaded.append)
+        page.on("requestfinished", lambda request: loaded.append(request))
         code = server.new_meeting()
         page.goto(f"/m/{code}?lang={language}")
         assert sorted(urlsplit(request.url).path for request in loaded) == [f"/m/{code}", "/static/style.css"]
