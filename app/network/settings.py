@@ -10,6 +10,7 @@ with the configured ``TIME_ZONE``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 
 from flask import current_app, g
 
@@ -23,19 +24,8 @@ _KEPT = "network_settings"
 
 
 def network_of(row: NetworkSettings) -> Network:
-    return Network(
-        name=row.name,
-        languages=tuple(row.languages.split(",")),
-        default_language=row.default_language,
-        time_zone=row.time_zone,
-        min_cell_size=row.min_cell_size,
-        free_text_months=row.free_text_months,
-        operator_name=row.operator_name,
-        operator_address=row.operator_address,
-        operator_email=row.operator_email,
-        imprint=row.imprint,
-        privacy_notice=row.privacy_notice,
-    )
+    values = {field.name: getattr(row, field.name) for field in fields(Network)}
+    return Network(**{**values, "languages": tuple(row.languages.split(","))})
 
 
 def current() -> Network:

@@ -338,3 +338,10 @@ def test_settings_are_read_once_per_page_and_seen_by_every_process_at_once(datab
         assert ">Bildungsnetzwerk Musterstadt</span>" in worker.get(f"/m/{meeting.public_code}").get_data(as_text=True)
     finally:
         other.extensions["resonanz.db"].dispose()
+
+
+def test_the_handout_invites_in_the_languages_participants_are_offered(client, db, staff, meeting):
+    set_network(db, languages=("de", "uk"))
+    login(client, "coordinator", PASSWORDS["coordinator"])
+    html = client.get(f"/workspace/meetings/{meeting.id}/handout").get_data(as_text=True)
+    assert list(dict.fromkeys(re.findall(r'<li lang="(\w+)"', html))) == ["de", "uk"]
