@@ -27,7 +27,9 @@ translations/.compiled: $(VENV)/.runtime $(wildcard translations/*/LC_MESSAGES/m
 
 setup: $(VENV)/.runtime translations/.compiled
 
+# The try-out with the demo network: development only (a real installation: README, "Setting up your own network").
 run: setup
+	@test "$${RESONANZ_ENV:-development}" = development || { echo "make run: the demo try-out runs in development only (RESONANZ_ENV=$$RESONANZ_ENV); see README, 'Setting up your own network'." >&2; exit 1; }
 	$(FLASK) setup --base-url http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(BIN)/python wsgi.py
 

@@ -50,7 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(db.close_request_session)
     app.session_interface = sessions.CookieSessions()
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    from app.network import settings as network_settings
+
+    # Times are typed and shown in the network's time zone, as its settings say.
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=network_settings.display_time_zone)
     i18n.check_catalogues(app)
     for concern in (security, assets, compression, templating, errors):
         concern.init_app(app)
@@ -68,15 +71,23 @@ def _register_features(app: Flask) -> None:
     from app.evaluation.export import views as exports
     from app.evaluation.report import views as reports
     from app.meetings import views as meetings
+    from app.network import cli as network_cli
+    from app.network import views as network
     from app.participation import preview
     from app.participation import views as participation
     from app.questionnaires import cli as questionnaires_cli
     from app.questionnaires import views as questionnaires
 
     accounts.init_app(app)
-    for feature in (participation, preview, accounts, meetings, questionnaires, reports, exports):
+    for feature in (participation, preview, network, accounts, meetings, questionnaires, reports, exports):
         app.register_blueprint(feature.blueprint)
-    for command in (*commands.COMMANDS, questionnaires_cli.cli, accounts_cli.cli, *evaluation_cli.COMMANDS):
+    for command in (
+        *commands.COMMANDS,
+        network_cli.cli,
+        questionnaires_cli.cli,
+        accounts_cli.cli,
+        *evaluation_cli.COMMANDS,
+    ):
         app.cli.add_command(command)
 
 

@@ -16,8 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts import users as accounts
+from app.languages import SUPPORTED_LANGUAGES
 from app.meetings import codes
 from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Response
+from app.network import services as network_services
+from app.network.rules import Network
 from app.participation.submission import answer_values
 from app.questionnaires import versions
 from app.questionnaires.answers import validate_submission
@@ -119,13 +122,38 @@ DEMO_ACCOUNTS = (
 )
 
 
+# The demo network's settings; the operator's details are made up.
+NETWORK = Network(
+    name="Netzwerk Bildung und Migration",
+    languages=SUPPORTED_LANGUAGES,
+    default_language="de",
+    time_zone="Europe/Berlin",
+    operator_name="Stadt Freiburg im Breisgau, Amt für Migration und Integration",
+    operator_address="Geschäftsstelle Bildung und Migration\nBeispielstraße 1\n79098 Freiburg im Breisgau",
+    operator_email="bildung-migration@example.org",
+    imprint=(
+        "Stadt Freiburg im Breisgau, Amt für Migration und Integration (Demo: erfundene Angaben)\n"
+        "Beispielstraße 1, 79098 Freiburg im Breisgau\n"
+        "E-Mail: bildung-migration@example.org\n"
+        "Verantwortlich für den Inhalt: die Geschäftsstelle des Netzwerks Bildung und Migration"
+    ),
+    privacy_notice=(
+        "Datenschutzbeauftragte der Stadt (Demo): datenschutz@example.org. "
+        "Zuständige Aufsichtsbehörde: der Landesbeauftragte für den Datenschutz und die Informationsfreiheit "
+        "Baden-Württemberg."
+    ),
+)
+
+
 def is_loaded(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(Meeting)))
 
 
 def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) -> Meeting:
-    """Store the IV.1 questionnaire, the 13 meetings and their responses, and
-    one open meeting; returns the open meeting."""
+    """Store the network's settings, the IV.1 questionnaire, the 13 meetings
+    and their responses, and one open meeting; returns the open meeting."""
+    if not network_services.is_set_up(session):
+        network_services.save_settings(session, NETWORK)
     version, _ = versions.store_questionnaire(session, (questionnaire_dir / "iv-1.yaml").read_text("utf-8"))
     questionnaire = versions.questionnaire_of(version)
     rng = random.Random(SEED)

@@ -139,6 +139,33 @@ class SubmissionReceipt(Base):
     token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+class NetworkSettings(Base):
+    """The network's own settings: one row, made by ``flask network init`` and
+    edited by admins (app/network).  Nothing about participants."""
+
+    __tablename__ = "network_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("min_cell_size >= 3", name="min_cell_size_at_least_3"),
+        CheckConstraint("free_text_months >= 1", name="free_text_months_positive"),
+    )
+
+    ONLY_ID = 1
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=ONLY_ID)
+    name: Mapped[str] = mapped_column(String(200))
+    operator_name: Mapped[str] = mapped_column(String(200), default="")
+    operator_address: Mapped[str] = mapped_column(Text, default="")
+    operator_email: Mapped[str] = mapped_column(String(254), default="")
+    imprint: Mapped[str] = mapped_column(Text, default="", doc="a web address, or the imprint's text")
+    privacy_notice: Mapped[str] = mapped_column(Text, default="", doc="the operator's addition to the generated notice")
+    languages: Mapped[str] = mapped_column(String(64), doc="offered language codes, comma-separated")
+    default_language: Mapped[str] = mapped_column(String(8))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    min_cell_size: Mapped[int] = mapped_column(Integer, default=5)
+    free_text_months: Mapped[int] = mapped_column(Integer, default=12, doc="free-text answers kept this long")
+
+
 class User(Base):
     """A coordinator, evaluator or admin.  Participants never have accounts."""
 

@@ -30,6 +30,7 @@ PURE = {
         "evaluation/report/charts.py",
     ),
     "accounts": ("accounts/login_limit.py",),
+    "network": ("network/rules.py",),
 }
 FRAMEWORKS = ("flask", "flask_wtf", "flask_babel", "flask_login", "werkzeug", "wtforms", "sqlalchemy", "alembic")
 

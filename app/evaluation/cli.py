@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app import clock
 from app.db import command_session, database
 from app.evaluation import retention
-from app.evaluation.anonymise import DEFAULT_K, CellSizeTooSmall
+from app.evaluation.anonymise import CellSizeTooSmall
 from app.evaluation.export import exporting
 from app.models import Meeting, QuestionnaireVersion
 from app.network import settings
@@ -66,7 +66,7 @@ def _find_version(session, key: str, number: int | None) -> QuestionnaireVersion
 @click.option(
     "--free-text/--no-free-text", default=False, show_default=True, help="Include free-text answers (scrubbed)."
 )
-@click.option("--k", type=int, default=DEFAULT_K, show_default=True, help="Minimum cell size (at least 3).")
+@click.option("--k", type=int, help="Minimum cell size (default and least: the network's, 5 unless set).")
 @click.option("--language", help="Language of question texts and labels (default: the questionnaire's).")
 @with_appcontext
 def export_command(key, number, code, year, format_, out, free_text, k, language) -> None:
@@ -74,6 +74,13 @@ def export_command(key, number, code, year, format_, out, free_text, k, language
     if code and year:
         _fail("choose --meeting or --year, not both")
     today = settings.today()
+    floor = settings.min_cell_size()
+    if k is None:
+        k = floor
+    elif k < floor:
+        _fail(
+            f"--k must be at least {floor}, the network's minimum cell size: smaller groups could single out a person"
+        )
     try:
         with command_session() as session:
             version = _find_version(session, key, number)

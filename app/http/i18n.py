@@ -3,10 +3,11 @@
 Order of precedence: an explicit choice (``?lang=xx``, or the language a
 participant's form was shown in), the choice remembered for this browser (in
 the signed session cookie), the browser's ``Accept-Language``, and finally the
-default.  A participant page narrows the candidates to the questionnaire's
-languages, and remembers nothing: participants get no session cookie, so
-their choice travels with the page (the links, the form's ``language``
-field, the address of the thank-you page).
+default.  A participant page narrows the candidates to the languages both the
+network and the questionnaire speak, and remembers nothing: participants
+get no session cookie, so their choice travels with the page (the links, the
+form's ``language`` field, the address of the thank-you page).  Participant
+pages are those under the session interface's ``sessionless_paths``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ REMEMBERED = "lang"
 SOURCE_LANGUAGE = "en"
 
 
+def participant_page() -> bool:
+    """A page for participants (the form, the privacy notice): no session, every language."""
+    return request.path.startswith(getattr(current_app.session_interface, "sessionless_paths", ()))
+
+
 def choose_language(offered: Sequence[str], default: str, *, explicit: str | None = None) -> str:
     """``explicit`` overrides ``?lang=``; a form passes the language it was shown in.
     In the workspace a language chosen with ``?lang=`` is remembered for the next pages."""
@@ -28,7 +34,7 @@ def choose_language(offered: Sequence[str], default: str, *, explicit: str | Non
         return explicit
     chosen = request.args.get("lang")
     if chosen in offered:
-        if request.blueprint != "participation" and session.get(REMEMBERED) != chosen:
+        if not participant_page() and session.get(REMEMBERED) != chosen:
             session[REMEMBERED] = chosen
         return chosen
     remembered = session.get(REMEMBERED)
@@ -48,8 +54,7 @@ def use_language(language: str) -> None:
 def select_locale() -> str:
     if "language" not in g:
         # Participants may read every language; the workspace speaks German and English.
-        participant = request.blueprint == "participation"
-        languages = current_app.config["LANGUAGES" if participant else "STAFF_LANGUAGES"]
+        languages = current_app.config["LANGUAGES" if participant_page() else "STAFF_LANGUAGES"]
         g.language = choose_language(languages, current_app.config["BABEL_DEFAULT_LOCALE"])
     return g.language
 

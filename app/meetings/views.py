@@ -16,6 +16,7 @@ from app.db import db_session, get_or_404, writing
 from app.meetings import handouts, services
 from app.meetings.forms import ACTOR_GROUPS, PARTNER_STATUSES, MeetingForm, PartnerForm
 from app.models import Meeting, PartnerOrganisation
+from app.network import settings
 from app.questionnaires.versions import questionnaire_of, version_rows
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/workspace", template_folder="templates")
@@ -97,7 +98,8 @@ def handout(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     questionnaire = questionnaire_of(meeting.questionnaire_version)
     invitations = []
-    for language in questionnaire.languages:
+    # The languages the participant pages offer: the network's and the questionnaire's.
+    for language in settings.participant_languages(questionnaire)[0]:
         with force_locale(language):
             invitations.append(
                 (language, _("Your opinion counts: scan the code and answer anonymously in three minutes."))

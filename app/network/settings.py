@@ -1,17 +1,63 @@
-"""The network's own settings, as the app reads them."""
+"""The network's own settings, as the app reads them.
+
+They live in one database row (``NetworkSettings``), read at most once per
+request or command and kept on ``g`` for its rest: a small primary-key query,
+and never a copy kept in the process, which other gunicorn workers could not
+tell to forget.  Before ``flask network init`` the product's defaults apply,
+with the configured ``TIME_ZONE``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 
-from flask import current_app
+from flask import current_app, g
 
 from app import clock
+from app.db import UNAVAILABLE, db_session, rollback_quietly
+from app.models import NetworkSettings
+from app.network import rules
+from app.network.rules import Network
+
+_KEPT = "network_settings"
+
+
+def network_of(row: NetworkSettings) -> Network:
+    values = {field.name: getattr(row, field.name) for field in fields(Network)}
+    return Network(**{**values, "languages": tuple(row.languages.split(","))})
+
+
+def current() -> Network:
+    """This request's view of the settings (read once, then kept on ``g``)."""
+    kept = g.get(_KEPT)
+    if kept is None:
+        row = db_session().get(NetworkSettings, NetworkSettings.ONLY_ID)
+        kept = network_of(row) if row is not None else rules.defaults(current_app.config["TIME_ZONE"])
+        setattr(g, _KEPT, kept)
+    return kept
+
+
+def shown() -> Network:
+    """The settings for a page's frame (name, footer, time formats).  Never fails:
+    while the database cannot be reached, the error page shows the defaults."""
+    try:
+        return current()
+    except UNAVAILABLE:
+        rollback_quietly(db_session())
+        kept = rules.defaults(current_app.config["TIME_ZONE"])
+        setattr(g, _KEPT, kept)
+        return kept
 
 
 def time_zone() -> str:
-    """The network's time zone (``TIME_ZONE``, ``Europe/Berlin`` by default)."""
-    return current_app.config["TIME_ZONE"]
+    """The network's time zone (``TIME_ZONE``, ``Europe/Berlin`` by default, before it has settings)."""
+    return current().time_zone
+
+
+def display_time_zone() -> str:
+    """Flask-Babel's time zone: the network's, in which every time is typed and shown."""
+    return shown().time_zone
 
 
 def today() -> dt.date:
@@ -21,3 +67,13 @@ def today() -> dt.date:
 
 def local_date(utc: dt.datetime) -> dt.date:
     return clock.local_date(utc, time_zone())
+
+
+def min_cell_size() -> int:
+    """The network's k: reports and downloads never show a group smaller than this."""
+    return current().min_cell_size
+
+
+def participant_languages(questionnaire) -> tuple[tuple[str, ...], str]:
+    """The languages a participant page of ``questionnaire`` offers, and its first one."""
+    return rules.offered_languages(questionnaire.languages, questionnaire.default_language, current())

@@ -49,10 +49,13 @@ def _load(code: str):
 
 
 def speak_questionnaire_language(questionnaire) -> None:
-    """Render this request in the participant's language among the questionnaire's."""
-    g.default_language = questionnaire.default_language
+    """Render this request in the participant's language among those both the
+    network and the questionnaire speak."""
+    g.default_language = questionnaire.default_language  # where a missing text falls back to
+    offered, first = settings.participant_languages(questionnaire)
+    g.offered_languages = offered
     shown_in = request.form.get("language") if request.method == "POST" else None
-    use_language(choose_language(questionnaire.languages, questionnaire.default_language, explicit=shown_in))
+    use_language(choose_language(offered, first, explicit=shown_in))
 
 
 def _window_page(meeting, questionnaire):

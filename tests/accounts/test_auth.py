@@ -149,7 +149,15 @@ def test_login_rate_limit_is_shared_through_redis(database_url, staff, tmp_path)
 
 # --- the role x route matrix ---------------------------------------------------------
 
-PUBLIC = {"participation.show_form", "participation.submit", "participation.thanks", "accounts.login", "static"}
+PUBLIC = {
+    "participation.show_form",
+    "participation.submit",
+    "participation.thanks",
+    "network.privacy",
+    "network.imprint",
+    "accounts.login",
+    "static",
+}
 STAFF_ROLES = {"coordinator", "evaluator", "admin"}
 # Who may use each staff route; every route of the app must be listed here or in PUBLIC.
 ALLOWED = {
@@ -168,6 +176,7 @@ ALLOWED = {
     **{f"preview.{name}": {"coordinator", "admin"} for name in ("draft", "version")},
     **{f"exports.{name}": {"evaluator", "admin"} for name in ("index", "codebook", "codebook_markdown")},
     "exports.log": {"admin"},
+    "network.edit_settings": {"admin"},
 }
 VISITORS = ("anonymous", "participant", "coordinator", "evaluator", "admin")
 

@@ -115,6 +115,20 @@ def test_participant_pages(server, new_phone, language):
     audit.finish()
 
 
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_privacy_notice_and_imprint(server, new_phone, language):
+    """The pages every participant footer links to, with the demo network's settings."""
+    page = new_phone(audit=True)
+    audit = Audit(f"notices-{language}")
+    for name in ("privacy", "imprint"):
+        page.goto(f"/{name}?lang={language}")
+        assert page.evaluate(STRUCTURE) == [], name
+        audit.check(page, name)
+        shot(page, f"{name}-{language}")
+    assert page.locator("footer a[href^='/privacy']").count() == 1
+    audit.finish()
+
+
 def test_error_summary_takes_the_focus(server, new_phone):
     """Without any script, the summary is focused when the page with errors opens
     (autofocus), so screen readers and keyboards start at the problems."""

@@ -83,6 +83,16 @@ def test_readable_at_200_percent_text(server, new_phone, language):
             shot(page, f"zoom200-{language}-{state}")
 
 
+@pytest.mark.parametrize("language", Config.LANGUAGES)
+def test_privacy_notice_and_imprint_fit_a_phone(server, new_phone, language):
+    page = new_phone()
+    for path in ("/privacy", "/imprint"):
+        page.goto(f"{path}?lang={language}")
+        assert page.evaluate(SIDEWAYS) <= 0, (language, path)
+        assert page.evaluate(SMALL_TARGETS, MINIMUM_TARGET) == [], (language, path)
+        assert page.evaluate(OVERLAPS) == [], (language, path)
+
+
 # Every element the Tab key may reach, with a description to compare by.
 TAB_STOPS = """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]
   .filter(el => !el.disabled)"""
@@ -148,10 +158,12 @@ def test_whole_form_by_keyboard_alone(server, new_phone, language):
     questions = [stop.split(":", 1)[1] for stop in order if stop.split(":")[0] in ("input", "textarea")]
     assert questions == list(VALID_ANSWERS), "the questions are reached in the order they are shown"
 
-    # Skip the header: the skip link, then straight into the first question.
+    # Skip the header: the skip link, then the privacy notice's link, then the first question.
     page.keyboard.press("Tab")
     assert page.evaluate(f"() => ({DESCRIBE})(document.activeElement)") == "a:#main"
     page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate(f"() => ({DESCRIBE})(document.activeElement)") == f"a:/privacy?lang={language}"
     reached = []
     tops = []
     for name in questions:

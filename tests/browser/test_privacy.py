@@ -63,6 +63,7 @@ def test_form_arrives_compressed_within_the_budget(server, new_phone):
     for language in ("de", "ar", "uk"):
         page = new_phone()  # an empty cache
         loaded = []
+        # A function of our own: Playwright cannot tag a builtin such as list.append as a handler.
         page.on("requestfinished", lambda request, loaded=loaded: loaded.append(request))
         code = server.new_meeting()
         page.goto(f"/m/{code}?lang={language}")

@@ -17,7 +17,6 @@ from wtforms.validators import InputRequired, NumberRange
 from app import clock
 from app.accounts.access import role_required
 from app.db import db_session, get_or_404
-from app.evaluation.anonymise import DEFAULT_K, MIN_K
 from app.evaluation.export import codebook as words
 from app.evaluation.export import exporting
 from app.evaluation.export import rows as domain_exports
@@ -41,6 +40,14 @@ FORMAT_LABELS = {
 }
 
 
+def _at_least_the_network_k(_form, field) -> None:
+    NumberRange(
+        min=settings.min_cell_size(),
+        max=10_000,
+        message=_l("Choose a minimum cell size from %(min)s to %(max)s: smaller groups could single out a person."),
+    )(_form, field)
+
+
 class ExportForm(FlaskForm):
     version = SelectField(_l("Questionnaire version"), coerce=int, validators=[InputRequired()])
     selection = SelectField(_l("Responses"), validators=[InputRequired()])
@@ -51,19 +58,11 @@ class ExportForm(FlaskForm):
     )
     language = SelectField(_l("Language of questions and answer labels"))
     free_text = BooleanField(_l("Include free-text answers (scrubbed of addresses and numbers)"), default=False)
+    # The network's k is the default and the floor: an evaluator may raise it, never lower it.
     k = IntegerField(
         _l("Minimum cell size k"),
-        default=DEFAULT_K,
-        validators=[
-            InputRequired(),
-            NumberRange(
-                min=MIN_K,
-                max=10_000,
-                message=_l(
-                    "Choose a minimum cell size from %(min)s to %(max)s: smaller groups could single out a person."
-                ),
-            ),
-        ],
+        default=settings.min_cell_size,
+        validators=[InputRequired(), _at_least_the_network_k],
     )
 
 
@@ -162,7 +161,9 @@ def index():
             session.commit()  # logged before a single byte leaves
             return send_export(plan)
     status = 422 if request.method == "POST" else 200
-    return render_template("exports/index.html", form=form, min_k=MIN_K, title=_("Downloads")), status
+    return render_template(
+        "exports/index.html", form=form, min_k=settings.min_cell_size(), title=_("Downloads")
+    ), status
 
 
 def _codebook(version_id: int):
@@ -171,8 +172,8 @@ def _codebook(version_id: int):
     language = request.args.get("language")
     if language not in questionnaire.languages:
         language = questionnaire.default_language
-    k = request.args.get("k", type=int) or DEFAULT_K
-    k = max(k, MIN_K)
+    floor = settings.min_cell_size()
+    k = max(request.args.get("k", type=int) or floor, floor)
     columns = domain_exports.variables(
         questionnaire,
         language=language,

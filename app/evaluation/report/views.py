@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 
 from app.accounts.access import role_required
 from app.db import db_session, get_or_404
-from app.evaluation.anonymise import DEFAULT_K
 from app.evaluation.export import codebook
 from app.evaluation.report import reporting
 from app.evaluation.report.charts import forest_chart
@@ -38,7 +37,7 @@ def _options() -> reporting.ReportOptions:
     return reporting.ReportOptions(
         method=method if method in reporting.SELECTABLE_METHODS else "auto",
         confidence=confidence if confidence in reporting.CONFIDENCES else 0.95,
-        min_cell=DEFAULT_K,
+        min_cell=settings.min_cell_size(),
     )
 
 

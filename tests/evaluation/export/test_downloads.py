@@ -98,7 +98,7 @@ def test_bad_requests_get_the_form_back(client, db, staff, survey):
     other = add_meeting(db, IV1.read_text("utf-8").replace("version: 1", "version: 2", 1), title="Anderes")
     login(client, "evaluator", PASSWORDS["evaluator"])
     cases = [
-        ({"k": "2"}, "Choose a minimum cell size from 3 to 10000: smaller groups could single out a person."),
+        ({"k": "4"}, "Choose a minimum cell size from 5 to 10000: smaller groups could single out a person."),
         ({"selection": f"meeting:{other.id}"}, "This meeting used another questionnaire version."),
         ({"selection": "year:1999"}, "Not a valid choice"),
         ({"version": str(other.questionnaire_version_id), "selection": "all"}, "No responses match this selection."),

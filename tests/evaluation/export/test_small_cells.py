@@ -95,7 +95,8 @@ def test_k_below_three_is_refused(app, db, survey, runner, k):
     result = runner.invoke(
         args=["export", "--questionnaire", "iv-1", "--format", "csv", "--out", "/dev/null", "--k", str(k)]
     )
-    assert result.exit_code == 1 and "k must be at least 3" in result.output
+    # The command line's floor is the network's k (5 unless set), never below 3.
+    assert result.exit_code == 1 and "k must be at least 5" in result.output
 
 
 def test_suppressed_cells_rule():
