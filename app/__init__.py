@@ -55,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _register_features(app: Flask) -> None:
     """Every feature's blueprints and commands."""
     from app import commands
+    from app.accounts import admin as account_admin
     from app.accounts import cli as accounts_cli
     from app.accounts import views as accounts
     from app.evaluation import cli as evaluation_cli
@@ -67,7 +68,7 @@ def _register_features(app: Flask) -> None:
     from app.questionnaires import views as questionnaires
 
     accounts.init_app(app)
-    for feature in (participation, preview, accounts, meetings, questionnaires, reports, exports):
+    for feature in (participation, preview, accounts, account_admin, meetings, questionnaires, reports, exports):
         app.register_blueprint(feature.blueprint)
     for command in (*commands.COMMANDS, questionnaires_cli.cli, accounts_cli.cli, *evaluation_cli.COMMANDS):
         app.cli.add_command(command)

@@ -60,8 +60,16 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = ENV != "development"
-    # Login attempts per client address (see web/login_limit.py).
+    # Login attempts per client address, and failed ones per account name
+    # (see app/accounts/login_limit.py).
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
+    # A staff session ends after this long without a request, and this long
+    # after its login in any case.
+    STAFF_SESSION_IDLE_MINUTES = _int_env("STAFF_SESSION_IDLE_MINUTES", 120)
+    STAFF_SESSION_MAX_HOURS = _int_env("STAFF_SESSION_MAX_HOURS", 12)
+    # Days the security log keeps an entry (failed logins, account changes).
+    SECURITY_LOG_DAYS = _int_env("SECURITY_LOG_DAYS", 365)
     # The cookie that says "this browser answered meeting X" lives this long.
     ANSWERED_COOKIE_MAX_AGE = 365 * 24 * 3600
 
