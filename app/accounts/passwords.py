@@ -34,7 +34,6 @@ HINTS = {
     "user_inputs": N_("It contains the user name or a word of the network."),
     "passwords": N_("It is, or resembles, a commonly used password."),
     "words": N_("Common words and names on their own are easy to guess."),
-    "date": N_("Dates and years are easy to guess."),
     "pattern": N_("Keyboard rows, repeats and sequences such as “abc” are easy to guess."),
 }
 ADVICE = N_("Add a few uncommon words; a short sentence of your own is good.")
@@ -82,6 +81,6 @@ def _hint(sequence: list[dict]) -> str | None:
     if pattern == "dictionary":
         dictionary = longest["dictionary_name"]
         return dictionary if dictionary in ("user_inputs", "passwords") else "words"
-    if pattern in ("date", "regex"):
-        return "date"
-    return "pattern"
+    if pattern in ("spatial", "repeat", "sequence"):
+        return "pattern"
+    return None  # a date or a year: the advice alone
