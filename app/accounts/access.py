@@ -23,6 +23,7 @@ from app.accounts import security_log
 from app.accounts.security_log import Actor
 from app.db import db_session, writing
 from app.extensions import login_manager
+from app.http import i18n
 from app.models import User
 
 LOGGED_IN_AT = "staff_login_at"
@@ -62,8 +63,12 @@ class StaffUser(UserMixin):
 
 
 def start_session(user: User) -> None:
-    """Log ``user`` in with a fresh session: nothing from before survives."""
+    """Log ``user`` in with a fresh session: nothing from before survives
+    but the language chosen."""
+    language = session.get(i18n.REMEMBERED)
     session.clear()
+    if language:
+        session[i18n.REMEMBERED] = language
     login_user(StaffUser(user))
     session[LOGGED_IN_AT] = session[SEEN_AT] = _seconds(now())
 

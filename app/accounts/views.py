@@ -116,8 +116,9 @@ def change_password():
             session = writing()
             accounts.set_password(session, user, form.new_password.data, by=actor(None))
             session.commit()
+            done = _("Your password has been changed. Every other session of your account has ended.")
             start_session(user)  # this browser stays logged in, with the new token
-            flash(_("Your password has been changed. Every other session of your account has ended."))
+            flash(done)
             return redirect(url_for("meetings.home"))
         # A wrong current password counts as a failed login of the account.
         _count_failure(user.username, request.remote_addr)
