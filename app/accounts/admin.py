@@ -175,9 +175,12 @@ def _show_link(user: User, token: str):
 def security_log_page():
     shown = security_log.page(db_session(), request.args.get("page", 1, type=int))
     return render_template(
-        "accounts/security_log.html",
-        page=shown,
-        kind_labels=EVENT_LABELS,
-        detail_labels=DETAIL_LABELS,
-        title=_("Security log"),
+        "accounts/security_log.html", page=shown, kind_labels=EVENT_LABELS, detail=_detail, title=_("Security log")
     )
+
+
+def _detail(entry) -> str:
+    """An entry's detail in the reader's words: roles and what a lockout counted are named."""
+    if entry.kind in ("user_created", "role_changed"):
+        return " → ".join(str(ROLE_LABELS.get(role, role)) for role in entry.detail.split(" → "))
+    return str(DETAIL_LABELS.get(entry.detail, entry.detail))

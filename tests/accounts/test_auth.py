@@ -34,6 +34,15 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, staff):
     assert wrong.status_code == unknown.status_code == 422
     assert "User name or password is wrong." in wrong.get_data(as_text=True)
     assert "User name or password is wrong." in unknown.get_data(as_text=True)
+    assert 'value="nobody"' in unknown.get_data(as_text=True)  # the name typed is kept
+
+
+def test_an_empty_login_form_gets_errors_beside_the_fields(client, staff):
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login?lang=en", data={"csrf_token": csrf_of(page), "username": "evaluator"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert '<p class="error" id="password-error">This field is required.</p>' in html and 'value="evaluator"' in html
 
 
 def test_login_gives_a_fresh_session_and_logout_ends_it(client, staff):

@@ -81,7 +81,7 @@ def test_account_changes_name_the_admin(app, db, staff):
         ("user_deactivated", "evaluator", "admin", "web", ""),
     ]
     page = admin.get("/workspace/security-log?lang=en").get_data(as_text=True)
-    assert "Role changed" in page and "evaluator → coordinator" in page
+    assert "Role changed" in page and "Evaluator → Coordinator" in page
 
 
 def test_command_line_changes_are_recorded_as_such(runner, db, staff):
