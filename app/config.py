@@ -19,6 +19,13 @@ def _int_env(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def _choice_env(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if value not in choices:
+        raise RuntimeError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 class Config:
     ENV = os.environ.get("RESONANZ_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -70,6 +77,15 @@ class Config:
     STAFF_SESSION_MAX_HOURS = _int_env("STAFF_SESSION_MAX_HOURS", 12)
     # Days the security log keeps an entry (failed logins, account changes).
     SECURITY_LOG_DAYS = _int_env("SECURITY_LOG_DAYS", 365)
+    # An SMTP server, if any, to mail links to set a password (app/accounts/mail.py);
+    # without MAIL_SERVER nothing is mailed and the admin hands links over.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip()
+    MAIL_PORT = _int_env("MAIL_PORT", 587)
+    MAIL_SECURITY = _choice_env("MAIL_SECURITY", "starttls", ("starttls", "ssl", "none"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "") or MAIL_USERNAME or "resonanz@localhost"
+    MAIL_TIMEOUT_SECONDS = _int_env("MAIL_TIMEOUT_SECONDS", 10)
     # The cookie that says "this browser answered meeting X" lives this long.
     ANSWERED_COOKIE_MAX_AGE = 365 * 24 * 3600
 

@@ -158,6 +158,8 @@ class User(Base):
     # Every session cookie carries this value; a new one ends every session of
     # the account at once (logout, new password, deactivation, role change).
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Optional: where a link to set a password is mailed when SMTP is set up.
+    email: Mapped[str | None] = mapped_column(String(254))
     # A one-time link to set a new password: only its SHA-256 digest is kept.
     reset_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     reset_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime, doc="UTC")

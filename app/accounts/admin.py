@@ -5,16 +5,17 @@ write transaction and commits once."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts import security_log
+from app.accounts import mail, security_log
 from app.accounts import users as accounts
 from app.accounts.access import actor, now, role_required
-from app.accounts.forms import ROLE_LABELS, ActionForm, NewUserForm, RoleForm, translated
+from app.accounts.forms import ROLE_LABELS, ActionForm, EmailForm, NewUserForm, RoleForm, translated
 from app.db import db_session, get_or_404, writing
 from app.models import User
 
@@ -60,7 +61,7 @@ def new():
         else:
             session = writing()
             by = actor(current_user.username)
-            user = accounts.create_user(session, form.username.data, None, form.role.data, by=by)
+            user = accounts.create_user(session, form.username.data, None, form.role.data, email=form.email.data, by=by)
             token = accounts.issue_reset_link(session, user, by=by)
             session.commit()
             return _show_link(user, token)
@@ -74,14 +75,19 @@ def show(user_id: int):
     return _user_page(get_or_404(User, user_id))
 
 
-def _user_page(user: User, *, role_form: RoleForm | None = None, error: str | None = None):
-    status = 200 if role_form is None and error is None else 422
+def _user_page(
+    user: User, *, role_form: RoleForm | None = None, email_form: EmailForm | None = None, error: str | None = None
+):
+    status = 200 if role_form is None and email_form is None and error is None else 422
     if role_form is None:
         role_form = RoleForm(formdata=None, role=user.role)
+    if email_form is None:
+        email_form = EmailForm(formdata=None, email=user.email)
     return render_template(
         "accounts/user.html",
         user=user,
         role_form=role_form,
+        email_form=email_form,
         action=ActionForm(),
         error=error,
         role_labels=ROLE_LABELS,
@@ -103,6 +109,20 @@ def change_role(user_id: int):
     role = form.role.data
     done = _("%(name)s is %(role)s now.", name=user.username, role=ROLE_LABELS[role])
     return _apply(user, lambda session, by: accounts.change_role(session, user, role, by=by), done, form)
+
+
+@blueprint.post("/users/<int:user_id>/email")
+@admins_only
+def change_email(user_id: int):
+    user = get_or_404(User, user_id)
+    form = EmailForm()
+    if not form.validate_on_submit():
+        return _user_page(user, email_form=form)
+    session = writing()
+    accounts.change_email(session, user, form.email.data)
+    session.commit()
+    flash(_("Saved."))
+    return redirect(url_for("users.show", user_id=user.id))
 
 
 @blueprint.post("/users/<int:user_id>/deactivate")
@@ -161,11 +181,34 @@ def _apply(user: User, change, done: str, role_form: RoleForm | None = None):
 
 
 def _show_link(user: User, token: str):
-    """The one-time link, shown this once: only its digest is stored."""
+    """The one-time link, shown this once (only its digest is stored), and
+    mailed to the account's address when an SMTP server is configured."""
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    config, mailed, mail_failed = current_app.config, None, None
+    if user.email and mail.configured(config):
+        expires = format_datetime(user.reset_expires_at, "short")
+        body = "\n\n".join(
+            (
+                _("Hello %(name)s,", name=user.username),
+                _(
+                    "with this link you set the password of your account; it works once and until %(time)s:",
+                    time=expires,
+                ),
+                link,
+                _("If you did not expect this mail, please tell an admin."),
+            )
+        )
+        try:
+            mail.send(config, to=user.email, subject=_("Set your password"), body=body)
+            mailed = user.email
+        except mail.MailFailed:
+            mail_failed = user.email
     return render_template(
         "accounts/reset_link.html",
         user=user,
-        link=url_for("accounts.reset_password", token=token, _external=True),
+        link=link,
+        mailed=mailed,
+        mail_failed=mail_failed,
         title=_("Link to set a password"),
     )
 

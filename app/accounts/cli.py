@@ -30,11 +30,13 @@ def _operator() -> Actor:
 @cli.command("create")
 @click.argument("username")
 @click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@click.option("--email", default=None, help="Where links to set a password are mailed (optional).")
 @_password_option()
-def users_create(username: str, role: str, password: str) -> None:
+def users_create(username: str, role: str, email: str | None, password: str) -> None:
     """Create an account."""
     _account_change(
-        lambda s: accounts.create_user(s, username, password, role, by=_operator()), f"created {role} {username}"
+        lambda s: accounts.create_user(s, username, password, role, email=email, by=_operator()),
+        f"created {role} {username}",
     )
 
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.accounts import passwords
 from app.accounts import users as accounts
@@ -56,7 +56,17 @@ def _role_field():
     )
 
 
-class NewUserForm(FlaskForm):
+class EmailForm(FlaskForm):
+    email = StringField(_l("E-mail address (optional)"), validators=[Optional(), Length(max=accounts.MAX_EMAIL_LENGTH)])
+
+    def validate_email(self, field):
+        try:
+            accounts.normalised_email(field.data)
+        except accounts.AccountError as error:
+            raise ValidationError(translated(error)) from None
+
+
+class NewUserForm(EmailForm):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=accounts.MAX_USERNAME_LENGTH)])
     role = _role_field()
 

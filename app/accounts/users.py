@@ -28,6 +28,7 @@ from app.models import User, new_session_token
 
 ROLES = ("admin", "coordinator", "evaluator")
 MAX_USERNAME_LENGTH = 80
+MAX_EMAIL_LENGTH = 254
 RESET_LINK_VALID = dt.timedelta(hours=24)
 # Words an attacker would try first in anyone's password here, besides the
 # user's own name.
@@ -78,6 +79,19 @@ def check_username(session: Session, username: str) -> None:
         raise _refuse(N_("There is already an account named %(name)s."), name=username)
 
 
+def normalised_email(email: str | None) -> str | None:
+    """An e-mail address as stored (``None`` for none), or a refusal.  Only
+    its shape is checked: one @, no spaces or control characters (a line
+    break would let it add mail headers)."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    local, _, domain = email.rpartition("@")
+    if len(email) > MAX_EMAIL_LENGTH or not local or "." not in domain or not email.isprintable() or " " in email:
+        raise _refuse(N_("This is not an e-mail address."))
+    return email
+
+
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise _refuse(N_("Unknown role %(role)s."), role=role)
@@ -89,6 +103,7 @@ def create_user(
     password: str | None,
     role: str,
     *,
+    email: str | None = None,
     by: Actor | None = None,
     check_strength: bool = True,
 ) -> User:
@@ -99,8 +114,9 @@ def create_user(
     check_username(session, username)
     if password is not None and check_strength:
         check_new_password(username, password)
+    email = normalised_email(email)
     secret = password if password is not None else secrets.token_urlsafe(32)
-    user = User(username=username, password_hash=hasher.hash(secret), role=role, active=True)
+    user = User(username=username, password_hash=hasher.hash(secret), role=role, active=True, email=email)
     session.add(user)
     session.flush()
     if by is not None:
@@ -140,6 +156,11 @@ def change_role(session: Session, user: User, role: str, *, by: Actor) -> None:
     before, user.role = user.role, role
     user.session_token = new_session_token()
     security_log.record(session, by, "role_changed", user, detail=f"{before} → {role}")
+
+
+def change_email(session: Session, user: User, email: str | None) -> None:
+    user.email = normalised_email(email)
+    session.flush()
 
 
 def deactivate(session: Session, user: User, *, by: Actor) -> None:

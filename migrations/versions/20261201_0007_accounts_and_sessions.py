@@ -1,4 +1,4 @@
-"""accounts and sessions: a session token and a reset link per account, the security log
+"""accounts and sessions: a session token, an e-mail address and a reset link per account, the security log
 
 Revision ID: 0007
 Revises: 0004
@@ -19,6 +19,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("user_account", schema=None) as batch_op:
         batch_op.add_column(sa.Column("session_token", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column("reset_digest", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("reset_expires_at", sa.DateTime(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_user_account_reset_digest"), ["reset_digest"])
@@ -62,4 +63,5 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("uq_user_account_reset_digest"), type_="unique")
         batch_op.drop_column("reset_expires_at")
         batch_op.drop_column("reset_digest")
+        batch_op.drop_column("email")
         batch_op.drop_column("session_token")

@@ -181,6 +181,7 @@ ALLOWED = {
             "new",
             "show",
             "change_role",
+            "change_email",
             "deactivate",
             "reactivate",
             "end_sessions",
