@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _register_features(app: Flask) -> None:
     """Every feature's blueprints and commands."""
     from app import commands
+    from app.accounts import admin as account_admin
     from app.accounts import cli as accounts_cli
     from app.accounts import views as accounts
     from app.evaluation import cli as evaluation_cli
@@ -79,7 +80,17 @@ def _register_features(app: Flask) -> None:
     from app.questionnaires import views as questionnaires
 
     accounts.init_app(app)
-    for feature in (participation, preview, network, accounts, meetings, questionnaires, reports, exports):
+    for feature in (
+        participation,
+        preview,
+        network,
+        accounts,
+        account_admin,
+        meetings,
+        questionnaires,
+        reports,
+        exports,
+    ):
         app.register_blueprint(feature.blueprint)
     for command in (
         *commands.COMMANDS,

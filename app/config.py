@@ -19,6 +19,13 @@ def _int_env(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def _choice_env(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if value not in choices:
+        raise RuntimeError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 class Config:
     ENV = os.environ.get("RESONANZ_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -70,8 +77,25 @@ class Config:
     # (participation/address_limit.py): generous, since a venue's phones may
     # share one address.
     SUBMISSIONS_PER_ADDRESS = os.environ.get("SUBMISSIONS_PER_ADDRESS", "300 per hour")
-    # Login attempts per client address (see web/login_limit.py).
+    # Login attempts per client address, and failed ones per account name
+    # (see app/accounts/login_limit.py).
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
+    # A staff session ends after this long without a request, and this long
+    # after its login in any case.
+    STAFF_SESSION_IDLE_MINUTES = _int_env("STAFF_SESSION_IDLE_MINUTES", 120)
+    STAFF_SESSION_MAX_HOURS = _int_env("STAFF_SESSION_MAX_HOURS", 12)
+    # Days the security log keeps an entry (failed logins, account changes).
+    SECURITY_LOG_DAYS = _int_env("SECURITY_LOG_DAYS", 365)
+    # An SMTP server, if any, to mail links to set a password (app/accounts/mail.py);
+    # without MAIL_SERVER nothing is mailed and the admin hands links over.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip()
+    MAIL_PORT = _int_env("MAIL_PORT", 587)
+    MAIL_SECURITY = _choice_env("MAIL_SECURITY", "starttls", ("starttls", "ssl", "none"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "") or MAIL_USERNAME or "resonanz@localhost"
+    MAIL_TIMEOUT_SECONDS = _int_env("MAIL_TIMEOUT_SECONDS", 10)
     # The cookie that says "this browser answered meeting X" lives this long.
     ANSWERED_COOKIE_MAX_AGE = 365 * 24 * 3600
 

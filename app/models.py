@@ -10,6 +10,7 @@ has no link to them.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 
 from sqlalchemy import (
@@ -166,6 +167,10 @@ class NetworkSettings(Base):
     free_text_months: Mapped[int] = mapped_column(Integer, default=12, doc="free-text answers kept this long")
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(Base):
     """A coordinator, evaluator or admin.  Participants never have accounts."""
 
@@ -177,6 +182,14 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Every session cookie carries this value; a new one ends every session of
+    # the account at once (logout, new password, deactivation, role change).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Optional: where a link to set a password is mailed when SMTP is set up.
+    email: Mapped[str | None] = mapped_column(String(254))
+    # A one-time link to set a new password: only its SHA-256 digest is kept.
+    reset_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reset_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime, doc="UTC")
 
 
 class PartnerOrganisation(Base):
@@ -231,3 +244,24 @@ class ExportLog(Base):
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
+
+
+class SecurityEvent(Base):
+    """What happened to the staff accounts: failed logins, lockouts, refused
+    pages, role and password changes.  Staff only: nothing a participant
+    does is ever recorded here."""
+
+    __tablename__ = "security_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True, doc="UTC")
+    kind: Mapped[str] = mapped_column(String(30))
+    # The account concerned; the name stays readable if it is deleted later,
+    # and a failed login keeps the name that was typed, account or not.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    # Who did it, when not the account itself (an admin; none on the command line).
+    actor: Mapped[str | None] = mapped_column(String(80))
+    channel: Mapped[str] = mapped_column(String(10), doc="web | cli")
+    address: Mapped[str | None] = mapped_column(String(45), doc="the client address of a login attempt")
+    detail: Mapped[str] = mapped_column(String(200), default="")

@@ -259,9 +259,9 @@ def staff(db):
 @pytest.fixture
 def coordinator(client, db):
     """The test client, logged in as a coordinator."""
-    accounts.create_user(db, "koordination", "koordination-pw-1", "coordinator")
+    accounts.create_user(db, "koordination", "koordinierte-Wege-41", "coordinator")
     db.commit()
-    assert login(client, "koordination", "koordination-pw-1").status_code == 302
+    assert login(client, "koordination", "koordinierte-Wege-41").status_code == 302
     return client
 
 
@@ -275,6 +275,8 @@ def route_url(rule, meeting) -> str:
         "kind": "svg",
         "partner_id": 999999,
         "draft_id": 999999,
+        "user_id": 999999,
+        "token": "no-such-link",
     }
     path = rule.rule
     for argument in rule.arguments:

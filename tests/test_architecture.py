@@ -29,7 +29,7 @@ PURE = {
         "evaluation/export/formats.py",
         "evaluation/report/charts.py",
     ),
-    "accounts": ("accounts/login_limit.py",),
+    "accounts": ("accounts/login_limit.py", "accounts/passwords.py"),
     "network": ("network/rules.py",),
 }
 FRAMEWORKS = ("flask", "flask_wtf", "flask_babel", "flask_login", "werkzeug", "wtforms", "sqlalchemy", "alembic")

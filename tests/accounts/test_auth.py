@@ -31,9 +31,18 @@ def test_outdated_hash_is_replaced_at_login(client, db, staff):
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, staff):
     wrong = login(client, "evaluator", "not-the-password")
     unknown = login(client, "nobody", "not-the-password")
-    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.status_code == unknown.status_code == 422
     assert "User name or password is wrong." in wrong.get_data(as_text=True)
     assert "User name or password is wrong." in unknown.get_data(as_text=True)
+    assert 'value="nobody"' in unknown.get_data(as_text=True)  # the name typed is kept
+
+
+def test_an_empty_login_form_gets_errors_beside_the_fields(client, staff):
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login?lang=en", data={"csrf_token": csrf_of(page), "username": "evaluator"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert '<p class="error" id="password-error">This field is required.</p>' in html and 'value="evaluator"' in html
 
 
 def test_login_gives_a_fresh_session_and_logout_ends_it(client, staff):
@@ -51,7 +60,7 @@ def test_deactivated_account_cannot_log_in_or_stay(client, runner, staff):
     assert login(client, "coordinator", PASSWORDS["coordinator"]).status_code == 302
     assert runner.invoke(args=["users", "deactivate", "coordinator"]).exit_code == 0
     assert client.get("/workspace/").status_code == 302  # the running session ends too
-    assert login(client, "coordinator", PASSWORDS["coordinator"]).status_code == 200
+    assert login(client, "coordinator", PASSWORDS["coordinator"]).status_code == 422
 
 
 def test_users_cli(runner, client):
@@ -64,7 +73,7 @@ def test_users_cli(runner, client):
         == 1
     )
     assert (
-        "at least 10 characters" in runner.invoke(args=["users", "set-password", "maria", "--password", "kurz"]).output
+        "at least 12 characters" in runner.invoke(args=["users", "set-password", "maria", "--password", "kurz"]).output
     )
     assert runner.invoke(args=["users", "set-password", "maria", "--password", "neues-passwort-9"]).exit_code == 0
     assert login(client, "maria", "neues-passwort-9").status_code == 302
@@ -82,7 +91,7 @@ def test_next_parameter_cannot_leave_the_site(client, staff):
 
 def test_login_attempts_are_rate_limited(client, staff):
     statuses = [login(client, "evaluator", f"guess-{i}").status_code for i in range(7)]
-    assert statuses[:5] == [200] * 5 and statuses[5:] == [429, 429]
+    assert statuses[:5] == [422] * 5 and statuses[5:] == [429, 429]
     # The limit holds for the right password too, until it expires.
     assert login(client, "evaluator", PASSWORDS["evaluator"]).status_code == 429
 
@@ -110,7 +119,7 @@ def test_login_limit_counts_per_process_while_redis_is_away(database_url, staff,
     try:
         client = app.test_client()
         statuses = [login(client, "evaluator", f"guess-{i}").status_code for i in range(6)]
-        assert statuses == [200] * 5 + [429]
+        assert statuses == [422] * 5 + [429]
         assert "counted per process" in caplog.text
     finally:
         app.extensions["resonanz.db"].dispose()
@@ -140,7 +149,7 @@ def test_login_rate_limit_is_shared_through_redis(database_url, staff, tmp_path)
             login(app.test_client(), "evaluator", "wrong-guess-x").status_code
             for app in (first, second, first, second, first, second)
         ]
-        assert statuses == [200] * 5 + [429]
+        assert statuses == [422] * 5 + [429]
     finally:
         redis.Redis.from_url(redis_url).flushdb()
         for app in (first, second):
@@ -156,6 +165,7 @@ PUBLIC = {
     "network.privacy",
     "network.imprint",
     "accounts.login",
+    "accounts.reset_password",  # the one-time link is the key (tests/accounts/test_passwords.py)
     "static",
 }
 STAFF_ROLES = {"coordinator", "evaluator", "admin"}
@@ -165,6 +175,22 @@ ALLOWED = {
     "reports.index": STAFF_ROLES,
     "reports.show": STAFF_ROLES,
     "accounts.logout": STAFF_ROLES,
+    "accounts.change_password": STAFF_ROLES,
+    **{
+        f"users.{name}": {"admin"}
+        for name in (
+            "index",
+            "new",
+            "show",
+            "change_role",
+            "change_email",
+            "deactivate",
+            "reactivate",
+            "end_sessions",
+            "reset_link",
+            "security_log",
+        )
+    },
     **{
         f"meetings.{name}": {"coordinator", "admin"}
         for name in ("meetings", "edit_meeting", "open_survey", "close_survey", "handout", "qr", "partners")

@@ -40,7 +40,7 @@ def test_a_request_for_another_host_is_refused(production):
 def test_handout_links_come_from_public_url_not_from_the_host_header(production):
     with production.app_context():
         session = database().session(write=True)
-        accounts.create_user(session, "koordination", "koordination-pw-1", "coordinator")
+        accounts.create_user(session, "koordination", "koordinierte-Wege-41", "coordinator")
         meeting = add_meeting(session)
         session.commit()
         code, meeting_id = meeting.public_code, meeting.id
@@ -54,7 +54,7 @@ def test_handout_links_come_from_public_url_not_from_the_host_header(production)
         "/login",
         base_url=internal,
         headers={"Referer": f"{internal}/login"},
-        data={"csrf_token": csrf_of(page), "username": "koordination", "password": "koordination-pw-1"},
+        data={"csrf_token": csrf_of(page), "username": "koordination", "password": "koordinierte-Wege-41"},
     )
     assert logged_in.status_code == 302
     handout = client.get(f"/workspace/meetings/{meeting_id}/handout", base_url=internal).get_data(as_text=True)

@@ -117,7 +117,7 @@ def test_demo_accounts_cannot_log_in_after_a_production_setup(production):
     production.test_cli_runner().invoke(args=["setup"])
     client = production.test_client()
     for username, password, _role in DEMO_ACCOUNTS:
-        assert login(client, username, password).status_code == 200  # the login form again, refused
+        assert login(client, username, password).status_code == 422  # the login form again, refused
 
 
 # --- development: the try-out ----------------------------------------------------------
