@@ -61,13 +61,25 @@ def _register_features(app: Flask) -> None:
     from app.evaluation.export import views as exports
     from app.evaluation.report import views as reports
     from app.meetings import views as meetings
+    from app.network.actor_groups import views as actor_groups
+    from app.network.strategy import views as strategy
     from app.participation import preview
     from app.participation import views as participation
     from app.questionnaires import cli as questionnaires_cli
     from app.questionnaires import views as questionnaires
 
     accounts.init_app(app)
-    for feature in (participation, preview, accounts, meetings, questionnaires, reports, exports):
+    for feature in (
+        participation,
+        preview,
+        accounts,
+        meetings,
+        questionnaires,
+        reports,
+        exports,
+        strategy,
+        actor_groups,
+    ):
         app.register_blueprint(feature.blueprint)
     for command in (*commands.COMMANDS, questionnaires_cli.cli, accounts_cli.cli, *evaluation_cli.COMMANDS):
         app.cli.add_command(command)

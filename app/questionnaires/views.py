@@ -11,7 +11,6 @@ from app.db import db_session, get_or_404, writing
 from app.models import QuestionnaireDraft, QuestionnaireVersion
 from app.questionnaires import drafts, versions, workbook
 from app.questionnaires.forms import DraftForm, UploadForm
-from app.questionnaires.model import check_questionnaire
 
 blueprint = Blueprint("questionnaires", __name__, url_prefix="/workspace/questionnaires", template_folder="templates")
 coordinators_only = role_required("coordinator")
@@ -73,7 +72,9 @@ def new_draft():
 def draft(draft_id: int):
     current = get_or_404(QuestionnaireDraft, draft_id)
     form = DraftForm(obj=current if request.method == "GET" else None)
-    result = check_questionnaire(form.source.data if form.source.data is not None else current.source)
+    result = versions.check_for_network(
+        db_session(), form.source.data if form.source.data is not None else current.source
+    )
     if form.validate_on_submit():
         session = writing()
         drafts.save_draft(session, form.source.data or "", current)  # kept even when invalid
@@ -87,7 +88,7 @@ def draft(draft_id: int):
 @coordinators_only
 def publish(draft_id: int):
     current = get_or_404(QuestionnaireDraft, draft_id)
-    result = check_questionnaire(current.source)
+    result = versions.check_for_network(db_session(), current.source)
     if result.errors or result.questionnaire is None:
         flash(_("The questionnaire still has errors; it was not published."))
         return redirect(url_for(".draft", draft_id=draft_id))

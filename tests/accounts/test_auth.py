@@ -168,6 +168,9 @@ ALLOWED = {
     **{f"preview.{name}": {"coordinator", "admin"} for name in ("draft", "version")},
     **{f"exports.{name}": {"evaluator", "admin"} for name in ("index", "codebook", "codebook_markdown")},
     "exports.log": {"admin"},
+    "strategy.show": STAFF_ROLES,
+    **{f"strategy.{name}": {"admin"} for name in ("versions", "new_draft", "draft", "publish", "edit_version", "diff")},
+    **{f"actor_groups.{name}": {"admin"} for name in ("groups", "edit", "remove")},
 }
 VISITORS = ("anonymous", "participant", "coordinator", "evaluator", "admin")
 
