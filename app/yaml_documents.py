@@ -77,27 +77,44 @@ def format_path(path: Iterable[str | int]) -> str:
     return text or ROOT
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, path: Path, line: int, key: str):
-        self.path, self.line, self.key = path, line, key
+class _Unreadable(Exception):
+    def __init__(self, line: int, path: Path, message: str):
+        self.problem = Problem(line, format_path(path), message)
 
 
-def _line_map(node: yaml.Node, path: Path = (), lines: Lines | None = None) -> Lines:
+# Anchors and aliases may repeat a part of the document, even inside itself;
+# past this many entries or this depth it is refused rather than expanded (a
+# few lines can stand for millions).  A questionnaire has a few thousand
+# entries, nested five deep.
+MAX_ENTRIES = 100_000
+MAX_DEPTH = 50
+
+
+def _line_map(root: yaml.Node) -> Lines:
     """Map every path in the document to the 1-based line where it starts."""
-    lines = {} if lines is None else lines
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                raise _DuplicateKey(path + (key,), key_node.start_mark.line + 1, key)
-            seen.add(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, path + (key,), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _line_map(item, path + (index,), lines)
+    lines: Lines = {}
+    stack: list[tuple[yaml.Node, Path]] = [(root, ())]
+    while stack:  # iterative: a deeply nested document must not exhaust the stack
+        node, path = stack.pop()
+        if len(lines) > MAX_ENTRIES:
+            raise _Unreadable(1, (), f"the document is too large (more than {MAX_ENTRIES:,} entries)")
+        if len(path) > MAX_DEPTH:
+            raise _Unreadable(node.start_mark.line + 1, (), "the document refers to itself or nests too deeply")
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _Unreadable(line, path, "a key must be a word, not a list or a mapping")
+                key = key_node.value
+                if key in seen:
+                    raise _Unreadable(line, path + (key,), f"duplicate key {key!r}")
+                seen.add(key)
+                lines[path + (key,)] = line
+                stack.append((value_node, path + (key,)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, path + (index,)) for index, item in enumerate(node.value))
     return lines
 
 
@@ -113,16 +130,19 @@ def read_mapping(source: str) -> tuple[dict, Lines] | Problem:
     problem that keeps it from being read at all."""
     try:
         root = yaml.compose(source, Loader=yaml.SafeLoader)
+        if root is None:
+            return Problem(1, ROOT, "the document is empty")
+        lines = _line_map(root)
+        data = yaml.safe_load(source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return Problem(mark.line + 1 if mark else 1, ROOT, f"YAML syntax error: {exc.problem}")
-    if root is None:
-        return Problem(1, ROOT, "the document is empty")
-    try:
-        lines = _line_map(root)
-    except _DuplicateKey as dup:
-        return Problem(dup.line, format_path(dup.path), f"duplicate key {dup.key!r}")
-    data = yaml.safe_load(source)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
+        return Problem(source.count("\n", 0, exc.position) + 1, ROOT, f"YAML syntax error: {exc.reason}")
+    except _Unreadable as exc:
+        return exc.problem
+    except RecursionError:  # an alias inside itself, or nesting deeper than Python's stack
+        return Problem(1, ROOT, "the document refers to itself or nests too deeply")
     if not isinstance(data, dict):
         return Problem(1, ROOT, "the document must be a mapping of keys")
     return data, lines

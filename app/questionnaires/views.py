@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.accounts.access import role_required
 from app.db import db_session, get_or_404, writing
+from app.http.validators import NUL
 from app.models import QuestionnaireDraft, QuestionnaireVersion
 from app.questionnaires import drafts, versions, workbook
 from app.questionnaires.forms import DraftForm, UploadForm
@@ -56,6 +57,9 @@ def new_draft():
             source, import_report = conversion.source, "\n".join(conversion.unsupported)
         else:
             source = data.decode("utf-8", errors="replace")
+        if NUL in source:
+            upload.file.errors.append(_("This text contains a character that cannot be stored (NUL)."))
+            return _questionnaires_page(upload, 422)
     else:
         form = DraftForm()
         if not form.validate_on_submit():
@@ -81,7 +85,7 @@ def draft(draft_id: int):
         session.commit()
     return render_template(
         "questionnaires/draft.html", draft=current, form=form, result=result, title=_("Edit questionnaire")
-    ), (422 if result.errors else 200)
+    ), (422 if result.errors or form.errors else 200)
 
 
 @blueprint.post("/drafts/<int:draft_id>/publish")

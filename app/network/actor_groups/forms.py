@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from app.http.validators import storable
 from app.languages import NATIVE_NAMES
 from app.questionnaires.model import CODE
 
@@ -61,7 +62,7 @@ def actor_group_form(languages: Sequence[str], *, new: bool):
         setattr(
             ActorGroupForm,
             f"label_{language}",
-            StringField(NATIVE_NAMES[language], validators=[Optional(), Length(max=200)]),
+            StringField(NATIVE_NAMES[language], validators=[Optional(), Length(max=200), storable]),
         )
     form = ActorGroupForm()
     if new:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -64,7 +65,8 @@ class RecordIndicator(Frozen):
     kind: RecordKind = Field(description=" | ".join(RECORD_KINDS))
     text: Text
     target: float = Field(
-        description="meetings_per_year, partners_won: a whole number; the other kinds: a share, above 0 and at most 1"
+        strict=True,
+        description="meetings_per_year, partners_won: a whole number; the other kinds: a share, above 0 and at most 1",
     )
     comparison: Comparison = "at_least"
 
@@ -75,7 +77,7 @@ class RecordIndicator(Frozen):
 
 
 class Detailziel(Frozen):
-    number: int = Field(ge=1, description="1, 2, … within its Mittlerziel")
+    number: int = Field(strict=True, ge=1, description="1, 2, … within its Mittlerziel")
     text: Text
 
 
@@ -169,7 +171,7 @@ def _texts(strategy: Strategy) -> Iterable[tuple[Path, dict]]:
 def _target_problem(indicator: RecordIndicator) -> str | None:
     target = indicator.target
     if indicator.counted:
-        if target < 0 or target != int(target):
+        if not (math.isfinite(target) and target >= 0 and target.is_integer()):
             return f"the target of {indicator.kind} is a whole number (0 or more), got {target:g}"
     elif not 0 < target <= 1:
         return f"the target of {indicator.kind} is a share above 0 and at most 1 (0.4 for 40 %), got {target:g}"

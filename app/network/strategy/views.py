@@ -11,6 +11,7 @@ from app.accounts.access import role_required
 from app.db import db_session, get_or_404, writing
 from app.evaluation.report import reporting
 from app.evaluation.report.views import interval, percent, record_goal, verdict_label
+from app.http.validators import NUL
 from app.models import StrategyDraft, StrategyVersion
 from app.network import settings
 from app.network.strategy import overview, store
@@ -71,6 +72,9 @@ def new_draft():
         if not upload.validate():
             return _versions_page(upload, 422)
         source = upload.file.data.read().decode("utf-8", errors="replace")
+        if NUL in source:
+            upload.file.errors.append(_("This text contains a character that cannot be stored (NUL)."))
+            return _versions_page(upload, 422)
     else:
         form = StrategyDraftForm()
         if not form.validate_on_submit():
@@ -102,7 +106,7 @@ def draft(draft_id: int):
         orphans=orphans,
         next_number=(newest.number if newest else 0) + 1,
         title=_("Edit the strategy"),
-    ), (422 if result.errors else 200)
+    ), (422 if result.errors or form.errors else 200)
 
 
 @blueprint.post("/drafts/<int:draft_id>/publish")
