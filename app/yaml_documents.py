@@ -10,8 +10,11 @@ to edit.  Plain Python: no framework.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated
 
 import yaml
@@ -26,6 +29,19 @@ Text = dict[LanguageCode, Annotated[str, Field(min_length=1)]]
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Document(Frozen):
+    """A whole document, stored as its canonical JSON."""
+
+    def canonical_json(self) -> str:
+        """A stable serialisation: equal definitions give equal strings."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Identifies the definition's content; equal content, equal fingerprint."""
+        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,15 @@ class DocumentError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("; ".join(f"{p.line}: {p.path}: {p.message}" for p in problems))
+
+
+def accepted(result: Checked, document, *, strict: bool):
+    """``document``, the one ``result`` checked, or :class:`DocumentError` with
+    every error (and, when ``strict``, every missing translation)."""
+    problems = [p for p in result.problems if strict or not p.warning]
+    if problems or document is None:
+        raise DocumentError(problems)
+    return document
 
 
 Path = tuple[str | int, ...]

@@ -22,11 +22,8 @@ does.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator
@@ -35,11 +32,13 @@ from app.languages import LanguageCode
 from app.yaml_documents import (
     IDENTIFIER,
     Checked,
+    Document,
     DocumentError,
     Lines,
     Path,
     Problem,
     Text,
+    accepted,
     coverage,
     format_path,
     line_for,
@@ -159,7 +158,7 @@ class Indicator(_Frozen):
     )
 
 
-class Questionnaire(_Frozen):
+class Questionnaire(Document):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
@@ -202,15 +201,6 @@ class Questionnaire(_Frozen):
     def breakdowns(self) -> tuple[SingleChoice, ...]:
         """The questions whose answers the report breaks the indicators down by."""
         return tuple(q for q in self.questions if q.breakdown)
-
-    def canonical_json(self) -> str:
-        """A stable serialisation: equal definitions give equal strings."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """Identifies the definition's content; equal content, equal fingerprint."""
-        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
 
 
 # --------------------------------------------------------------------------
@@ -455,10 +445,7 @@ def parse_questionnaire(
 ) -> Questionnaire:
     """Return the questionnaire or raise :class:`QuestionnaireError` listing every problem."""
     result = check_questionnaire(source, goals=goals, actor_groups=actor_groups)
-    problems = [p for p in result.problems if strict or not p.warning]
-    if problems or result.questionnaire is None:
-        raise QuestionnaireError(problems)
-    return result.questionnaire
+    return accepted(result, result.questionnaire, strict=strict)
 
 
 def questionnaire_from_json(text: str) -> Questionnaire:

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
-from app.db import db_session, get_or_404, writing
+from app.db import db_session, get_from_query_or_404, get_or_404, writing
 from app.http.validators import NUL
 from app.models import QuestionnaireDraft, QuestionnaireVersion
 from app.questionnaires import drafts, versions, workbook
@@ -125,11 +125,8 @@ def edit_version(version_id: int):
 @blueprint.get("/diff")
 @coordinators_only
 def diff():
-    try:
-        old = get_or_404(QuestionnaireVersion, int(request.args.get("old", "")))
-        new = get_or_404(QuestionnaireVersion, int(request.args.get("new", "")))
-    except ValueError:
-        abort(404)
+    old = get_from_query_or_404(QuestionnaireVersion, "old")
+    new = get_from_query_or_404(QuestionnaireVersion, "new")
     return render_template(
         "questionnaires/diff.html",
         old=old,

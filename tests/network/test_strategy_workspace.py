@@ -326,3 +326,16 @@ def test_a_new_network_sees_its_own_targets_and_no_freiburg_word(admin, client, 
 @pytest.mark.parametrize("page", ["/workspace/strategy/", "/workspace/reports/"])
 def test_a_fresh_database_has_no_freiburg_word(admin, page):
     assert "Freiburg" not in admin.get(page + "?lang=en").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/workspace/strategy/diff?old=99999999999999999999&new=1",
+        "/workspace/strategy/drafts/99999999999999999999",
+        "/workspace/actor-groups/99999999999999999999",
+        "/workspace/questionnaires/diff?old=-1&new=1",
+    ],
+)
+def test_ids_beyond_any_row_are_404_on_every_engine(admin, url):
+    assert admin.get(url).status_code == 404

@@ -14,12 +14,9 @@ Problems are reported like a questionnaire's, as ``FILE:LINE: path: message``
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Literal, get_args
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator
@@ -28,12 +25,14 @@ from app.languages import LanguageCode
 from app.yaml_documents import (
     IDENTIFIER,
     Checked,
+    Document,
     DocumentError,
     Frozen,
     Lines,
     Path,
     Problem,
     Text,
+    accepted,
     coverage,
     format_path,
     line_for,
@@ -96,7 +95,7 @@ class Leitzielbereich(Frozen):
     mittlerziele: tuple[Mittlerziel, ...] = Field(min_length=1)
 
 
-class Strategy(Frozen):
+class Strategy(Document):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
@@ -129,13 +128,6 @@ class Strategy(Frozen):
     def record_indicators_of(self, goals: Iterable[str]) -> tuple[RecordIndicator, ...]:
         wanted = set(goals)
         return tuple(i for m in self.mittlerziele if m.code in wanted for i in m.indicators)
-
-    def canonical_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-
-    @cached_property
-    def fingerprint(self) -> str:
-        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
 
 
 # --------------------------------------------------------------------------
@@ -232,10 +224,7 @@ def check_strategy(source: str) -> StrategyCheck:
 def parse_strategy(source: str, *, strict: bool = False) -> Strategy:
     """Return the strategy or raise :class:`StrategyError` listing every problem."""
     result = check_strategy(source)
-    problems = [p for p in result.problems if strict or not p.warning]
-    if problems or result.strategy is None:
-        raise StrategyError(problems)
-    return result.strategy
+    return accepted(result, result.strategy, strict=strict)
 
 
 def strategy_from_json(text: str) -> Strategy:

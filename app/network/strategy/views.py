@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
-from app.db import db_session, get_or_404, writing
+from app.db import db_session, get_from_query_or_404, get_or_404, writing
 from app.evaluation.report import reporting
 from app.evaluation.report.views import interval, percent, record_goal, verdict_label
 from app.http.validators import NUL
@@ -140,11 +140,8 @@ def edit_version(strategy_version_id: int):
 @blueprint.get("/diff")
 @admins_only
 def diff():
-    try:
-        old = get_or_404(StrategyVersion, int(request.args.get("old", "")))
-        new = get_or_404(StrategyVersion, int(request.args.get("new", "")))
-    except ValueError:
-        abort(404)
+    old = get_from_query_or_404(StrategyVersion, "old")
+    new = get_from_query_or_404(StrategyVersion, "new")
     return render_template(
         "strategy/diff.html",
         old=old,
