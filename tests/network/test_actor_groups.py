@@ -41,7 +41,7 @@ def test_an_admin_adds_groups_in_order(admin, db):
     page = admin.get(URL + "?lang=en").get_data(as_text=True)
     assert "<code>kita</code>" in page and "School" in page
     row = page.split("<code>kita</code>", 1)[1].split("</tr>", 1)[0]
-    assert 'lang="en">English</span>' in row and "Türkçe" not in row  # the languages it lacks
+    assert 'lang="en" dir="ltr">English</span>' in row and "Türkçe" not in row  # the languages it lacks
 
 
 @pytest.mark.parametrize(
