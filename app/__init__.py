@@ -74,6 +74,8 @@ def _register_features(app: Flask) -> None:
     from app.meetings import views as meetings
     from app.network import cli as network_cli
     from app.network import views as network
+    from app.network.actor_groups import views as actor_groups
+    from app.network.strategy import views as strategy
     from app.participation import preview
     from app.participation import views as participation
     from app.questionnaires import cli as questionnaires_cli
@@ -90,6 +92,8 @@ def _register_features(app: Flask) -> None:
         questionnaires,
         reports,
         exports,
+        strategy,
+        actor_groups,
     ):
         app.register_blueprint(feature.blueprint)
     for command in (

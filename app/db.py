@@ -23,7 +23,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import abort, current_app, g
+from flask import abort, current_app, g, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -138,6 +138,7 @@ def rollback_quietly(session: Session) -> None:
 # --- the request's session ---------------------------------------------------
 
 EXTENSION = "resonanz.db"
+MAX_ID = 2**31 - 1
 
 
 def database() -> Database:
@@ -189,10 +190,20 @@ def close_request_session(_exc=None) -> None:
 
 def get_or_404(model, object_id: int):
     """The row with this id in the request's session, or a 404 page."""
+    if not 0 < object_id <= MAX_ID:  # beyond an INTEGER column, PostgreSQL would refuse the query itself
+        abort(404)
     found = db_session().get(model, object_id)
     if found is None:
         abort(404)
     return found
+
+
+def get_from_query_or_404(model, name: str):
+    """The row whose id the query string gives as ``name``, or a 404 page."""
+    value = request.args.get(name, "")
+    if not value.isdigit():
+        abort(404)
+    return get_or_404(model, int(value))
 
 
 @contextmanager

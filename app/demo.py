@@ -20,7 +20,9 @@ from app.languages import SUPPORTED_LANGUAGES
 from app.meetings import codes
 from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Response
 from app.network import services as network_services
+from app.network.actor_groups import services as actor_groups
 from app.network.rules import Network
+from app.network.strategy import store as strategy_store
 from app.participation.submission import answer_values
 from app.questionnaires import versions
 from app.questionnaires.answers import validate_submission
@@ -52,17 +54,138 @@ MEETINGS = (
     (dt.date(2017, 6, 28), 198),
 )
 
+# The demo network's actor groups, as an admin would enter them under Actor groups.
 ACTOR_GROUPS = (
-    ("school", 22),
-    ("kita", 12),
-    ("education_provider", 20),
-    ("meeting_place", 6),
-    ("migrant_organisation", 16),
-    ("administration", 12),
-    ("school_authority", 4),
-    ("politics", 3),
-    ("other", 5),
+    (
+        "school",
+        {
+            "de": "Schule",
+            "en": "School",
+            "tr": "Okul",
+            "ar": "مدرسة",
+            "ru": "Школа",
+            "uk": "Школа",
+            "fa": "مدرسه",
+            "fr": "École",
+        },
+    ),
+    (
+        "kita",
+        {
+            "de": "Kita",
+            "en": "Day-care centre (Kita)",
+            "tr": "Kreş veya anaokulu (Kita)",
+            "ar": "روضة أطفال (Kita)",
+            "ru": "Детский сад (Kita)",
+            "uk": "Дитячий садок (Kita)",
+            "fa": "مهدکودک (Kita)",
+            "fr": "Crèche ou jardin d’enfants (Kita)",
+        },
+    ),
+    (
+        "education_provider",
+        {
+            "de": "Bildungsträger",
+            "en": "Education provider",
+            "tr": "Eğitim kuruluşu",
+            "ar": "جهة تعليمية",
+            "ru": "Образовательная организация",
+            "uk": "Освітня організація",
+            "fa": "مؤسسه آموزشی",
+            "fr": "Organisme de formation",
+        },
+    ),
+    (
+        "meeting_place",
+        {
+            "de": "Begegnungsstätte",
+            "en": "Community centre",
+            "tr": "Toplum merkezi",
+            "ar": "مركز مجتمعي",
+            "ru": "Центр встреч",
+            "uk": "Центр зустрічей",
+            "fa": "مرکز اجتماعی",
+            "fr": "Centre socioculturel",
+        },
+    ),
+    (
+        "migrant_organisation",
+        {
+            "de": "Migrantenorganisation",
+            "en": "Migrant organisation",
+            "tr": "Göçmen kuruluşu",
+            "ar": "منظمة مهاجرين",
+            "ru": "Организация мигрантов",
+            "uk": "Організація мігрантів",
+            "fa": "سازمان مهاجران",
+            "fr": "Association de personnes migrantes",
+        },
+    ),
+    (
+        "administration",
+        {
+            "de": "Städtische Verwaltung",
+            "en": "Municipal administration",
+            "tr": "Belediye idaresi",
+            "ar": "الإدارة البلدية",
+            "ru": "Городская администрация",
+            "uk": "Міська адміністрація",
+            "fa": "شهرداری",
+            "fr": "Administration municipale",
+        },
+    ),
+    (
+        "school_authority",
+        {
+            "de": "Staatliches Schulamt",
+            "en": "State school authority",
+            "tr": "Eyalet eğitim müdürlüğü (Schulamt)",
+            "ar": "مديرية التعليم الحكومية (Schulamt)",
+            "ru": "Государственное школьное управление (Schulamt)",
+            "uk": "Державне шкільне управління (Schulamt)",
+            "fa": "اداره آموزش‌وپرورش (Schulamt)",
+            "fr": "Administration scolaire du Land (Schulamt)",
+        },
+    ),
+    (
+        "politics",
+        {
+            "de": "Politik oder Migrantenbeirat",
+            "en": "Politics or migrant advisory council",
+            "tr": "Siyaset veya göçmen danışma kurulu",
+            "ar": "السياسة أو المجلس الاستشاري للمهاجرين",
+            "ru": "Политика или консультативный совет мигрантов",
+            "uk": "Політика або консультативна рада мігрантів",
+            "fa": "سیاست یا شورای مشورتی مهاجران",
+            "fr": "Politique ou conseil consultatif des personnes migrantes",
+        },
+    ),
+    (
+        "other",
+        {
+            "de": "Anderer Bereich",
+            "en": "Another field",
+            "tr": "Başka bir alan",
+            "ar": "مجال آخر",
+            "ru": "Другая сфера",
+            "uk": "Інша сфера",
+            "fa": "حوزه‌ای دیگر",
+            "fr": "Autre domaine",
+        },
+    ),
 )
+# How often each group answers (of 100).
+ACTOR_GROUP_WEIGHTS = {
+    "school": 22,
+    "kita": 12,
+    "education_provider": 20,
+    "meeting_place": 6,
+    "migrant_organisation": 16,
+    "administration": 12,
+    "school_authority": 4,
+    "politics": 3,
+    "other": 5,
+}
 
 # Probabilities behind the published effects: 2/3 know more offers, 50 % made
 # contacts, 32 % impulses, 48 % benefit, 95 % relevant topics, 50 % transparency.
@@ -97,7 +220,7 @@ def _likert(rng: random.Random, top_two: float) -> str:
 
 
 def _raw_answers(rng: random.Random, meeting_number: int) -> dict[str, list[str]]:
-    groups, weights = zip(*ACTOR_GROUPS)
+    groups, weights = zip(*ACTOR_GROUP_WEIGHTS.items())
     answers = {
         "actor_group": [rng.choices(groups, weights)[0]],
         "meetings_attended": [str(rng.randint(1, meeting_number))],
@@ -150,10 +273,13 @@ def is_loaded(session: Session) -> bool:
 
 
 def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) -> Meeting:
-    """Store the network's settings, the IV.1 questionnaire, the 13 meetings
-    and their responses, and one open meeting; returns the open meeting."""
+    """Store the network's settings, the actor groups, the strategy, the IV.1
+    questionnaire, the 13 meetings and their responses, and one open meeting;
+    returns the open meeting."""
     if not network_services.is_set_up(session):
         network_services.save_settings(session, NETWORK)
+    actor_groups.add_groups(session, ACTOR_GROUPS)
+    strategy_store.store_strategy(session, (questionnaire_dir / "strategy.yaml").read_text("utf-8"))
     version, _ = versions.store_questionnaire(session, (questionnaire_dir / "iv-1.yaml").read_text("utf-8"))
     questionnaire = versions.questionnaire_of(version)
     rng = random.Random(SEED)

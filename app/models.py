@@ -14,6 +14,7 @@ import secrets
 import uuid
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -265,3 +266,38 @@ class SecurityEvent(Base):
     channel: Mapped[str] = mapped_column(String(10), doc="web | cli")
     address: Mapped[str | None] = mapped_column(String(45), doc="the client address of a login attempt")
     detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class StrategyVersion(Base):
+    """One published version of the network's strategy (questionnaires/strategy.yaml
+    as an admin published it).  Versions never change; the newest is in force."""
+
+    __tablename__ = "strategy_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    definition: Mapped[str] = mapped_column(Text, doc="validated definition as canonical JSON")
+    source: Mapped[str] = mapped_column(Text, doc="the YAML as written")
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class StrategyDraft(Base):
+    """A strategy being edited in the workspace: kept even while invalid, so no
+    text is ever lost; publishing turns it into a version."""
+
+    __tablename__ = "strategy_draft"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+
+
+class ActorGroup(Base):
+    """One entry of the network's list of actor groups.  Its code is stored
+    with answers and in the partner register, so it never changes."""
+
+    __tablename__ = "actor_group"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(Integer)
+    labels: Mapped[dict[str, str]] = mapped_column(JSON, doc="language -> label")

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from app import clock
 from app.db import Database
+from app.demo import ACTOR_GROUPS
 from app.meetings import codes
 from app.models import Base, Meeting
+from app.network.actor_groups import services as actor_groups
 from app.questionnaires import versions
 from tests.scratch import scratch_database as persistence_scratch
 
@@ -26,17 +28,7 @@ POSTGRES_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgr
 
 # Realistic answer shapes for the IV.1 questionnaire: 12 answers per response.
 CHOICES = {
-    "actor_group": [
-        "school",
-        "kita",
-        "education_provider",
-        "meeting_place",
-        "migrant_organisation",
-        "administration",
-        "school_authority",
-        "politics",
-        "other",
-    ],
+    "actor_group": [code for code, _labels in ACTOR_GROUPS],
     "knows_more_offers": ["yes", "no", "dont_know"],
     "new_contacts": ["yes", "no", "dont_know"],
     "new_partners": ["yes", "no", "dont_know"],
@@ -50,12 +42,18 @@ CHOICES = {
 ANSWERS_PER_RESPONSE = len(CHOICES) + 2  # + number + free text
 
 
+def _store_iv1(session):
+    """IV.1 as a version, its actor-group question taking the demo network's list."""
+    actor_groups.add_groups(session, ACTOR_GROUPS)
+    return versions.store_questionnaire(session, IV1.read_text("utf-8"))
+
+
 def open_meeting(url: str) -> str:
     """Store IV.1 and a meeting whose survey is open now in a migrated
     database; returns the meeting's public code."""
     database = Database(url)
     session = database.session(write=True)
-    version, _ = versions.store_questionnaire(session, IV1.read_text("utf-8"))
+    version, _ = _store_iv1(session)
     now = clock.utcnow()
     meeting = Meeting(
         public_code=codes.new_public_code(),
@@ -87,7 +85,7 @@ def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
     database = Database(url)
     Base.metadata.create_all(database.engine)
     session = database.session(write=True)
-    version, _ = versions.store_questionnaire(session, IV1.read_text("utf-8"))
+    version, _ = _store_iv1(session)
     meeting_ids = []
     for i in range(meetings):
         meeting = Meeting(

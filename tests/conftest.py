@@ -16,11 +16,14 @@ from sqlalchemy import func, select, text
 from app import clock, create_app
 from app.accounts import users as accounts
 from app.db import make_engine
+from app.demo import ACTOR_GROUPS
 from app.meetings import codes
 from app.models import Base, Meeting, QuestionnaireVersion, Response
+from app.network.actor_groups import services as actor_groups
 from app.participation import submission
 from app.questionnaires import versions
 from app.questionnaires.answers import validate_submission
+from app.questionnaires.model import Option, Questionnaire, parse_questionnaire
 
 PROJECT = Path(__file__).resolve().parent.parent
 IV1 = PROJECT / "questionnaires" / "iv-1.yaml"
@@ -89,10 +92,24 @@ def db(app):
 
 now = clock.utcnow
 
+# The demo network's actor groups, which IV.1's first question offers.
+ACTOR_GROUP_OPTIONS = tuple(Option(code=code, label=labels) for code, labels in ACTOR_GROUPS)
+
+
+def parse_iv1(source: str | None = None) -> Questionnaire:
+    """IV.1 (or a variant of its text) as stored: its actor groups resolved."""
+    return parse_questionnaire(source or IV1.read_text("utf-8"), actor_groups=ACTOR_GROUP_OPTIONS)
+
+
+def store_questionnaire(session, source: str | None = None):
+    """Store IV.1 (or ``source``) as a version, with the demo's actor groups in the list."""
+    actor_groups.add_groups(session, ACTOR_GROUPS)
+    return versions.store_questionnaire(session, source or IV1.read_text("utf-8"))
+
 
 def add_meeting(session, source: str | None = None, *, opens=-1, closes=24, **fields) -> Meeting:
     """A meeting whose survey window is given in hours from now."""
-    version, _ = versions.store_questionnaire(session, source or IV1.read_text("utf-8"))
+    version, _ = store_questionnaire(session, source)
     meeting = Meeting(
         public_code=codes.new_public_code(),
         title=fields.pop("title", "Netzwerktreffen"),
@@ -116,6 +133,13 @@ def add_meeting(session, source: str | None = None, *, opens=-1, closes=24, **fi
 @pytest.fixture
 def meeting(db):
     return add_meeting(db)
+
+
+@pytest.fixture
+def demo_actor_groups(db):
+    """The demo network's actor groups in the list, as an admin would have entered them."""
+    actor_groups.add_groups(db, ACTOR_GROUPS)
+    db.commit()
 
 
 # A questionnaire with every question type, all optional (no required keys).
@@ -277,6 +301,8 @@ def route_url(rule, meeting) -> str:
         "draft_id": 999999,
         "user_id": 999999,
         "token": "no-such-link",
+        "strategy_version_id": 999999,
+        "group_id": 999999,
     }
     path = rule.rule
     for argument in rule.arguments:

@@ -13,7 +13,7 @@ APP = Path(__file__).resolve().parents[1] / "app"
 # The rules, statistics and parsing of each feature: plain Python, testable
 # without a request or a database.
 PURE = {
-    "core": ("languages.py", "clock.py"),
+    "core": ("languages.py", "clock.py", "yaml_documents.py"),
     "questionnaires": (
         "questionnaires/model.py",
         "questionnaires/answers.py",
@@ -30,7 +30,7 @@ PURE = {
         "evaluation/report/charts.py",
     ),
     "accounts": ("accounts/login_limit.py", "accounts/passwords.py"),
-    "network": ("network/rules.py",),
+    "network": ("network/rules.py", "network/strategy/model.py"),
 }
 FRAMEWORKS = ("flask", "flask_wtf", "flask_babel", "flask_login", "werkzeug", "wtforms", "sqlalchemy", "alembic")
 

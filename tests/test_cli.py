@@ -32,12 +32,12 @@ def test_check_prints_file_line_path_and_message(runner, tmp_path):
 
 
 def test_check_strict_turns_missing_translations_into_errors(runner, tmp_path):
-    text = IV1.read_text("utf-8").replace("          en: Day-care centre (Kita)\n", "", 1)
+    text = IV1.read_text("utf-8").replace("        en: rather dissatisfied\n", "", 1)
     path = write(tmp_path, "partial.yaml", text)
     lenient = runner.invoke(args=["questionnaires", "check", path])
-    assert lenient.exit_code == 0 and "options[1].label.en: warning: missing translation" in lenient.output
+    assert lenient.exit_code == 0 and "questions[5].labels[1].en: warning: missing translation" in lenient.output
     strict = runner.invoke(args=["questionnaires", "check", "--strict", path])
-    assert strict.exit_code == 1 and "questions[0].options[1].label.en: missing translation" in strict.output
+    assert strict.exit_code == 1 and "questions[5].labels[1].en: missing translation" in strict.output
 
 
 def test_check_reports_yaml_syntax_errors_with_line(runner, tmp_path):
@@ -46,7 +46,7 @@ def test_check_reports_yaml_syntax_errors_with_line(runner, tmp_path):
     assert result.exit_code == 1 and f"{path}:4: (document): YAML syntax error" in result.output
 
 
-def test_load_stores_a_version_once(runner, db):
+def test_load_stores_a_version_once(runner, db, demo_actor_groups):
     first = runner.invoke(args=["questionnaires", "load", str(IV1)])
     again = runner.invoke(args=["questionnaires", "load", str(IV1)])
     assert first.exit_code == again.exit_code == 0
@@ -55,7 +55,7 @@ def test_load_stores_a_version_once(runner, db):
     assert db.scalar(select(func.count()).select_from(QuestionnaireVersion)) == 1
 
 
-def test_load_refuses_an_invalid_file(runner, db, tmp_path):
+def test_load_refuses_an_invalid_file(runner, db, tmp_path, demo_actor_groups):
     path = write(tmp_path, "bad.yaml", IV1.read_text("utf-8").replace("target: 0.2", "target: 2"))
     result = runner.invoke(args=["questionnaires", "load", path])
     assert result.exit_code == 1 and "target must lie strictly between 0 and 1" in result.output
@@ -63,13 +63,12 @@ def test_load_refuses_an_invalid_file(runner, db, tmp_path):
     assert db.scalar(select(func.count()).select_from(QuestionnaireVersion)) == 0
 
 
-def test_unanswered_version_may_still_change(runner, tmp_path):
+CHANGED = ("Was möchten Sie dem Netzwerk noch mitteilen?", "Was möchten Sie uns noch sagen?")
+
+
+def test_unanswered_version_may_still_change(runner, tmp_path, demo_actor_groups):
     assert runner.invoke(args=["questionnaires", "load", str(IV1)]).exit_code == 0
-    changed = write(
-        tmp_path,
-        "iv-1.yaml",
-        IV1.read_text("utf-8").replace("Sonstiges", "Anderes").replace("Anderer Bereich", "Ein anderer Bereich"),
-    )
+    changed = write(tmp_path, "iv-1.yaml", IV1.read_text("utf-8").replace(*CHANGED))
     result = runner.invoke(args=["questionnaires", "load", changed])
     assert result.exit_code == 0 and "replaced" in result.output
 
@@ -78,13 +77,13 @@ def test_answered_version_is_immutable(app, runner, client, db, tmp_path):
     meeting = add_meeting(db)
     page = open_form(client, meeting.public_code)
     assert client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS)).status_code == 303
-    changed = write(tmp_path, "iv-1.yaml", IV1.read_text("utf-8").replace("Anderer Bereich", "Ein anderer Bereich"))
+    changed = write(tmp_path, "iv-1.yaml", IV1.read_text("utf-8").replace(*CHANGED))
     result = runner.invoke(args=["questionnaires", "load", changed])
     assert result.exit_code == 1
     assert "already has responses and cannot change; raise 'version' to 2" in result.output
     db.rollback()
     version = db.scalars(select(QuestionnaireVersion)).one()
-    assert "Anderer Bereich" in version.source and "Ein anderer" not in version.source
+    assert CHANGED[0] in version.source and CHANGED[1] not in version.source
     with pytest.raises(versions.VersionFrozen):
         versions.store_questionnaire(db, Path(changed).read_text("utf-8"))
     db.rollback()

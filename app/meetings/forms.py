@@ -26,17 +26,6 @@ from app.meetings.services import MeetingData
 
 TOPIC_ROWS = 5
 
-ACTOR_GROUPS = {
-    "school": _l("School"),
-    "kita": _l("Day-care centre (Kita)"),
-    "education_provider": _l("Education provider"),
-    "meeting_place": _l("Community centre"),
-    "migrant_organisation": _l("Migrant organisation"),
-    "administration": _l("Municipal administration"),
-    "school_authority": _l("State school authority"),
-    "politics": _l("Politics or migrant advisory council"),
-    "other": _l("Another field"),
-}
 PARTNER_STATUSES = {"identified": _l("identified"), "informed": _l("informed"), "won": _l("won")}
 
 
@@ -113,5 +102,6 @@ class MeetingForm(FlaskForm):
 
 class PartnerForm(FlaskForm):
     name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
-    actor_group = SelectField(_l("Actor group"), choices=choices(ACTOR_GROUPS), validators=[InputRequired()])
+    # Its choices are the network's actor groups (the view sets them).
+    actor_group = SelectField(_l("Actor group"), validators=[InputRequired()])
     status = SelectField(_l("Status"), choices=choices(PARTNER_STATUSES), validators=[InputRequired()])

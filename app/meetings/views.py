@@ -5,7 +5,7 @@ short write transaction and commits once."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -14,9 +14,10 @@ from app import clock
 from app.accounts.access import role_required
 from app.db import db_session, get_or_404, writing
 from app.meetings import handouts, services
-from app.meetings.forms import ACTOR_GROUPS, PARTNER_STATUSES, MeetingForm, PartnerForm
+from app.meetings.forms import PARTNER_STATUSES, MeetingForm, PartnerForm, choices
 from app.models import Meeting, PartnerOrganisation
 from app.network import settings
+from app.network.actor_groups import services as actor_groups
 from app.questionnaires.versions import questionnaire_of, version_rows
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/workspace", template_folder="templates")
@@ -137,6 +138,11 @@ def qr(meeting_id: int, kind: str):
 def partners(partner_id: int | None = None):
     partner = get_or_404(PartnerOrganisation, partner_id) if partner_id else None
     form = PartnerForm(obj=partner if request.method == "GET" else None)
+    language = str(get_locale())
+    groups = {g.code: actor_groups.label(g.labels, language) for g in actor_groups.actor_groups(db_session())}
+    if partner is not None and partner.actor_group not in groups:  # its group was removed from the list since
+        groups[partner.actor_group] = partner.actor_group
+    form.actor_group.choices = choices(groups)
     if form.validate_on_submit():
         name = form.name.data.strip()
         if services.partner_named(db_session(), name) not in (None, partner):
@@ -154,7 +160,7 @@ def partners(partner_id: int | None = None):
         partner=partner,
         partners=listing,
         counts=services.partner_status_counts(db_session()),
-        groups=ACTOR_GROUPS,
+        groups=groups,
         statuses=PARTNER_STATUSES,
         title=_("Partner organisations"),
     ), (422 if form.errors else 200)

@@ -9,12 +9,11 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
-from app.db import get_or_404
+from app.db import db_session, get_or_404
 from app.models import QuestionnaireDraft, QuestionnaireVersion
 from app.network import settings
 from app.participation.views import blank_form, render_form_page, speak_questionnaire_language
-from app.questionnaires.model import check_questionnaire
-from app.questionnaires.versions import questionnaire_of
+from app.questionnaires.versions import check_for_network, questionnaire_of
 
 blueprint = Blueprint("preview", __name__, url_prefix="/workspace/questionnaires")
 coordinators_only = role_required("coordinator")
@@ -23,7 +22,7 @@ coordinators_only = role_required("coordinator")
 @blueprint.get("/drafts/<int:draft_id>/preview")
 @coordinators_only
 def draft(draft_id: int):
-    result = check_questionnaire(get_or_404(QuestionnaireDraft, draft_id).source)
+    result = check_for_network(db_session(), get_or_404(QuestionnaireDraft, draft_id).source)
     if result.errors or result.questionnaire is None:
         flash(_("The questionnaire has errors; fix them to see the preview."))
         return redirect(url_for("questionnaires.draft", draft_id=draft_id))

@@ -1,4 +1,8 @@
-"""``flask questionnaires check|load|schema``: questionnaire files on the command line."""
+"""``flask questionnaires check|load|schema``: questionnaire and strategy files on the command line.
+
+A file named ``strategy.yaml`` is the network's strategy; every other file is
+a questionnaire.
+"""
 
 from __future__ import annotations
 
@@ -11,64 +15,119 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.db import command_session
+from app.network.strategy import model as strategy_model
+from app.network.strategy import store as strategy_store
 from app.questionnaires import versions
 from app.questionnaires.model import check_questionnaire, json_schema
+from app.yaml_documents import Problem
 
-cli = AppGroup("questionnaires", help="Check, load and describe questionnaire files.")
+cli = AppGroup("questionnaires", help="Check, load and describe questionnaire and strategy files.")
+
+STRATEGY_FILE = "strategy.yaml"
 
 
-def _questionnaire_files(files: tuple[str, ...]) -> list[Path]:
+def _files(files: tuple[str, ...]) -> list[Path]:
     if files:
         return [Path(f) for f in files]
     return sorted(Path(current_app.config["QUESTIONNAIRE_DIR"]).glob("*.yaml"))
 
 
+def _report(path: Path, problems: tuple[Problem, ...], strict: bool) -> bool:
+    """Print the problems; whether any is an error."""
+    failed = False
+    for problem in problems:
+        if strict and problem.warning:
+            problem = problem.as_error()
+        click.echo(problem.format(str(path)), err=not problem.warning)
+        failed = failed or not problem.warning
+    return failed
+
+
+def _coverage(result) -> str:
+    return ", ".join(f"{language} {present}/{total}" for language, (present, total) in result.coverage.items())
+
+
 @cli.command("check")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--strict", is_flag=True, help="Treat missing translations as errors.")
-def check_command(files: tuple[str, ...], strict: bool) -> None:
-    """Validate questionnaire files (default: every file in questionnaires/)."""
+@click.option(
+    "--strategy",
+    "strategy_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The strategy whose Mittlerziele the questionnaires must name (default: a strategy.yaml among FILES).",
+)
+def check_command(files: tuple[str, ...], strict: bool, strategy_file: str | None) -> None:
+    """Validate questionnaire and strategy files (default: every file in questionnaires/).
+
+    Options taken from the network's actor groups are not known here: they are
+    checked when a version is stored (`load`, or publishing in the workspace).
+    """
+    paths = _files(files)
+    strategies = [p for p in paths if p.name == STRATEGY_FILE]
+    if strategy_file and Path(strategy_file) not in strategies:
+        strategies.insert(0, Path(strategy_file))
+    goals = None  # the first valid strategy's
     failed = False
-    for path in _questionnaire_files(files):
-        result = check_questionnaire(path.read_text("utf-8"))
-        for problem in result.problems:
-            if strict and problem.warning:
-                problem = type(problem)(problem.line, problem.path, problem.message)
-            click.echo(problem.format(str(path)), err=not problem.warning)
-            failed = failed or not problem.warning
-        if result.questionnaire is not None:
-            coverage = ", ".join(
-                f"{language} {present}/{total}" for language, (present, total) in result.coverage.items()
-            )
+    for path in strategies:
+        result = strategy_model.check_strategy(path.read_text("utf-8"))
+        failed = _report(path, result.problems, strict) or failed
+        if result.strategy is not None and goals is None:
+            goals = result.strategy.goals
             click.echo(
-                f"{path}: {result.questionnaire.id} version {result.questionnaire.version}: translations {coverage}"
+                f"{path}: strategy, Mittlerziele {', '.join(result.strategy.goals)}: translations {_coverage(result)}"
             )
+    for path in (p for p in paths if p.name != STRATEGY_FILE):
+        result = check_questionnaire(path.read_text("utf-8"), goals=goals)
+        failed = _report(path, result.problems, strict) or failed
+        if result.questionnaire is not None:
+            q = result.questionnaire
+            click.echo(f"{path}: {q.id} version {q.version}: translations {_coverage(result)}")
     sys.exit(1 if failed else 0)
 
 
 @cli.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def load_command(file: str) -> None:
-    """Store FILE as a questionnaire version."""
+    """Store FILE as a questionnaire version, checked against the network's
+    strategy and actor groups; a strategy.yaml is published as the network's strategy."""
     path = Path(file)
-    result = check_questionnaire(path.read_text("utf-8"))
-    if result.errors:
-        for problem in result.errors:
-            click.echo(problem.format(file), err=True)
-        sys.exit(1)
-    try:
-        with command_session() as session:
-            version, outcome = versions.store_questionnaire(session, path.read_text("utf-8"))
-    except versions.VersionFrozen as exc:
-        click.echo(f"{file}: {exc}", err=True)
-        sys.exit(1)
+    source = path.read_text("utf-8")
+    if path.name == STRATEGY_FILE:
+        _load_strategy(file, source)
+        return
+    with command_session() as session:
+        result = versions.check_for_network(session, source)
+        if result.errors or result.questionnaire is None:
+            _fail(file, result.errors)
+        try:
+            version, outcome = versions.store_parsed(session, result.questionnaire, source)
+        except versions.VersionFrozen as exc:
+            click.echo(f"{file}: {exc}", err=True)
+            sys.exit(1)
     click.echo(f"{file}: {version.questionnaire_key} version {version.version} {outcome}")
 
 
+def _load_strategy(file: str, source: str) -> None:
+    result = strategy_model.check_strategy(source)
+    if result.errors or result.strategy is None:
+        _fail(file, result.errors)
+    with command_session() as session:
+        version, outcome = strategy_store.store_parsed(session, result.strategy, source)
+    click.echo(f"{file}: strategy version {version.number} {outcome}")
+
+
+def _fail(file: str, errors) -> None:
+    for problem in errors:
+        click.echo(problem.format(file), err=True)
+    sys.exit(1)
+
+
 @cli.command("schema")
-@click.option("--out", default=None, help="Where to write (default: questionnaires/schema.json).")
+@click.option("--out", default=None, help="The folder to write to (default: questionnaires/).")
 def schema_command(out: str | None) -> None:
-    """Write the JSON Schema that editors use to autocomplete questionnaire files."""
-    target = Path(out or Path(current_app.config["QUESTIONNAIRE_DIR"]) / "schema.json")
-    target.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-    click.echo(f"wrote {target}")
+    """Write the JSON Schemas that editors use to autocomplete questionnaire and strategy files."""
+    folder = Path(out or current_app.config["QUESTIONNAIRE_DIR"])
+    for name, schema in (("schema.json", json_schema()), ("strategy.schema.json", strategy_model.json_schema())):
+        target = folder / name
+        target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        click.echo(f"wrote {target}")

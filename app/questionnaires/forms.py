@@ -8,9 +8,11 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
+from app.http.validators import storable
+
 
 class DraftForm(FlaskForm):
-    source = TextAreaField(_l("Questionnaire (YAML)"), validators=[Length(max=200_000)])
+    source = TextAreaField(_l("Questionnaire (YAML)"), validators=[Length(max=200_000), storable])
 
 
 class UploadForm(FlaskForm):

@@ -8,37 +8,53 @@ parts of a document (unique ids, references, ``show_if`` order) are checked
 afterwards by :func:`_semantic_problems`, which reports the exact path too.
 
 Every problem is reported as ``Problem(line, path, message)``; the line is
-looked up in the YAML node tree, so ``FILE:LINE: path: message`` points at
-the place to edit.
+looked up in the YAML node tree (app/yaml_documents.py), so
+``FILE:LINE: path: message`` points at the place to edit.
+
+Two things come from the network rather than from the file, and are given to
+:func:`check_questionnaire` by the caller: the codes of the strategy's
+Mittlerziele (``goals``), which every code in the questionnaire must be one
+of, and the list of actor groups, which a choice question with
+``options_from: actor_groups`` takes as its options.  The resolved options
+are part of the stored definition, so a version never changes when the list
+does.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from app.languages import SUPPORTED_LANGUAGES, LanguageCode
+from app.languages import LanguageCode
+from app.yaml_documents import (
+    IDENTIFIER,
+    Checked,
+    Document,
+    DocumentError,
+    Lines,
+    Path,
+    Problem,
+    Text,
+    accepted,
+    coverage,
+    format_path,
+    line_for,
+    pydantic_problems,
+    read_mapping,
+    text_problems,
+    unique_languages,
+)
+from app.yaml_documents import Frozen as _Frozen
 
-IDENTIFIER = r"^[a-z][a-z0-9_]{0,39}$"
 CODE = r"^[a-z0-9][a-z0-9_]{0,39}$"
 
 # Fixed answer codes of the built-in scales; their labels are UI strings.
 YES, NO, DONT_KNOW = "yes", "no", "dont_know"
 YES_NO_DONT_KNOW_CODES = (YES, NO, DONT_KNOW)
 LIKERT_CODES = ("1", "2", "3", "4", "5")
-
-Text = dict[LanguageCode, Annotated[str, Field(min_length=1)]]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Mittlerziel(_Frozen):
@@ -65,6 +81,7 @@ class _QuestionBase(_Frozen):
     required: bool = False
     show_if: ShowIf | None = None
     quasi_identifier: bool = Field(False, description="could help single out a person; protected by small-cell rules")
+    breakdown: bool = Field(False, description="the report shows the indicators per answer of this question")
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -72,22 +89,23 @@ class _QuestionBase(_Frozen):
         return ()
 
 
-class SingleChoice(_QuestionBase):
+class _ChoiceBase(_QuestionBase):
+    options: tuple[Option, ...] = Field((), description="at least 2; or none, with options_from")
+    options_from: Literal["actor_groups"] | None = Field(
+        None, description="take the options from a list the network keeps (resolved when a version is stored)"
+    )
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(o.code for o in self.options)
+
+
+class SingleChoice(_ChoiceBase):
     type: Literal["single_choice"]
-    options: tuple[Option, ...] = Field(min_length=2)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(o.code for o in self.options)
 
 
-class MultipleChoice(_QuestionBase):
+class MultipleChoice(_ChoiceBase):
     type: Literal["multiple_choice"]
-    options: tuple[Option, ...] = Field(min_length=2)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(o.code for o in self.options)
 
 
 class YesNoDontKnow(_QuestionBase):
@@ -135,9 +153,12 @@ class Indicator(_Frozen):
     denominator: Denominator = Field(description="all_respondents | answered | answered_excluding_dont_know")
     target: float = Field(description="target share, strictly between 0 and 1")
     comparison: Literal["at_least", "at_most"] = "at_least"
+    goal: str | None = Field(
+        None, min_length=1, max_length=20, description="the Mittlerziel it measures (default: the questionnaire's)"
+    )
 
 
-class Questionnaire(_Frozen):
+class Questionnaire(Document):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
@@ -154,12 +175,7 @@ class Questionnaire(_Frozen):
     questions: tuple[Question, ...] = Field(min_length=1)
     indicators: tuple[Indicator, ...] = ()
 
-    @field_validator("languages")
-    @classmethod
-    def _languages_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if len(set(value)) != len(value):
-            raise ValueError("a language is listed twice")
-        return value
+    _languages_unique = field_validator("languages")(unique_languages)
 
     @property
     def default_language(self) -> str:
@@ -171,143 +187,46 @@ class Questionnaire(_Frozen):
                 return question
         raise KeyError(question_id)
 
-    def canonical_json(self) -> str:
-        """A stable serialisation: equal definitions give equal strings."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    def goal_of(self, indicator: Indicator) -> str:
+        """The code of the Mittlerziel an indicator measures."""
+        return indicator.goal or self.mittlerziel.code
 
-    @cached_property
-    def fingerprint(self) -> str:
-        """Identifies the definition's content; equal content, equal fingerprint."""
-        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+    @property
+    def goals(self) -> tuple[str, ...]:
+        """The codes of every Mittlerziel the questionnaire measures, its own first."""
+        codes = [self.mittlerziel.code] + [self.goal_of(indicator) for indicator in self.indicators]
+        return tuple(dict.fromkeys(codes))
+
+    @property
+    def breakdowns(self) -> tuple[SingleChoice, ...]:
+        """The questions whose answers the report breaks the indicators down by."""
+        return tuple(q for q in self.questions if q.breakdown)
 
 
 # --------------------------------------------------------------------------
-# Problems and parsing
+# Checking and parsing
 
 
 @dataclass(frozen=True)
-class Problem:
-    line: int
-    path: str
-    message: str
-    warning: bool = False
-
-    def format(self, filename: str) -> str:
-        prefix = "warning: " if self.warning else ""
-        return f"{filename}:{self.line}: {self.path}: {prefix}{self.message}"
-
-
-class QuestionnaireError(ValueError):
-    """Raised by :func:`parse_questionnaire` with every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(f"{p.line}: {p.path}: {p.message}" for p in problems))
-
-
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(Checked):
     questionnaire: Questionnaire | None
     problems: tuple[Problem, ...]
     coverage: dict[str, tuple[int, int]]  # language -> (texts present, texts expected)
 
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if not p.warning)
 
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.warning)
+QuestionnaireError = DocumentError
 
-
-Path = tuple[str | int, ...]
-ROOT = "(document)"
-
-
-def format_path(path: Iterable[str | int]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or ROOT
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, path: Path, line: int, key: str):
-        self.path, self.line, self.key = path, line, key
-
-
-def _line_map(node: yaml.Node, path: Path = (), lines: dict | None = None) -> dict[Path, int]:
-    """Map every path in the document to the 1-based line where it starts."""
-    lines = {} if lines is None else lines
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                raise _DuplicateKey(path + (key,), key_node.start_mark.line + 1, key)
-            seen.add(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, path + (key,), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _line_map(item, path + (index,), lines)
-    return lines
-
-
-def _line_for(lines: dict[Path, int], path: Path) -> int:
-    # A missing key has no line of its own: point at its nearest existing parent.
-    while path and path not in lines:
-        path = path[:-1]
-    return lines.get(path, 1)
-
-
-_PYDANTIC_MESSAGES = {
-    "extra_forbidden": lambda e: "unknown key",
-    "missing": lambda e: "required key is missing",
+_MESSAGES = {
     "union_tag_invalid": lambda e: (
         f"unknown question type {e['ctx']['tag']!r} (expected one of: {', '.join(QUESTION_TYPES)})"
     ),
     "union_tag_not_found": lambda e: f"question has no 'type' (expected one of: {', '.join(QUESTION_TYPES)})",
-    "string_type": lambda e: (
-        'must be text; YAML reads unquoted yes/no/on/off as true/false, so write "yes" in quotes'
-        if isinstance(e.get("input"), bool)
-        else "must be text"
-    ),
-    "literal_error": lambda e: f"must be one of {e['ctx']['expected']}",
-    "string_pattern_mismatch": lambda e: (
-        "must start with a lower-case letter and use only a-z, 0-9 and _ (at most 40 characters)"
-        if e["ctx"]["pattern"] == IDENTIFIER
-        else f"does not match the pattern {e['ctx']['pattern']}"
-    ),
 }
 
 
-def _pydantic_problems(error: ValidationError, lines: dict[Path, int]) -> list[Problem]:
-    problems = []
-    items = error.errors()
-    item_locs = [item["loc"] for item in items]
-    for item in items:
-        # "too short" after an item was rejected only repeats that item's error.
-        if item["type"] == "too_short" and any(
-            loc[: len(item["loc"])] == item["loc"] and loc != item["loc"] for loc in item_locs
-        ):
-            continue
-        # pydantic adds the union member's tag and '[key]' markers to locations;
-        # they are not part of the document's own path.
-        path = tuple(
-            part for part in item["loc"] if part != "[key]" and not (isinstance(part, str) and part in QUESTION_TYPES)
-        )
-        describe = _PYDANTIC_MESSAGES.get(item["type"])
-        message = describe(item) if describe else item["msg"][0].lower() + item["msg"][1:]
-        if item["loc"] and item["loc"][-1] == "[key]":
-            message = f"unknown language {path[-1]!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})"
-        problems.append(Problem(_line_for(lines, path), format_path(path), message))
-    return problems
-
-
-def _texts(q: Questionnaire) -> Iterable[tuple[Path, dict]]:
-    """Every translatable text of a questionnaire, with its path."""
+def _texts(q: Questionnaire, resolved: Collection[int] = ()) -> Iterable[tuple[Path, dict]]:
+    """Every translatable text of a questionnaire, with its path; options
+    taken from the network's list (questions at ``resolved``) are the list's."""
     yield ("mittlerziel", "text"), q.mittlerziel.text
     yield ("title",), q.title
     if q.intro:
@@ -316,29 +235,98 @@ def _texts(q: Questionnaire) -> Iterable[tuple[Path, dict]]:
         yield ("questions", i, "text"), question.text
         if question.help:
             yield ("questions", i, "help"), question.help
-        for j, option in enumerate(getattr(question, "options", ())):
-            yield ("questions", i, "options", j, "label"), option.label
+        if i not in resolved:
+            for j, option in enumerate(getattr(question, "options", ())):
+                yield ("questions", i, "options", j, "label"), option.label
         for j, label in enumerate(getattr(question, "labels", ())):
             yield ("questions", i, "labels", j), label
     for i, indicator in enumerate(q.indicators):
         yield ("indicators", i, "text"), indicator.text
 
 
-def _semantic_problems(q: Questionnaire, lines: dict[Path, int]) -> list[Problem]:
-    problems: list[Problem] = []
+def _option_problems(q: Questionnaire, lines: Lines) -> list[Problem]:
+    """How each choice question declares its options: a list of its own, or
+    ``options_from``, never both."""
+    problems = []
+    for i, question in enumerate(q.questions):
+        if not isinstance(question, _ChoiceBase):
+            continue
+        if question.options_from and question.options:
+            where = ("questions", i, "options_from")
+            problems.append(
+                Problem(line_for(lines, where), format_path(where), "give either 'options' or 'options_from', not both")
+            )
+        elif not question.options_from and len(question.options) < 2:
+            where = ("questions", i, "options")
+            problems.append(Problem(line_for(lines, where), format_path(where), "needs at least 2 options"))
+    return problems
 
-    def report(path: Path, message: str, warning: bool = False) -> None:
-        problems.append(Problem(_line_for(lines, path), format_path(path), message, warning))
 
-    for path, text in _texts(q):
-        for language in text:
-            if language not in q.languages:
-                report(path + (language,), f"language {language!r} is not listed in 'languages'")
-        if q.default_language not in text:
-            report(path + (q.default_language,), "missing text in the default language")
-        for language in q.languages[1:]:
-            if language not in text:
-                report(path + (language,), "missing translation", warning=True)
+def _resolve(
+    q: Questionnaire, actor_groups: Sequence[Option], lines: Lines
+) -> tuple[Questionnaire, list[Problem], set[int]]:
+    """The questionnaire with ``options_from`` replaced by the list's entries
+    (labels in the questionnaire's languages only), the problems of those
+    labels, and the positions of the questions resolved."""
+    problems, resolved, questions = [], set(), []
+    for i, question in enumerate(q.questions):
+        if not (isinstance(question, _ChoiceBase) and question.options_from and not question.options):
+            questions.append(question)
+            continue
+        resolved.add(i)
+        here = ("questions", i, "options_from")
+        lines[("questions", i, "options")] = line_for(lines, here)  # problems of the options point here
+        options = tuple(
+            Option(code=group.code, label={lang: group.label[lang] for lang in q.languages if group.label.get(lang)})
+            for group in actor_groups
+        )
+        if len(options) < 2:
+            problems.append(
+                Problem(
+                    line_for(lines, here),
+                    format_path(here),
+                    f"the network has {len(options)} actor groups; a choice needs at least 2 "
+                    "(an admin adds them under Actor groups in the workspace)",
+                )
+            )
+        for j, option in enumerate(options):
+            for language in q.languages:
+                if language in option.label:
+                    continue
+                where = ("questions", i, "options", j, "label", language)
+                if language == q.default_language:
+                    message = (
+                        f"actor group {option.code!r} has no label in {language!r}, the questionnaire's default "
+                        "language (an admin adds it under Actor groups in the workspace)"
+                    )
+                    problems.append(Problem(line_for(lines, here), format_path(where), message))
+                else:
+                    problems.append(Problem(line_for(lines, here), format_path(where), "missing translation", True))
+        questions.append(question.model_copy(update={"options": options, "options_from": None}))
+    return q.model_copy(update={"questions": tuple(questions)}), problems, resolved
+
+
+def _goal_problems(q: Questionnaire, goals: Collection[str], lines: Lines) -> list[Problem]:
+    known = ", ".join(sorted(goals)) or "none"
+    problems = []
+    named = [(("mittlerziel", "code"), q.mittlerziel.code)]
+    named += [(("indicators", i, "goal"), indicator.goal) for i, indicator in enumerate(q.indicators) if indicator.goal]
+    for where, code in named:
+        if code not in goals:
+            message = f"unknown Mittlerziel {code!r}: the network's strategy has {known}"
+            problems.append(Problem(line_for(lines, where), format_path(where), message))
+    return problems
+
+
+def _semantic_problems(q: Questionnaire, lines: Lines, resolved: Collection[int] = ()) -> list[Problem]:
+    problems: list[Problem] = text_problems(_texts(q, resolved), q.languages, lines)
+
+    def report(path: Path, message: str) -> None:
+        problems.append(Problem(line_for(lines, path), format_path(path), message))
+
+    def unresolved(question) -> bool:
+        """Options from the network's list that this check was not given: their codes are unknown."""
+        return isinstance(question, _ChoiceBase) and bool(question.options_from)
 
     position: dict[str, int] = {}
     for i, question in enumerate(q.questions):
@@ -355,6 +343,11 @@ def _semantic_problems(q: Questionnaire, lines: dict[Path, int]) -> list[Problem
                 report(("questions", i, "options", j, "code"), f"duplicate option code {code!r}")
         if isinstance(question, Number) and question.min > question.max:
             report(("questions", i, "max"), f"max ({question.max}) is below min ({question.min})")
+        if question.breakdown and not isinstance(question, SingleChoice):
+            report(
+                ("questions", i, "breakdown"),
+                f"a breakdown needs a single_choice question; {question.id!r} is {question.type}",
+            )
         if question.show_if:
             target = question.show_if.question
             where = ("questions", i, "show_if", "question")
@@ -368,7 +361,7 @@ def _semantic_problems(q: Questionnaire, lines: dict[Path, int]) -> list[Problem
                     if later
                     else f"show_if refers to an unknown question {target!r}",
                 )
-            else:
+            elif not unresolved(q.questions[position[target]]):
                 shown_codes = q.questions[position[target]].codes
                 if not shown_codes:
                     report(where, f"show_if needs a choice question; {target!r} has no answer codes")
@@ -394,6 +387,8 @@ def _semantic_problems(q: Questionnaire, lines: dict[Path, int]) -> list[Problem
                 "with one answer per respondent",
             )
             continue
+        if unresolved(question):
+            continue
         if not question.codes:
             report(
                 ("indicators", i, "question"),
@@ -408,43 +403,49 @@ def _semantic_problems(q: Questionnaire, lines: dict[Path, int]) -> list[Problem
     return problems
 
 
-def _coverage(q: Questionnaire) -> dict[str, tuple[int, int]]:
-    texts = list(_texts(q))
-    return {language: (sum(language in t for _, t in texts), len(texts)) for language in q.languages}
+def check_questionnaire(
+    source: str, *, goals: Collection[str] | None = None, actor_groups: Sequence[Option] | None = None
+) -> CheckResult:
+    """Validate a YAML document; never raises for bad input.
 
-
-def check_questionnaire(source: str) -> CheckResult:
-    """Validate a YAML document; never raises for bad input."""
-    try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        return CheckResult(None, (Problem(line, ROOT, f"YAML syntax error: {exc.problem}"),), {})
-    if root is None:
-        return CheckResult(None, (Problem(1, ROOT, "the document is empty"),), {})
-    try:
-        lines = _line_map(root)
-    except _DuplicateKey as dup:
-        return CheckResult(None, (Problem(dup.line, format_path(dup.path), f"duplicate key {dup.key!r}"),), {})
-    data = yaml.safe_load(source)
-    if not isinstance(data, dict):
-        return CheckResult(None, (Problem(1, ROOT, "the document must be a mapping of keys"),), {})
+    ``goals``: the Mittlerziel codes of the network's strategy, when it has
+    one.  ``actor_groups``: the network's list, which ``options_from:
+    actor_groups`` questions are resolved with; without it their options
+    stay empty and what depends on their codes is not checked.
+    """
+    read = read_mapping(source)
+    if isinstance(read, Problem):
+        return CheckResult(None, (read,), {})
+    data, lines = read
     try:
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:
-        return CheckResult(None, tuple(_pydantic_problems(exc, lines)), {})
-    problems = _semantic_problems(questionnaire, lines)
-    return CheckResult(questionnaire, tuple(sorted(problems, key=lambda p: p.line)), _coverage(questionnaire))
+        return CheckResult(None, tuple(pydantic_problems(exc, lines, messages=_MESSAGES, tags=QUESTION_TYPES)), {})
+    problems = _option_problems(questionnaire, lines)
+    resolved: set[int] = set()
+    if actor_groups is not None and not problems:
+        questionnaire, resolving, resolved = _resolve(questionnaire, actor_groups, lines)
+        problems += resolving
+    if goals is not None:
+        problems += _goal_problems(questionnaire, goals, lines)
+    problems += _semantic_problems(questionnaire, lines, resolved)
+    return CheckResult(
+        questionnaire,
+        tuple(sorted(problems, key=lambda p: p.line)),
+        coverage(_texts(questionnaire), questionnaire.languages),
+    )
 
 
-def parse_questionnaire(source: str, *, strict: bool = False) -> Questionnaire:
+def parse_questionnaire(
+    source: str,
+    *,
+    strict: bool = False,
+    goals: Collection[str] | None = None,
+    actor_groups: Sequence[Option] | None = None,
+) -> Questionnaire:
     """Return the questionnaire or raise :class:`QuestionnaireError` listing every problem."""
-    result = check_questionnaire(source)
-    problems = [p for p in result.problems if strict or not p.warning]
-    if problems or result.questionnaire is None:
-        raise QuestionnaireError(problems)
-    return result.questionnaire
+    result = check_questionnaire(source, goals=goals, actor_groups=actor_groups)
+    return accepted(result, result.questionnaire, strict=strict)
 
 
 def questionnaire_from_json(text: str) -> Questionnaire:

@@ -14,7 +14,15 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from app.models import QuestionnaireVersion, Response
-from app.questionnaires.model import Questionnaire, parse_questionnaire, questionnaire_from_json
+from app.network.actor_groups.services import as_options
+from app.network.strategy.store import strategy_in_force
+from app.questionnaires.model import (
+    CheckResult,
+    Questionnaire,
+    QuestionnaireError,
+    check_questionnaire,
+    questionnaire_from_json,
+)
 
 
 class VersionFrozen(Exception):
@@ -42,10 +50,24 @@ def parsed(fingerprint: str, definition: Callable[[], str]) -> Questionnaire:
     return questionnaire
 
 
+def check_for_network(session: Session, source: str) -> CheckResult:
+    """Check a questionnaire against what the network keeps: its Mittlerziele
+    must be the strategy's (once there is one), and ``options_from:
+    actor_groups`` takes the current list of actor groups."""
+    strategy = strategy_in_force(session)
+    return check_questionnaire(
+        source, goals=None if strategy is None else strategy.goals, actor_groups=as_options(session)
+    )
+
+
 def store_questionnaire(session: Session, source: str) -> tuple[QuestionnaireVersion, str]:
     """Store a YAML definition as a version; returns the version and what happened:
-    ``created``, ``unchanged`` or ``replaced`` (a version nobody has answered yet)."""
-    return store_parsed(session, parse_questionnaire(source), source)
+    ``created``, ``unchanged`` or ``replaced`` (a version nobody has answered yet).
+    Raises QuestionnaireError when :func:`check_for_network` finds an error."""
+    result = check_for_network(session, source)
+    if result.errors or result.questionnaire is None:
+        raise QuestionnaireError(list(result.errors))
+    return store_parsed(session, result.questionnaire, source)
 
 
 def store_parsed(session: Session, questionnaire: Questionnaire, source: str) -> tuple[QuestionnaireVersion, str]:
@@ -111,16 +133,14 @@ def version_rows(session: Session) -> list[VersionRow]:
 
 
 def version_diff(old: QuestionnaireVersion, new: QuestionnaireVersion) -> list[tuple[str, str]]:
-    """The changed lines of two versions' YAML, as (kind, line) with kind in
+    """The changed lines of two versions' YAML (see :func:`source_diff`)."""
+    return source_diff(old.source, new.source)
+
+
+def source_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The changed lines of two YAML sources, as (kind, line) with kind in
     ' ', '+', '-', '@' (a hunk header)."""
-    lines = difflib.unified_diff(
-        old.source.splitlines(),
-        new.source.splitlines(),
-        f"version {old.version}",
-        f"version {new.version}",
-        lineterm="",
-        n=2,
-    )
+    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), "old", "new", lineterm="", n=2)
     result = []
     for line in list(lines)[2:]:  # skip the file headers
         kind = line[:1] if line[:1] in "+-@" else " "

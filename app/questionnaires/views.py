@@ -7,11 +7,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
-from app.db import db_session, get_or_404, writing
+from app.db import db_session, get_from_query_or_404, get_or_404, writing
+from app.http.validators import NUL
 from app.models import QuestionnaireDraft, QuestionnaireVersion
 from app.questionnaires import drafts, versions, workbook
 from app.questionnaires.forms import DraftForm, UploadForm
-from app.questionnaires.model import check_questionnaire
 
 blueprint = Blueprint("questionnaires", __name__, url_prefix="/workspace/questionnaires", template_folder="templates")
 coordinators_only = role_required("coordinator")
@@ -57,6 +57,9 @@ def new_draft():
             source, import_report = conversion.source, "\n".join(conversion.unsupported)
         else:
             source = data.decode("utf-8", errors="replace")
+        if NUL in source:
+            upload.file.errors.append(_("This text contains a character that cannot be stored (NUL)."))
+            return _questionnaires_page(upload, 422)
     else:
         form = DraftForm()
         if not form.validate_on_submit():
@@ -73,21 +76,23 @@ def new_draft():
 def draft(draft_id: int):
     current = get_or_404(QuestionnaireDraft, draft_id)
     form = DraftForm(obj=current if request.method == "GET" else None)
-    result = check_questionnaire(form.source.data if form.source.data is not None else current.source)
+    result = versions.check_for_network(
+        db_session(), form.source.data if form.source.data is not None else current.source
+    )
     if form.validate_on_submit():
         session = writing()
         drafts.save_draft(session, form.source.data or "", current)  # kept even when invalid
         session.commit()
     return render_template(
         "questionnaires/draft.html", draft=current, form=form, result=result, title=_("Edit questionnaire")
-    ), (422 if result.errors else 200)
+    ), (422 if result.errors or form.errors else 200)
 
 
 @blueprint.post("/drafts/<int:draft_id>/publish")
 @coordinators_only
 def publish(draft_id: int):
     current = get_or_404(QuestionnaireDraft, draft_id)
-    result = check_questionnaire(current.source)
+    result = versions.check_for_network(db_session(), current.source)
     if result.errors or result.questionnaire is None:
         flash(_("The questionnaire still has errors; it was not published."))
         return redirect(url_for(".draft", draft_id=draft_id))
@@ -120,11 +125,8 @@ def edit_version(version_id: int):
 @blueprint.get("/diff")
 @coordinators_only
 def diff():
-    try:
-        old = get_or_404(QuestionnaireVersion, int(request.args.get("old", "")))
-        new = get_or_404(QuestionnaireVersion, int(request.args.get("new", "")))
-    except ValueError:
-        abort(404)
+    old = get_from_query_or_404(QuestionnaireVersion, "old")
+    new = get_from_query_or_404(QuestionnaireVersion, "new")
     return render_template(
         "questionnaires/diff.html",
         old=old,

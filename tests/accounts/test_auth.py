@@ -203,6 +203,9 @@ ALLOWED = {
     **{f"exports.{name}": {"evaluator", "admin"} for name in ("index", "codebook", "codebook_markdown")},
     "exports.log": {"admin"},
     "network.edit_settings": {"admin"},
+    "strategy.show": STAFF_ROLES,
+    **{f"strategy.{name}": {"admin"} for name in ("versions", "new_draft", "draft", "publish", "edit_version", "diff")},
+    **{f"actor_groups.{name}": {"admin"} for name in ("groups", "edit", "remove")},
 }
 VISITORS = ("anonymous", "participant", "coordinator", "evaluator", "admin")
 

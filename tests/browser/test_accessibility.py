@@ -149,12 +149,17 @@ WORKSPACE = {
     ],
     # With one answered questionnaire, the list of reports leads straight to its report.
     "evaluator": [
+        ("strategy", "/workspace/strategy/"),
         ("report", "/workspace/reports/"),
+    ],
+    "admin": [
+        ("strategy-versions", "/workspace/strategy/versions"),
+        ("actor-groups", "/workspace/actor-groups/"),
     ],
 }
 
 
-@pytest.mark.parametrize("role", ["coordinator", "evaluator"])
+@pytest.mark.parametrize("role", ["coordinator", "evaluator", "admin"])
 def test_workspace_pages(server, new_phone, role):
     page = new_phone(audit=True)
     audit = Audit(f"workspace-{role}")
@@ -176,7 +181,18 @@ def test_workspace_pages(server, new_phone, role):
         assert page.evaluate(STRUCTURE) == [], "draft editor"
         audit.check(page, "draft-editor")
         shot(page, "workspace-draft-editor")
-    else:
+    elif role == "evaluator":
         assert re.search(r"/workspace/reports/\d+$", page.url)
         shot(page, "workspace-report")
+    else:
+        page.goto("/workspace/actor-groups/")
+        page.locator("form.stacked button[type=submit]").click()
+        page.wait_for_selector(".error-summary")
+        audit.check(page, "actor-group-form-with-errors")
+        page.goto("/workspace/strategy/versions")
+        page.locator("form[action*='/versions/'] button").first.click()
+        page.wait_for_url("**/drafts/*")
+        assert page.evaluate(STRUCTURE) == [], "strategy editor"
+        audit.check(page, "strategy-editor")
+        shot(page, "workspace-strategy-editor")
     audit.finish()

@@ -10,14 +10,15 @@ from babel.messages.pofile import read_po
 from markupsafe import escape
 
 from app import create_app
+from app.demo import ACTOR_GROUPS
 from app.evaluation.report import reporting
 from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
 from app.models import QuestionnaireVersion, Response
-from app.questionnaires.model import parse_questionnaire
-from tests.conftest import IV1, VALID_ANSWERS, add_meeting, open_form
+from app.network.actor_groups import services as actor_groups
+from tests.conftest import IV1, VALID_ANSWERS, add_meeting, open_form, parse_iv1
 
 PROJECT = Path(__file__).resolve().parents[2]
-QUESTIONNAIRE = parse_questionnaire(IV1.read_text("utf-8"))
+QUESTIONNAIRE = parse_iv1()
 CATALOGUES = {
     language: PROJECT / "translations" / language / "LC_MESSAGES" / "messages.po"
     for language in SUPPORTED_LANGUAGES
@@ -188,10 +189,11 @@ def test_catalogue_covers_every_string_of_the_template():
 
 
 def test_missing_translation_falls_back_to_the_default_language_marked(client, db):
-    source = IV1.read_text("utf-8").replace("id: iv-1\n", "id: iv-1-gap\n", 1)
-    source = source.replace("          tr: Kreş veya anaokulu (Kita)\n", "", 1)
-    assert "Kreş" not in source
-    meeting = add_meeting(db, source)
+    # The network's label of "kita" lacks its Turkish text.
+    actor_groups.add_groups(
+        db, [(code, {k: v for k, v in labels.items() if (code, k) != ("kita", "tr")}) for code, labels in ACTOR_GROUPS]
+    )
+    meeting = add_meeting(db)
     page = client.get(f"/m/{meeting.public_code}?lang=tr").get_data(as_text=True)
     assert '<span lang="de" dir="ltr">Kita</span>' in page
     assert "Kreş" not in page and page.count("<span lang=") == 1

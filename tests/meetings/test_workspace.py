@@ -102,7 +102,7 @@ def test_unknown_meeting_is_404(coordinator):
 # --- partner organisations --------------------------------------------------------
 
 
-def test_partner_register(coordinator, db):
+def test_partner_register(coordinator, db, demo_actor_groups):
     url = "/workspace/partners/"
     for name, status in (("Stadtbibliothek", "won"), ("Elternverein Weingarten", "informed")):
         response = coordinator.post(
@@ -158,7 +158,7 @@ def new_draft(client, source: str) -> str:
     return response.headers["Location"]
 
 
-def test_editor_shows_each_error_with_line_and_path_and_keeps_the_text(coordinator):
+def test_editor_shows_each_error_with_line_and_path_and_keeps_the_text(coordinator, demo_actor_groups):
     broken = IV1.read_text("utf-8").replace("target: 0.2", "target: 2")
     url = new_draft(coordinator, broken)
     response = coordinator.get(url + "?lang=en")
@@ -206,7 +206,7 @@ def test_publish_then_freeze_then_new_version(coordinator, app, db, meeting):
     draft_url = response.headers["Location"]
     html = coordinator.get(draft_url + "?lang=en").get_data(as_text=True)
     assert "version: 2" in html and "Publish as version 2" in html
-    changed = IV1.read_text("utf-8").replace("version: 1", "version: 2", 1).replace("Anderer Bereich", "Sonstiges")
+    changed = IV1.read_text("utf-8").replace("version: 1", "version: 2", 1).replace("Bitte nennen Sie", "Nennen Sie")
     coordinator.post(draft_url, data={"csrf_token": csrf_of(html), "source": changed})
     draft_id = int(draft_url.rstrip("/").rsplit("/", 1)[1])
     published = coordinator.post(
@@ -216,19 +216,19 @@ def test_publish_then_freeze_then_new_version(coordinator, app, db, meeting):
     db.rollback()
     versions = db.scalars(select(QuestionnaireVersion).order_by(QuestionnaireVersion.version)).all()
     assert [v.version for v in versions] == [1, 2]
-    assert "Anderer Bereich" in versions[0].source  # the answered version is untouched
+    assert "Bitte nennen Sie" in versions[0].source  # the answered version is untouched
     assert db.get(QuestionnaireDraft, draft_id) is None
     diff = coordinator.get(f"/workspace/questionnaires/diff?old={versions[0].id}&new={versions[1].id}&lang=en")
     text = diff.get_data(as_text=True)
     assert '<span class="removed"><span class="visually-hidden">removed: </span>− ' in text
-    assert "Anderer Bereich" in text and "Sonstiges" in text
+    assert "Bitte nennen Sie" in text and "Nennen Sie keine" in text
 
 
 def test_publishing_a_frozen_version_number_is_refused(coordinator, app, db, meeting):
     phone = app.test_client()
     page = open_form(phone, meeting.public_code)
     phone.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
-    url = new_draft(coordinator, IV1.read_text("utf-8").replace("Anderer Bereich", "Sonstiges"))
+    url = new_draft(coordinator, IV1.read_text("utf-8").replace("Bitte nennen Sie", "Nennen Sie"))
     draft_id = int(url.rstrip("/").rsplit("/", 1)[1])
     response = coordinator.post(
         f"/workspace/questionnaires/drafts/{draft_id}/publish?lang=en",
@@ -319,7 +319,7 @@ def test_upload_of_a_broken_file_is_a_clear_answer(coordinator):
     assert wrong.status_code == 422 and "Please choose a .yaml or .xlsx file." in wrong.get_data(as_text=True)
 
 
-def test_yaml_upload_becomes_a_draft(coordinator):
+def test_yaml_upload_becomes_a_draft(coordinator, demo_actor_groups):
     response = coordinator.post(
         "/workspace/questionnaires/drafts",
         content_type="multipart/form-data",

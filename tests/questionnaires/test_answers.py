@@ -1,10 +1,9 @@
 import pytest
 
 from app.questionnaires.answers import FieldError, validate_submission
-from app.questionnaires.model import parse_questionnaire
-from tests.conftest import IV1 as IV1_FILE
+from tests.conftest import parse_iv1
 
-IV1 = parse_questionnaire(IV1_FILE.read_text("utf-8"))
+IV1 = parse_iv1()
 REQUIRED = {"actor_group": ["school"], "knows_more_offers": ["yes"], "new_contacts": ["no"], "central_topics": ["yes"]}
 
 

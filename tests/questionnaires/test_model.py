@@ -8,10 +8,12 @@ import pytest
 
 from app.questionnaires.model import (
     LIKERT_CODES,
+    Option,
     QuestionnaireError,
     check_questionnaire,
     json_schema,
     parse_questionnaire,
+    questionnaire_from_json,
 )
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -225,3 +227,96 @@ def test_indicator_on_a_multiple_choice_question_is_refused():
         .replace('success: ["yes"]', 'success: ["a"]')
     )
     assert any("indicators[0].question: question 'group' allows several answers" in p for p in problems_of(source))
+
+
+# --- what comes from the network: Mittlerziele, actor groups --------------------
+
+GROUPS = (
+    Option(code="school", label={"de": "Schule", "en": "School"}),
+    Option(code="kita", label={"de": "Kita", "en": "Day care"}),
+    Option(code="club", label={"de": "Verein", "fr": "Association"}),
+)
+OWN_OPTIONS = (
+    "    options:\n      - code: a\n        label: {de: A, en: A}\n      - code: b\n        label: {de: B, en: B}\n"
+)
+FROM_LIST = SMALL.replace(OWN_OPTIONS, "    options_from: actor_groups\n")
+WITH_GOAL = SMALL.replace("    target: 0.6\n", "    target: 0.6\n    goal: IV.9\n")
+
+
+def test_a_mittlerziel_the_strategy_lacks_is_an_error():
+    assert problems_of(WITH_GOAL) == []  # without a strategy, any code
+    found = [p.format("q.yaml") for p in check_questionnaire(WITH_GOAL, goals=("IV.1", "IV.2")).problems]
+    assert found == ["q.yaml:30: indicators[0].goal: unknown Mittlerziel 'IV.9': the network's strategy has IV.1, IV.2"]
+    found = [p.format("q.yaml") for p in check_questionnaire(SMALL, goals=("A.1",)).problems]
+    assert found == ["q.yaml:4: mittlerziel.code: unknown Mittlerziel 'IV.1': the network's strategy has A.1"]
+
+
+def test_an_indicator_measures_the_questionnaires_mittlerziel_unless_it_names_another():
+    questionnaire = parse_questionnaire(WITH_GOAL)
+    assert questionnaire.goal_of(questionnaire.indicators[0]) == "IV.9"
+    assert questionnaire.goals == ("IV.1", "IV.9")
+    assert parse_questionnaire(SMALL).goals == ("IV.1",)
+
+
+def test_options_from_the_actor_groups_are_resolved_into_the_definition():
+    assert "options_from: actor_groups" in FROM_LIST and "code: a" not in FROM_LIST
+    result = check_questionnaire(FROM_LIST, actor_groups=GROUPS)
+    assert result.errors == ()
+    question = result.questionnaire.question("group")
+    assert question.codes == ("school", "kita", "club") and question.options_from is None
+    assert question.options[1].label == {"de": "Kita", "en": "Day care"}
+    assert question.options[2].label == {"de": "Verein"}  # only the questionnaire's languages
+    # A label missing in a further language is a warning, where the list is named.
+    assert [p.format("q.yaml") for p in result.warnings] == [
+        "q.yaml:12: questions[0].options[2].label.en: warning: missing translation"
+    ]
+    stored = questionnaire_from_json(result.questionnaire.canonical_json())
+    assert stored.question("group").codes == ("school", "kita", "club")
+
+
+def test_options_from_unresolved_checks_what_it_can():
+    """Without the list (the CLI's check of a file) the codes are unknown: what
+    depends on them is left to the check when the version is stored."""
+    source = FROM_LIST.replace("show_if: {question: contacts", "show_if: {question: group").replace(
+        'any_of: ["yes"]', "any_of: [school]"
+    )
+    result = check_questionnaire(source)
+    assert result.errors == () and result.questionnaire.question("group").options == ()
+    assert check_questionnaire(source, actor_groups=GROUPS).errors == ()
+    wrong = source.replace("any_of: [school]", "any_of: [spaceship]")
+    assert check_questionnaire(wrong).errors == ()
+    assert [p.format("q.yaml") for p in check_questionnaire(wrong, actor_groups=GROUPS).errors] == [
+        "q.yaml:18: questions[2].show_if.any_of[0]: 'group' has no answer code 'spaceship'"
+    ]
+
+
+def test_options_from_problems():
+    both = SMALL.replace("    options:\n", "    options_from: actor_groups\n    options:\n", 1)
+    assert "q.yaml:12: questions[0].options_from: give either 'options' or 'options_from', not both" in problems_of(
+        both
+    )
+    one = SMALL.replace("      - code: b\n        label: {de: B, en: B}\n", "")
+    assert "q.yaml:12: questions[0].options: needs at least 2 options" in problems_of(one)
+    few = [p.format("q.yaml") for p in check_questionnaire(FROM_LIST, actor_groups=GROUPS[:1]).errors]
+    assert found_in(
+        few, "q.yaml:12: questions[0].options_from: the network has 1 actor groups; a choice needs at least 2"
+    )
+    unlabelled = (GROUPS[0], Option(code="kita", label={"en": "Day care"}))
+    errors = [p.format("q.yaml") for p in check_questionnaire(FROM_LIST, actor_groups=unlabelled).errors]
+    assert found_in(errors, "q.yaml:12: questions[0].options[1].label.de: actor group 'kita' has no label in 'de'")
+    unknown = SMALL.replace("    options:\n", "    options_from: partners\n    options:\n", 1)
+    assert found_in(problems_of(unknown), "q.yaml:12: questions[0].options_from: must be one of 'actor_groups'")
+
+
+def found_in(lines: list[str], start: str) -> bool:
+    return any(line.startswith(start) for line in lines)
+
+
+def test_breakdown_is_declared_on_a_single_choice_question():
+    declared = parse_questionnaire(
+        SMALL.replace("    type: single_choice\n", "    type: single_choice\n    breakdown: true\n")
+    )
+    assert [q.id for q in declared.breakdowns] == ["group"]
+    assert parse_questionnaire(SMALL).breakdowns == ()
+    wrong = SMALL.replace("    type: yes_no_dont_know\n", "    type: yes_no_dont_know\n    breakdown: true\n", 1)
+    assert found_in(problems_of(wrong), "q.yaml:19: questions[1].breakdown: a breakdown needs a single_choice question")

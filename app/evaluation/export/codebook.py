@@ -90,11 +90,14 @@ def percent(value: float) -> str:
 
 
 def goal(comparison: str, target: float) -> str:
-    """An indicator's target in words, e.g. "at least 60 %"."""
+    """An indicator's target share in words, e.g. "at least 60 %"."""
+    return goal_words(comparison, percent(target))
+
+
+def goal_words(comparison: str, target: str) -> str:
+    """A target, already formatted, in words: "at least 60 %", "at most 3"."""
     return (
-        _("at least %(target)s", target=percent(target))
-        if comparison == "at_least"
-        else _("at most %(target)s", target=percent(target))
+        _("at least %(target)s", target=target) if comparison == "at_least" else _("at most %(target)s", target=target)
     )
 
 

@@ -33,7 +33,6 @@ from app.questionnaires.model import (
 )
 
 ROW_ID, MEETING_DATE, LANGUAGE = "row_id", "meeting_date", "language"
-ACTOR_GROUP = "actor_group"  # always a quasi-identifier, flagged or not
 SUPPRESSED = "*"  # an exported cell hidden by the small-cell rule
 OPTION_SEPARATOR = "__"
 
@@ -62,8 +61,9 @@ class Variable:
 
 
 def is_quasi_identifier(question) -> bool:
-    # Free text is scrubbed and never counted in combinations: its values are all different.
-    return not isinstance(question, FreeText) and (question.quasi_identifier or question.id == ACTOR_GROUP)
+    """As the questionnaire declares it (``quasi_identifier: true``).  Free text is
+    scrubbed and never counted in combinations: its values are all different."""
+    return not isinstance(question, FreeText) and question.quasi_identifier
 
 
 def variables(

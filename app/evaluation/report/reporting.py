@@ -1,14 +1,18 @@
 """The indicator report: how each indicator stands against its target,
-across all meetings, per calendar year and per meeting.
+across all meetings, per calendar year and per meeting; and the record
+indicators of the network's strategy, measured from the meeting records.
 
-The database counts (two GROUP BY queries, see persistence.queries); the rest
-is arithmetic on those counts.  Like every service it takes the session.
+The database counts (two GROUP BY queries, see queries.py); the rest is
+arithmetic on those counts.  Every target comes from a declaration: survey
+indicators from the questionnaire, record indicators from the strategy in
+force (none without a strategy).  Like every service it takes the session.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,12 +20,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.evaluation import stats
 from app.evaluation.anonymise import DEFAULT_K, suppressed_cells
-from app.evaluation.export.rows import ACTOR_GROUP
 from app.evaluation.indicators import Counts, indicator_share, likert_counts
 from app.evaluation.report import queries
 from app.meetings.services import partner_status_counts
 from app.models import Meeting, QuestionnaireVersion
-from app.questionnaires.model import Indicator, Likert, Questionnaire
+from app.network.strategy.model import RecordIndicator
+from app.network.strategy.store import strategy_in_force
+from app.questionnaires.model import Indicator, Likert, Questionnaire, SingleChoice
 from app.questionnaires.versions import questionnaire_of
 
 # The interval methods an evaluator may choose on the report (stats.METHODS
@@ -73,12 +78,40 @@ class GroupRow:
 
 
 @dataclass(frozen=True)
-class MeetingIndicator:
-    key: str  # meetings_per_year | attendance | partners_won | good_practice | member_topics
-    value: float | int | None
-    target: float | int
+class Breakdown:
+    """The indicators per answer of a question the questionnaire declares ``breakdown: true``."""
+
+    question: SingleChoice
+    rows: tuple[GroupRow, ...]
+    suppressed: int
+
+    def label(self, code: str) -> dict[str, str]:
+        return self.question.options[self.question.codes.index(code)].label
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """A record indicator of the strategy, measured."""
+
+    indicator: RecordIndicator
+    value: float | int | None  # None: nothing to measure yet
     verdict: str  # met | not_met | inconclusive
     detail: dict
+
+    @property
+    def kind(self) -> str:
+        return self.indicator.kind
+
+
+@dataclass(frozen=True)
+class SurveyScopes:
+    """The survey indicators of one questionnaire version, measured over all
+    meetings, each calendar year and each meeting."""
+
+    overall: Scope
+    years: tuple[Scope, ...]
+    meetings: tuple[Scope, ...]
+    counts: Counts  # everything, pooled
 
 
 @dataclass(frozen=True)
@@ -90,9 +123,8 @@ class Report:
     years: tuple[Scope, ...]
     meetings: tuple[Scope, ...]
     likert: tuple[LikertResult, ...]
-    groups: tuple[GroupRow, ...]
-    suppressed_groups: int
-    meeting_indicators: tuple[MeetingIndicator, ...]
+    breakdowns: tuple[Breakdown, ...]
+    records: tuple[RecordResult, ...]
 
 
 def _assess(
@@ -125,8 +157,9 @@ def _population(meeting: Meeting, respondents: int) -> int | None:
     return None  # not recorded, or fewer attendees than responses: no correction
 
 
-def build_report(session: Session, version: QuestionnaireVersion, options: ReportOptions, *, today: dt.date) -> Report:
-    questionnaire = questionnaire_of(version)
+def survey_scopes(
+    session: Session, version: QuestionnaireVersion, questionnaire: Questionnaire, options: ReportOptions
+) -> SurveyScopes:
     by_meeting = queries.counts_by_meeting(session, version.id)
     meetings = [m for m in queries.meetings_of_version(session, version.id) if m.id in by_meeting]
 
@@ -158,40 +191,42 @@ def build_report(session: Session, version: QuestionnaireVersion, options: Repor
         )
     everything = Counts.merge(by_meeting.values())
     overall = Scope("all", "all", everything.respondents, None, _assess(questionnaire, everything, options, None))
+    return SurveyScopes(overall, tuple(year_scopes), tuple(meeting_scopes), everything)
 
+
+def build_report(session: Session, version: QuestionnaireVersion, options: ReportOptions, *, today: dt.date) -> Report:
+    questionnaire = questionnaire_of(version)
+    scopes = survey_scopes(session, version, questionnaire, options)
     likert = tuple(
         LikertResult(q, counts, stats.likert_mean(counts, confidence=options.confidence))
         for q in questionnaire.questions
         if isinstance(q, Likert)
-        for counts in [likert_counts(everything, q.id, q.codes)]
+        for counts in [likert_counts(scopes.counts, q.id, q.codes)]
     )
-    groups, suppressed = _group_rows(session, version, questionnaire, options)
+    breakdowns = tuple(_breakdown(session, version, questionnaire, q, options) for q in questionnaire.breakdowns)
+    strategy = strategy_in_force(session)
+    declared = () if strategy is None else strategy.record_indicators_of(questionnaire.goals)
     return Report(
         version,
         questionnaire,
         options,
-        overall,
-        tuple(year_scopes),
-        tuple(meeting_scopes),
+        scopes.overall,
+        scopes.years,
+        scopes.meetings,
         likert,
-        groups,
-        suppressed,
-        meeting_indicators(session, today=today, confidence=options.confidence),
+        breakdowns,
+        record_indicators(session, declared, today=today, confidence=options.confidence),
     )
 
 
-def _group_rows(session, version, questionnaire, options) -> tuple[tuple[GroupRow, ...], int]:
-    """Respondents and indicator shares per actor group, small cells hidden.
+def _breakdown(session, version, questionnaire, group_question, options) -> Breakdown:
+    """Respondents and indicator shares per answer of ``group_question``, small cells hidden.
 
     A group under ``min_cell`` shows nothing; and where that would leave a
     single hidden figure in a column, the next smallest is hidden too
     (secondary suppression), since the overall figures minus the shown ones
     would give the hidden one away.
     """
-    try:
-        group_question = questionnaire.question(ACTOR_GROUP)
-    except KeyError:
-        return (), 0
     by_group = queries.counts_by_group(session, version.id, group_question.id)
     present = [(code, by_group[code]) for code in group_question.codes if code in by_group]
     hidden_rows = suppressed_cells({code: counts.respondents for code, counts in present}, options.min_cell)
@@ -208,15 +243,11 @@ def _group_rows(session, version, questionnaire, options) -> tuple[tuple[GroupRo
         GroupRow(code, None if code in hidden_rows else counts.respondents, tuple(shares[code]))
         for code, counts in present
     )
-    return rows, len(hidden_rows)
+    return Breakdown(group_question, rows, len(hidden_rows))
 
 
 # ---------------------------------------------------------------------------
-# Indicators of Detailziel IV.1 that come from meeting records, not answers.
-
-MEETINGS_PER_YEAR = 2
-ATTENDANCE_TARGET = 0.40
-PARTNERS_TARGET = 100
+# Record indicators: measured from the meeting records, as the strategy declares them.
 
 
 def full_calendar_years(first: dt.date, last: dt.date) -> list[int]:
@@ -224,74 +255,59 @@ def full_calendar_years(first: dt.date, last: dt.date) -> list[int]:
     return [y for y in range(first.year, last.year + 1) if dt.date(y, 1, 1) >= first and dt.date(y, 12, 31) <= last]
 
 
-def meeting_indicators(session: Session, *, today: dt.date, confidence: float) -> tuple[MeetingIndicator, ...]:
+def meets(value: float, target: float, comparison: str) -> bool:
+    return value >= target if comparison == "at_least" else value <= target
+
+
+def record_indicators(
+    session: Session, declared: Sequence[RecordIndicator], *, today: dt.date, confidence: float
+) -> tuple[RecordResult, ...]:
+    """Each declared indicator measured from the meetings held up to ``today``
+    and the partner register."""
+    if not declared:
+        return ()
     held = list(
         session.scalars(
             select(Meeting).where(Meeting.date <= today).order_by(Meeting.date).options(selectinload(Meeting.topics))
         )
     )
-    results = []
-    if held:
-        per_year = defaultdict(int)
+    partners = partner_status_counts(session)
+    return tuple(_measure(indicator, held, partners, confidence) for indicator in declared)
+
+
+def _measure(indicator: RecordIndicator, held: list[Meeting], partners: dict, confidence: float) -> RecordResult:
+    target, comparison = indicator.target, indicator.comparison
+    if indicator.kind == "partners_won":
+        won = partners["won"]
+        return RecordResult(indicator, won, "met" if meets(won, target, comparison) else "not_met", partners)
+    if indicator.kind == "meetings_per_year":
+        per_year: dict[int, int] = defaultdict(int)
         for meeting in held:
             per_year[meeting.date.year] += 1
-        years = full_calendar_years(held[0].date, held[-1].date)
+        years = full_calendar_years(held[0].date, held[-1].date) if held else []
         counts = {year: per_year.get(year, 0) for year in years}
-        verdict = (
-            "inconclusive"
-            if not years
-            else ("met" if all(c >= MEETINGS_PER_YEAR for c in counts.values()) else "not_met")
+        if not counts:
+            return RecordResult(indicator, None, "inconclusive", {"per_year": counts})
+        worst = min(counts.values()) if comparison == "at_least" else max(counts.values())
+        return RecordResult(
+            indicator, worst, "met" if meets(worst, target, comparison) else "not_met", {"per_year": counts}
         )
-        results.append(
-            MeetingIndicator(
-                "meetings_per_year",
-                min(counts.values()) if counts else None,
-                MEETINGS_PER_YEAR,
-                verdict,
-                {"per_year": counts},
-            )
-        )
-
+    if indicator.kind == "attendance":
         recorded = [(m.attended, m.invited) for m in held if m.attended is not None and m.invited]
-        if recorded:
-            # Every meeting held is in the records: the pooled rate is a census.
-            rate = stats.attendance_rate(recorded, confidence=confidence, census=True)
-            results.append(
-                MeetingIndicator(
-                    "attendance",
-                    rate.ratio,
-                    ATTENDANCE_TARGET,
-                    "met" if rate.ratio >= ATTENDANCE_TARGET else "not_met",
-                    {"rate": rate, "meetings": len(recorded), "unrecorded": len(held) - len(recorded)},
-                )
-            )
-
-        with_practice = sum(1 for m in held if m.good_practice_presentations > 0)
-        results.append(
-            MeetingIndicator(
-                "good_practice",
-                with_practice / len(held),
-                1,
-                "met" if with_practice == len(held) else "not_met",
-                {"with": with_practice, "meetings": len(held)},
-            )
-        )
-        with_topics = sum(1 for m in held if any(t.brought_in_by_members for t in m.topics))
-        results.append(
-            MeetingIndicator(
-                "member_topics",
-                with_topics / len(held),
-                1,
-                "met" if with_topics == len(held) else "not_met",
-                {"with": with_topics, "meetings": len(held)},
-            )
-        )
-
-    status_counts = partner_status_counts(session)
-    won = status_counts["won"]
-    results.append(
-        MeetingIndicator(
-            "partners_won", won, PARTNERS_TARGET, "met" if won >= PARTNERS_TARGET else "not_met", status_counts
-        )
-    )
-    return tuple(results)
+        detail = {"meetings": len(recorded), "unrecorded": len(held) - len(recorded)}
+        if not recorded:
+            return RecordResult(indicator, None, "inconclusive", {**detail, "rate": None})
+        # Every meeting held is in the records: the pooled rate is a census.
+        rate = stats.attendance_rate(recorded, confidence=confidence, census=True)
+        verdict = "met" if meets(rate.ratio, target, comparison) else "not_met"
+        return RecordResult(indicator, rate.ratio, verdict, {**detail, "rate": rate})
+    # good_practice | member_topics: the share of meetings that had it.
+    if indicator.kind == "good_practice":
+        having = sum(1 for m in held if m.good_practice_presentations > 0)
+    else:
+        having = sum(1 for m in held if any(t.brought_in_by_members for t in m.topics))
+    detail = {"with": having, "meetings": len(held)}
+    if not held:
+        return RecordResult(indicator, None, "inconclusive", detail)
+    share = having / len(held)
+    return RecordResult(indicator, share, "met" if meets(share, target, comparison) else "not_met", detail)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
@@ -62,6 +63,12 @@ def verdict_text(result, confidence: float) -> str:
     return _("Not determinable with this number of responses: %(goal)s (%(ci)s)", goal=goal, ci=ci)
 
 
+def record_goal(indicator) -> str:
+    """A record indicator's target in words: a number of meetings or organisations, or a share."""
+    target = format_decimal(int(indicator.target)) if indicator.counted else percent(indicator.target)
+    return codebook.goal_words(indicator.comparison, target)
+
+
 def verdict_label(verdict: str | None) -> str:
     """A verdict in a word or two, for the tables; ``None``: no verdict could be made."""
     return {
@@ -101,6 +108,7 @@ def show(version_id: int):
         interval=interval,
         verdict_text=verdict_text,
         verdict_label=verdict_label,
+        record_goal=record_goal,
         indicator_chart=indicator_chart,
         methods=reporting.SELECTABLE_METHODS,
         confidences=reporting.CONFIDENCES,

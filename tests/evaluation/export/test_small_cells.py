@@ -124,9 +124,11 @@ def groups(db):
 def test_subtraction_attack_on_the_report_fails(db, groups):
     report = reporting.build_report(db, groups, reporting.ReportOptions(min_cell=5), today=dt.date.today())
     questionnaire = questionnaire_of(groups)
-    by_code = {row.code: row for row in report.groups}
-    shown = [row for row in report.groups if row.respondents is not None]
-    hidden = [row for row in report.groups if row.respondents is None]
+    (breakdown,) = report.breakdowns
+    assert breakdown.question.id == "actor_group"
+    by_code = {row.code: row for row in breakdown.rows}
+    shown = [row for row in breakdown.rows if row.respondents is not None]
+    hidden = [row for row in breakdown.rows if row.respondents is None]
     assert {row.code for row in hidden} == {"kita", "education_provider"}
     # The attack: total minus every shown group.  What remains mixes two groups.
     remainder = report.overall.respondents - sum(row.respondents for row in shown)
@@ -152,8 +154,9 @@ def test_one_small_share_hides_a_second_in_its_column(db):
     version = db.query(QuestionnaireVersion).one()
     ids = [i.id for i in questionnaire_of(version).indicators]
     report = reporting.build_report(db, version, reporting.ReportOptions(min_cell=5), today=dt.date.today())
-    shares = {row.code: dict(zip(ids, row.shares)) for row in report.groups}
-    assert all(row.respondents is not None for row in report.groups)
+    rows = report.breakdowns[0].rows
+    shares = {row.code: dict(zip(ids, row.shares)) for row in rows}
+    assert all(row.respondents is not None for row in rows)
     assert {code for code, s in shares.items() if s["central_topics"] is None} == {"kita", "education_provider"}
     assert all(s["knows_more_offers"] is not None for s in shares.values())
 
@@ -163,6 +166,6 @@ def test_report_page_shows_no_hidden_figure(client, db, groups):
     db.commit()
     login(client, "eva", "eval-password-1")
     html = client.get(f"/workspace/reports/{groups.id}?lang=en").get_data(as_text=True)
-    section = html[html.index('id="groups"') :]
+    section = html[html.index('id="breakdown-actor_group"') :]
     assert section.count("not shown") == 2
     assert not re.search(r"<td>\s*[36]\s*</td>", section)  # neither 3 nor 6 respondents appear

@@ -10,8 +10,12 @@ from statsmodels.stats.proportion import proportion_confint
 from app.evaluation.report import reporting
 from app.meetings import codes
 from app.models import Meeting, MeetingTopic, PartnerOrganisation, QuestionnaireVersion
-from app.questionnaires import versions
-from tests.conftest import IV1, PASSWORDS, add_meeting, login, store_response
+from app.network.strategy import store as strategy_store
+from app.network.strategy.model import parse_strategy
+from tests.conftest import PASSWORDS, PROJECT, add_meeting, login, store_questionnaire, store_response
+
+DEMO_SOURCE = (PROJECT / "questionnaires" / "strategy.yaml").read_text("utf-8")
+DEMO_STRATEGY = parse_strategy(DEMO_SOURCE)
 
 BASE = {"actor_group": ["school"], "knows_more_offers": ["yes"], "new_contacts": ["no"], "central_topics": ["yes"]}
 
@@ -110,12 +114,12 @@ def test_groups_below_the_threshold_show_no_figure(db):
     for _ in range(5):
         store(db, meeting, actor_group=["other"])
     db.commit()
-    groups = {row.code: row for row in build(db).groups}
+    groups = {row.code: row for row in build(db).breakdowns[0].rows}
     assert groups["school"].shares[0] == pytest.approx(1.0)
     assert groups["kita"].shares == (None, None, None, None)
     # "other" is hidden too, or the total minus school would give kita away (tests/exports/test_small_cells.py).
     assert groups["other"].respondents is None
-    assert build(db, min_cell=3).groups[1].shares[0] == pytest.approx(1.0)
+    assert build(db, min_cell=3).breakdowns[0].rows[1].shares[0] == pytest.approx(1.0)
 
 
 def test_demo_reproduces_the_published_effects(runner, db):
@@ -141,8 +145,10 @@ def test_full_calendar_years():
     assert reporting.full_calendar_years(dt.date(2014, 3, 1), dt.date(2014, 12, 31)) == []
 
 
-def test_meeting_record_indicators(db):
-    version, _ = versions.store_questionnaire(db, IV1.read_text("utf-8"))
+def _meeting_records(db) -> None:
+    """Four meetings in 2015 and 2016 (160 of 400 invited attended; three
+    with good practice, all with member topics) and 103 organisations, 100 won."""
+    version, _ = store_questionnaire(db)
     dates = [dt.date(2015, 1, 1), dt.date(2015, 6, 1), dt.date(2016, 3, 1), dt.date(2016, 12, 31)]
     for i, date in enumerate(dates):
         db.add(
@@ -163,7 +169,16 @@ def test_meeting_record_indicators(db):
         for i in range(103)
     )
     db.commit()
-    found = {item.key: item for item in reporting.meeting_indicators(db, today=dt.date(2020, 1, 1), confidence=0.95)}
+
+
+def _measured(db, strategy) -> dict:
+    found = reporting.record_indicators(db, strategy.record_indicators, today=dt.date(2020, 1, 1), confidence=0.95)
+    return {item.kind: item for item in found}
+
+
+def test_record_indicators_against_the_demo_strategy(db):
+    _meeting_records(db)
+    found = _measured(db, DEMO_STRATEGY)
     assert found["meetings_per_year"].detail["per_year"] == {2015: 2, 2016: 2}
     assert found["meetings_per_year"].verdict == "met"
     attendance = found["attendance"]
@@ -172,6 +187,48 @@ def test_meeting_record_indicators(db):
     assert found["good_practice"].verdict == "not_met" and found["good_practice"].detail["with"] == 3
     assert found["member_topics"].verdict == "met"
     assert found["partners_won"].value == 100 and found["partners_won"].verdict == "met"
+
+
+def test_record_targets_come_from_the_strategy(db):
+    """The same records against another network's targets and comparisons."""
+    _meeting_records(db)
+    other = parse_strategy(
+        DEMO_SOURCE.replace("target: 100", "target: 150")
+        .replace("target: 2\n", "target: 3\n")
+        .replace("target: 0.4", "target: 0.45")
+        .replace("kind: good_practice\n            target: 1", "kind: good_practice\n            target: 0.75")
+        .replace(
+            "kind: member_topics\n            target: 1",
+            "kind: member_topics\n            target: 0.5\n            comparison: at_most",
+        )
+    )
+    found = _measured(db, other)
+    assert {kind: item.verdict for kind, item in found.items()} == {
+        "partners_won": "not_met",  # 100 of 150
+        "meetings_per_year": "not_met",  # 2 a year, 3 wanted
+        "attendance": "not_met",  # 40 %, 45 % wanted
+        "good_practice": "met",  # 3 of 4 meetings
+        "member_topics": "not_met",  # every meeting, at most half wanted
+    }
+
+
+def test_no_meetings_yet_gives_every_declared_indicator_undetermined(db):
+    found = _measured(db, DEMO_STRATEGY)
+    assert [item.indicator.id for item in found.values()] == [i.id for i in DEMO_STRATEGY.record_indicators]
+    assert {kind: item.verdict for kind, item in found.items() if kind != "partners_won"} == dict.fromkeys(
+        ("meetings_per_year", "attendance", "good_practice", "member_topics"), "inconclusive"
+    )
+    assert found["partners_won"].value == 0 and found["partners_won"].verdict == "not_met"
+
+
+def test_without_a_strategy_the_report_has_no_record_indicators(db):
+    meeting = add_meeting(db, attended=None)
+    store(db, meeting)
+    db.commit()
+    assert build(db).records == ()
+    strategy_store.store_strategy(db, DEMO_SOURCE)
+    db.commit()
+    assert [item.indicator.id for item in build(db).records] == [i.id for i in DEMO_STRATEGY.record_indicators]
 
 
 # --- the page ------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The network's strategy: its goal hierarchy and the indicators measured from meeting records."""

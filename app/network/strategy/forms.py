@@ -1,0 +1,22 @@
+"""Forms for strategy drafts and uploads.  Labels are lazy so they follow the request's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+from app.http.validators import storable
+
+
+class StrategyDraftForm(FlaskForm):
+    source = TextAreaField(_l("Strategy (YAML)"), validators=[Length(max=200_000), storable])
+
+
+class StrategyUploadForm(FlaskForm):
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(), FileAllowed(["yaml", "yml"], _l("Please choose a .yaml file."))],
+    )
