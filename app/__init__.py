@@ -67,6 +67,7 @@ def _register_features(app: Flask) -> None:
     from app.evaluation import cli as evaluation_cli
     from app.evaluation.export import views as exports
     from app.evaluation.report import views as reports
+    from app.meetings import cli as meetings_cli
     from app.meetings import views as meetings
     from app.participation import preview
     from app.participation import views as participation
@@ -76,7 +77,13 @@ def _register_features(app: Flask) -> None:
     accounts.init_app(app)
     for feature in (participation, preview, accounts, meetings, questionnaires, reports, exports):
         app.register_blueprint(feature.blueprint)
-    for command in (*commands.COMMANDS, questionnaires_cli.cli, accounts_cli.cli, *evaluation_cli.COMMANDS):
+    for command in (
+        *commands.COMMANDS,
+        questionnaires_cli.cli,
+        meetings_cli.cli,
+        accounts_cli.cli,
+        *evaluation_cli.COMMANDS,
+    ):
         app.cli.add_command(command)
 
 

@@ -16,13 +16,16 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.meetings.codes import MAX_ACCESS_CODES_AT_ONCE
 from app.meetings.services import MeetingData
+from app.models import Meeting
 
 TOPIC_ROWS = 5
 
@@ -38,6 +41,10 @@ ACTOR_GROUPS = {
     "other": _l("Another field"),
 }
 PARTNER_STATUSES = {"identified": _l("identified"), "informed": _l("informed"), "won": _l("won")}
+SURVEY_ACCESS = {
+    Meeting.OPEN_LINK: _l("Open link: anyone with the link can answer, once per browser"),
+    Meeting.ACCESS_CODES: _l("With access codes: each attendee gets a card with a single-use code"),
+}
 
 
 def choices(labels: dict) -> list[SelectChoice]:
@@ -71,6 +78,8 @@ class MeetingForm(FlaskForm):
     good_practice_presentations = IntegerField(
         _l("Good-practice presentations held"), default=0, validators=[InputRequired(), NumberRange(min=0, max=100)]
     )
+    # Not sent at all (an older page): the open link, as before.
+    survey_access = RadioField(_l("Who may answer"), choices=choices(SURVEY_ACCESS), default=Meeting.OPEN_LINK)
     topics = FieldList(FormField(TopicForm), min_entries=TOPIC_ROWS, max_entries=TOPIC_ROWS)
 
     def validate_closes_at(self, field):
@@ -88,6 +97,7 @@ class MeetingForm(FlaskForm):
             invited=self.invited.data,
             attended=self.attended.data,
             good_practice_presentations=self.good_practice_presentations.data,
+            survey_access=self.survey_access.data,
             topics=tuple(
                 (t["title"].strip(), bool(t["brought_in_by_members"]))
                 for t in self.topics.data
@@ -104,6 +114,7 @@ class MeetingForm(FlaskForm):
             "invited",
             "attended",
             "good_practice_presentations",
+            "survey_access",
         ):
             getattr(self, name).data = getattr(meeting, name)
         self.opens_at.data, self.closes_at.data = to_local(meeting.opens_at), to_local(meeting.closes_at)
@@ -115,3 +126,13 @@ class PartnerForm(FlaskForm):
     name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
     actor_group = SelectField(_l("Actor group"), choices=choices(ACTOR_GROUPS), validators=[InputRequired()])
     status = SelectField(_l("Status"), choices=choices(PARTNER_STATUSES), validators=[InputRequired()])
+
+
+class AccessCodesForm(FlaskForm):
+    count = IntegerField(
+        _l("Number of codes"),
+        validators=[
+            InputRequired(_l("Please enter how many codes to make.")),
+            NumberRange(min=1, max=MAX_ACCESS_CODES_AT_ONCE),
+        ],
+    )
