@@ -150,7 +150,7 @@ def test_the_physical_order_says_nothing_of_the_order_of_submission(app, db, coo
         # What the rewrite is for: the heap keeps the order of submission,
         # and the transaction id of each row pairs a code with its response.
         assert _rho(before["response"]) > 0.95 and _rho(before["submission_receipt"]) > 0.95
-        print(f"\n{engine}, open survey: ρ {({t: round(float(_rho(o)), 3) for t, o in before.items()})}")
+        print(f"\n{engine}, open survey: ρ { ({t: round(float(_rho(o)), 3) for t, o in before.items()}) }")
         assert _rows_paired_by_transaction(db, meeting) == SUBMISSIONS
     stored = _everything(db)
 
