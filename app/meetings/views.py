@@ -23,7 +23,7 @@ coordinators_only = role_required("coordinator")
 
 
 @blueprint.before_app_request
-def shuffle_closed_surveys():
+def shuffle_closed_surveys_first():
     """Before a staff request reads anything, the rows of surveys that have
     closed are rewritten in random order (storage_order.py), in a
     transaction of their own."""

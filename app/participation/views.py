@@ -208,12 +208,11 @@ def _store(code: str, meeting, questionnaire):
         )
     if (request.content_length or 0) > current_app.config["SUBMISSION_BODY_LIMIT"]:
         form_errors.append(_("What you sent is too large. Please shorten your texts and send again."))
-    access_code = normalised_access_code(request.form.get("access_code"))
+    access_code = normalised_access_code(request.form.get("access_code")) if meeting.needs_access_code else None
     code_error = None
     if meeting.needs_access_code and access_code is None:
-        code_error = messages.access_code_message(
-            "unknown" if request.form.get("access_code", "").strip() else "missing"
-        )
+        typed = request.form.get("access_code", "").strip()
+        code_error = messages.access_code_message("unknown" if typed else "missing")
     if form_errors or sent.errors or code_error:
         if stored_before():
             return _thank(code)

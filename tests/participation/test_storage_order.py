@@ -17,6 +17,7 @@ import pytest
 from scipy.stats import spearmanr
 from sqlalchemy import DateTime, Time, select, text, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from app.meetings import access_codes, storage_order
 from app.meetings.codes import access_code_digest
@@ -24,7 +25,7 @@ from app.models import AccessCode, Answer, Base, Meeting, Response, SubmissionRe
 from app.participation import submission
 from app.questionnaires import versions
 from app.questionnaires.answers import validate_submission
-from tests.conftest import VALID_ANSWERS, add_meeting, now
+from tests.conftest import VALID_ANSWERS, add_meeting, count, now, store_response
 
 PARTICIPANT_TABLES = ("response", "answer", "submission_receipt", "access_code")
 # 200 submissions would do, but |ρ| of a random order then reaches 0.2 in
@@ -242,3 +243,24 @@ def test_only_staff_requests_start_the_rewrite(app, client, db):
     assert client.get("/workspace/").status_code == 302  # not logged in: nothing happens
     db.rollback()
     assert db.get(Meeting, meeting.id).rows_shuffled is False
+
+
+def test_a_submission_to_another_survey_during_the_rewrite_is_kept(app, db):
+    """The receipts are rewritten in one statement: one stored by another
+    meeting's open survey while the rewrite runs is neither lost nor doubled."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite rewrites nothing, and its writers take turns")
+    closed = add_meeting(db, opens=-5, closes=-1)
+    still_open = add_meeting(db)
+    for i in range(5):
+        store_response(db, closed, {name: [value] for name, value in VALID_ANSWERS.items()})
+    db.commit()
+    rewriting = Session(app.extensions["resonanz.db"].engine)
+    try:
+        assert storage_order.shuffle_closed_surveys(rewriting, now()) == [closed.id]  # not committed yet
+        store_response(db, still_open, {name: [value] for name, value in VALID_ANSWERS.items()})
+        db.commit()  # does not wait: the rewrite locks only the closed meeting's rows
+        rewriting.commit()
+    finally:
+        rewriting.close()
+    assert (count(db, Response), count(db, SubmissionReceipt)) == (6, 6)
