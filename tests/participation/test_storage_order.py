@@ -173,6 +173,13 @@ def test_the_physical_order_says_nothing_of_the_order_of_submission(app, db, coo
     assert all(abs(value) < NO_CORRELATION for value in rho.values()), rho
     assert len(after["answer"]) == len(stored["answer"]) > SUBMISSIONS
 
+    # No value of a code's row recurs in a response, answer or receipt (the meeting aside).
+    code_values = {value for row in stored["access_code"] for value in row if value not in (meeting.id, True, False)}
+    others = {
+        str(value) for name in ("response", "answer", "submission_receipt") for row in stored[name] for value in row
+    }
+    assert code_values and not code_values & others
+
     # Pairing a used code with a response by their places fails as well.
     code_place = {index: place for place, index in enumerate(after["access_code"])}
     response_place = {index: place for place, index in enumerate(after["response"])}
@@ -252,7 +259,7 @@ def test_a_submission_to_another_survey_during_the_rewrite_is_kept(app, db):
         pytest.skip("PostgreSQL only: SQLite rewrites nothing, and its writers take turns")
     closed = add_meeting(db, opens=-5, closes=-1)
     still_open = add_meeting(db)
-    for i in range(5):
+    for _ in range(5):
         store_response(db, closed, {name: [value] for name, value in VALID_ANSWERS.items()})
     db.commit()
     rewriting = Session(app.extensions["resonanz.db"].engine)
