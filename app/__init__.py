@@ -71,6 +71,7 @@ def _register_features(app: Flask) -> None:
     from app.evaluation import cli as evaluation_cli
     from app.evaluation.export import views as exports
     from app.evaluation.report import views as reports
+    from app.meetings import cli as meetings_cli
     from app.meetings import views as meetings
     from app.network import cli as network_cli
     from app.network import views as network
@@ -100,6 +101,7 @@ def _register_features(app: Flask) -> None:
         *commands.COMMANDS,
         network_cli.cli,
         questionnaires_cli.cli,
+        meetings_cli.cli,
         accounts_cli.cli,
         *evaluation_cli.COMMANDS,
     ):

@@ -25,6 +25,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import abort, current_app, g, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -186,6 +187,12 @@ def close_request_session(_exc=None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         close_quietly(session)
+
+
+def insert_ignoring_conflict(session: Session, model):
+    """``INSERT … ON CONFLICT DO NOTHING``, which both engines speak alike."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model).on_conflict_do_nothing()
 
 
 def get_or_404(model, object_id: int):

@@ -3,8 +3,13 @@
 Anonymity is a property of this schema: a response has a random id, the
 meeting, the questionnaire version, the language and the day; nothing about
 the person, the device or the time of day.  What prevents a repeated POST from
-being stored twice (``SubmissionReceipt``) lives apart from the answers and
-has no link to them.
+being stored twice (``SubmissionReceipt``) and a meeting's single-use access
+codes (``AccessCode``) live apart from the answers and have no link to them.
+
+Nor does the order of storage tell the order of submission: on SQLite the
+participants' tables have no rowid (``WITHOUT ROWID``) and are kept in the
+order of their random keys; on PostgreSQL a closed survey's rows are
+rewritten in random order (app/meetings/storage_order.py).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -60,6 +66,10 @@ class QuestionnaireVersion(Base):
 class Meeting(Base):
     __tablename__ = "meeting"
 
+    OPEN_LINK = "open_link"  # anyone with the link may answer (once per browser)
+    ACCESS_CODES = "access_codes"  # each answer needs an unused single-use code
+    SURVEY_ACCESS = (OPEN_LINK, ACCESS_CODES)
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_code: Mapped[str] = mapped_column(String(16), unique=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -72,11 +82,25 @@ class Meeting(Base):
     invited: Mapped[int | None] = mapped_column(Integer)
     attended: Mapped[int | None] = mapped_column(Integer)
     good_practice_presentations: Mapped[int] = mapped_column(Integer, default=0)
+    survey_access: Mapped[str] = mapped_column(
+        String(20),
+        CheckConstraint("survey_access IN ('open_link', 'access_codes')", name="known_survey_access"),
+        default=OPEN_LINK,
+        server_default=OPEN_LINK,
+    )
+    # Whether the responses, answers and access codes of the survey, closed as
+    # its window now stands, have been rewritten in random order; reset when
+    # the window changes.
+    rows_shuffled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     topics: Mapped[list[MeetingTopic]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingTopic.position"
     )
+
+    @property
+    def needs_access_code(self) -> bool:
+        return self.survey_access == self.ACCESS_CODES
 
 
 class MeetingTopic(Base):
@@ -95,10 +119,16 @@ def new_response_id() -> uuid.UUID:
     return uuid.uuid4()  # random, neither sequential nor time-ordered (unlike uuid1/uuid7)
 
 
+# SQLite: no hidden rowid counting the submissions; the table is stored in the
+# order of its primary key, which is random.
+WITHOUT_ROWID = {"sqlite_with_rowid": False}
+
+
 class Response(Base):
     """One anonymous submission."""
 
     __tablename__ = "response"
+    __table_args__ = WITHOUT_ROWID
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_response_id)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
@@ -118,7 +148,7 @@ class Answer(Base):
     """
 
     __tablename__ = "answer"
-    __table_args__ = (CheckConstraint("number IS NULL OR text IS NULL", name="one_value"),)
+    __table_args__ = (CheckConstraint("number IS NULL OR text IS NULL", name="one_value"), WITHOUT_ROWID)
 
     VALUE_CODE = "value"
 
@@ -137,6 +167,7 @@ class SubmissionReceipt(Base):
     """
 
     __tablename__ = "submission_receipt"
+    __table_args__ = WITHOUT_ROWID
 
     token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
 
@@ -301,3 +332,20 @@ class ActorGroup(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     position: Mapped[int] = mapped_column(Integer)
     labels: Mapped[dict[str, str]] = mapped_column(JSON, doc="language -> label")
+
+
+class AccessCode(Base):
+    """One single-use access code of a meeting whose survey needs them.
+
+    Only the code's keyed digest is kept (app/meetings/codes.py), with its
+    meeting and whether it has been used: no time, no order, and no reference
+    to the response it let in.  The code is marked used in the same
+    transaction that stores that response.
+    """
+
+    __tablename__ = "access_code"
+    __table_args__ = WITHOUT_ROWID
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)

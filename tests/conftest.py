@@ -205,7 +205,10 @@ class FormPage:
 
     def fields(self, answers: dict) -> dict:
         """What a browser sends: the form's hidden fields and the answers."""
-        return {"submission_id": self.submission_id, "language": self.language, **answers}
+        hidden = {"submission_id": self.submission_id, "language": self.language}
+        if 'name="access_code" type="hidden"' in self.html:  # a code from the card's link
+            hidden["access_code"] = _hidden(self.html, "access_code")
+        return {**hidden, **answers}
 
 
 def _hidden(html: str, name: str) -> str:
@@ -214,7 +217,7 @@ def _hidden(html: str, name: str) -> str:
     return match.group(1)
 
 
-def open_form(client, code: str, **query) -> FormPage:
+def open_form(client, code: str, /, **query) -> FormPage:
     response = client.get(f"/m/{code}", query_string=query)
     assert response.status_code == 200, response.status_code
     html = response.get_data(as_text=True)

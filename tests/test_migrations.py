@@ -1,11 +1,18 @@
-"""``upgrade head`` on an empty database gives exactly the models' schema."""
+"""``upgrade head`` on an empty database gives exactly the models' schema, and an
+upgrade carries the rows stored under earlier revisions over."""
+
+import datetime as dt
+import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.command import downgrade
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Uuid, bindparam, inspect, text
+from sqlalchemy.orm import Session
 
-from app.db import make_engine, upgrade
+from app.db import alembic_config, make_engine, upgrade
+from app.meetings import storage_order
 from app.models import Base
 from tests.conftest import ENGINES, POSTGRES_URL
 from tests.scratch import scratch_database
@@ -26,5 +33,78 @@ def test_upgrade_head_matches_the_models(empty_database):
             assert compare_metadata(context, Base.metadata) == []
             tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
         assert tables == set(Base.metadata.tables)
+    finally:
+        engine.dispose()
+
+
+def _participant_rows(connection) -> dict[str, list[tuple]]:
+    tables = ("response", "answer", "submission_receipt", "meeting_topic")
+    return {
+        name: sorted(tuple(map(str, row)) for row in connection.execute(text(f"SELECT * FROM {name}")))
+        for name in tables
+    }
+
+
+def test_upgrade_carries_responses_of_earlier_revisions_over(empty_database):
+    """Responses stored under revision 0004 (rowid tables on SQLite) are all
+    there after the upgrade, in tables without rowid, and can be shuffled."""
+    upgrade(empty_database, "0004")
+    engine = make_engine(empty_database)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO questionnaire_version VALUES (1, 'iv-1', 1, '{}', 'id: iv-1', 'f')"))
+            connection.execute(
+                text(
+                    "INSERT INTO meeting (id, public_code, title, date, place, questionnaire_version_id, "
+                    "opens_at, closes_at, good_practice_presentations) "
+                    "VALUES (1, 'abcdefghjk', 'Treffen', :day, '', 1, :opened, :closed, 0)"
+                ),
+                {
+                    "day": dt.date(2026, 3, 18),
+                    "opened": dt.datetime(2026, 3, 18, 16),
+                    "closed": dt.datetime(2026, 4, 1),
+                },
+            )
+            connection.execute(text("INSERT INTO meeting_topic VALUES (1, 1, 0, 'Sprachbildung', true)"))
+            response = text("INSERT INTO response VALUES (:id, 1, 1, 'de', :day)").bindparams(
+                bindparam("id", type_=Uuid)
+            )
+            answer = text("INSERT INTO answer VALUES (:id, :question, :code, :number, :text)").bindparams(
+                bindparam("id", type_=Uuid)
+            )
+            for i in range(20):
+                response_id = uuid.uuid4()
+                connection.execute(response, {"id": response_id, "day": dt.date(2026, 3, 18)})
+                connection.execute(
+                    answer, {"id": response_id, "question": "count", "code": "value", "number": i, "text": None}
+                )
+                connection.execute(
+                    answer,
+                    {"id": response_id, "question": "note", "code": "value", "number": None, "text": f"Notiz {i}"},
+                )
+                connection.execute(text("INSERT INTO submission_receipt VALUES (:digest)"), {"digest": f"{i:064x}"})
+            before = _participant_rows(connection)
+
+        upgrade(empty_database)
+        with engine.begin() as connection:
+            assert _participant_rows(connection) == before
+            assert connection.execute(text("SELECT survey_access, rows_shuffled FROM meeting")).one() == (
+                "open_link",
+                False,
+            )
+            if engine.dialect.name == "sqlite":
+                for name in ("response", "answer", "submission_receipt", "access_code"):
+                    sql = connection.scalar(text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": name})
+                    assert sql.rstrip().endswith("WITHOUT ROWID"), name
+                assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+        with Session(engine) as session:
+            assert storage_order.shuffle_closed_surveys(session, dt.datetime(2026, 5, 1)) == [1]
+            session.commit()
+        with engine.begin() as connection:
+            assert _participant_rows(connection) == before
+
+        downgrade(alembic_config(empty_database), "0004")  # and back: the rows stay
+        with engine.begin() as connection:
+            assert _participant_rows(connection) == before
     finally:
         engine.dispose()

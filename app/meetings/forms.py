@@ -16,17 +16,24 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.meetings.codes import MAX_ACCESS_CODES_AT_ONCE
 from app.meetings.services import MeetingData
+from app.models import Meeting
 
 TOPIC_ROWS = 5
 
 PARTNER_STATUSES = {"identified": _l("identified"), "informed": _l("informed"), "won": _l("won")}
+SURVEY_ACCESS = {
+    Meeting.OPEN_LINK: _l("Open link: anyone with the link can answer, once per browser"),
+    Meeting.ACCESS_CODES: _l("With access codes: each attendee gets a card with a single-use code"),
+}
 
 
 def choices(labels: dict) -> list[SelectChoice]:
@@ -60,6 +67,8 @@ class MeetingForm(FlaskForm):
     good_practice_presentations = IntegerField(
         _l("Good-practice presentations held"), default=0, validators=[InputRequired(), NumberRange(min=0, max=100)]
     )
+    # Not sent at all (an older page): the open link, as before.
+    survey_access = RadioField(_l("Who may answer"), choices=choices(SURVEY_ACCESS), default=Meeting.OPEN_LINK)
     topics = FieldList(FormField(TopicForm), min_entries=TOPIC_ROWS, max_entries=TOPIC_ROWS)
 
     def validate_closes_at(self, field):
@@ -77,6 +86,7 @@ class MeetingForm(FlaskForm):
             invited=self.invited.data,
             attended=self.attended.data,
             good_practice_presentations=self.good_practice_presentations.data,
+            survey_access=self.survey_access.data,
             topics=tuple(
                 (t["title"].strip(), bool(t["brought_in_by_members"]))
                 for t in self.topics.data
@@ -93,6 +103,7 @@ class MeetingForm(FlaskForm):
             "invited",
             "attended",
             "good_practice_presentations",
+            "survey_access",
         ):
             getattr(self, name).data = getattr(meeting, name)
         self.opens_at.data, self.closes_at.data = to_local(meeting.opens_at), to_local(meeting.closes_at)
@@ -105,3 +116,13 @@ class PartnerForm(FlaskForm):
     # Its choices are the network's actor groups (the view sets them).
     actor_group = SelectField(_l("Actor group"), validators=[InputRequired()])
     status = SelectField(_l("Status"), choices=choices(PARTNER_STATUSES), validators=[InputRequired()])
+
+
+class AccessCodesForm(FlaskForm):
+    count = IntegerField(
+        _l("Number of codes"),
+        validators=[
+            InputRequired(_l("Please enter how many codes to make.")),
+            NumberRange(min=1, max=MAX_ACCESS_CODES_AT_ONCE),
+        ],
+    )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.meetings.access_codes import CodeCount, code_counts
 from app.meetings.codes import new_public_code, survey_window
 from app.models import (
     Meeting,
@@ -34,12 +35,15 @@ class MeetingData:
     attended: int | None
     good_practice_presentations: int
     topics: tuple[tuple[str, bool], ...]  # (title, brought in by members)
+    survey_access: str = Meeting.OPEN_LINK
 
 
 def save_meeting(session: Session, data: MeetingData, meeting: Meeting | None = None) -> Meeting:
     if meeting is None:
         meeting = Meeting(public_code=new_public_code())
         session.add(meeting)
+    if (meeting.opens_at, meeting.closes_at) != (data.opens_at, data.closes_at):
+        _window_changes(meeting)
     for name in (
         "title",
         "date",
@@ -50,6 +54,7 @@ def save_meeting(session: Session, data: MeetingData, meeting: Meeting | None = 
         "invited",
         "attended",
         "good_practice_presentations",
+        "survey_access",
     ):
         setattr(meeting, name, getattr(data, name))
     meeting.topics = [
@@ -60,8 +65,15 @@ def save_meeting(session: Session, data: MeetingData, meeting: Meeting | None = 
     return meeting
 
 
+def _window_changes(meeting: Meeting) -> None:
+    # Rows may come in again, or the survey closes anew: once it is closed,
+    # its rows are rewritten in random order (again).
+    meeting.rows_shuffled = False
+
+
 def open_survey(session: Session, meeting: Meeting, now: dt.datetime) -> None:
     """Open now; a window that had already closed is reopened without an end."""
+    _window_changes(meeting)
     meeting.opens_at = now
     if meeting.closes_at is not None and meeting.closes_at <= now:
         meeting.closes_at = None
@@ -69,6 +81,7 @@ def open_survey(session: Session, meeting: Meeting, now: dt.datetime) -> None:
 
 
 def close_survey(session: Session, meeting: Meeting, now: dt.datetime) -> None:
+    _window_changes(meeting)
     meeting.closes_at = now
     if meeting.opens_at is None or meeting.opens_at > now:
         meeting.opens_at = now
@@ -80,6 +93,7 @@ class MeetingRow:
     meeting: Meeting
     state: str
     responses: int
+    codes: CodeCount | None  # for a survey with access codes: how many are used
 
     @property
     def response_rate(self) -> float | None:
@@ -89,8 +103,17 @@ class MeetingRow:
 
 def meeting_rows(session: Session, now: dt.datetime) -> list[MeetingRow]:
     counts = dict(session.execute(select(Response.meeting_id, func.count()).group_by(Response.meeting_id)).all())
+    made = code_counts(session)
     meetings = session.scalars(select(Meeting).order_by(Meeting.date.desc(), Meeting.id.desc())).all()
-    return [MeetingRow(m, survey_window(m, now).state, counts.get(m.id, 0)) for m in meetings]
+    return [
+        MeetingRow(
+            m,
+            survey_window(m, now).state,
+            counts.get(m.id, 0),
+            made.get(m.id, CodeCount(0, 0)) if m.needs_access_code else None,
+        )
+        for m in meetings
+    ]
 
 
 # --- partner organisations ---------------------------------------------------

@@ -12,9 +12,9 @@ from wtforms.fields.choices import SelectChoice
 
 from app import clock
 from app.accounts.access import role_required
-from app.db import db_session, get_or_404, writing
-from app.meetings import handouts, services
-from app.meetings.forms import PARTNER_STATUSES, MeetingForm, PartnerForm, choices
+from app.db import database, db_session, get_or_404, writing
+from app.meetings import access_codes, codes, handouts, services, storage_order
+from app.meetings.forms import PARTNER_STATUSES, AccessCodesForm, MeetingForm, PartnerForm, choices
 from app.models import Meeting, PartnerOrganisation
 from app.network import settings
 from app.network.actor_groups import services as actor_groups
@@ -22,6 +22,20 @@ from app.questionnaires.versions import questionnaire_of, version_rows
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/workspace", template_folder="templates")
 coordinators_only = role_required("coordinator")
+
+
+@blueprint.before_app_request
+def shuffle_closed_surveys_first():
+    """Before a staff request reads anything, the rows of surveys that have
+    closed are rewritten in random order (storage_order.py), in a
+    transaction of their own."""
+    if not request.path.startswith(blueprint.url_prefix) or not current_user.is_authenticated:
+        return
+    now = clock.utcnow()
+    if storage_order.due(db_session(), now):
+        with database().session(write=True) as session:
+            storage_order.shuffle_closed_surveys(session, now)
+            session.commit()
 
 
 @blueprint.get("/")
@@ -91,6 +105,53 @@ def _change_window(meeting_id: int, change, message: str):
     session.commit()
     flash(message)
     return redirect(url_for(".meetings", _anchor=f"meeting-{meeting_id}"))
+
+
+@blueprint.route("/meetings/<int:meeting_id>/codes", methods=["GET", "POST"])
+@coordinators_only
+def access_codes_page(meeting_id: int):
+    """Make access codes; the codes are shown once, in the answer to the POST."""
+    meeting = get_or_404(Meeting, meeting_id)
+    counted = access_codes.code_count(db_session(), meeting)
+    form = AccessCodesForm()
+    if request.method == "GET":
+        form.count.data = codes.proposed_access_code_count(meeting.attended, meeting.invited, counted.total)
+    if meeting.needs_access_code and form.validate_on_submit():
+        session = writing()
+        made = access_codes.make_codes(session, meeting, form.count.data)
+        session.commit()
+        return render_template(
+            "meetings/access_code_list.html",
+            meeting=meeting,
+            lines=[(codes.shown_access_code(code), access_codes.code_link(meeting, code)) for code in made],
+            counted=access_codes.CodeCount(counted.used, counted.total + len(made)),
+            title=_("Access codes"),
+        )
+    status = 422 if form.errors or (request.method == "POST" and not meeting.needs_access_code) else 200
+    return render_template(
+        "meetings/access_codes.html", meeting=meeting, form=form, counted=counted, title=_("Access codes")
+    ), status
+
+
+@blueprint.post("/meetings/<int:meeting_id>/codes.csv")
+@coordinators_only
+def access_codes_csv(meeting_id: int):
+    """The codes just shown, as a CSV file: the page sends them back (they
+    are stored nowhere in clear), and only codes of this meeting are taken."""
+    meeting = get_or_404(Meeting, meeting_id)
+    made = access_codes.codes_of_meeting(db_session(), meeting, request.form.getlist("code"))
+    if made is None:
+        return render_template(
+            "message.html",
+            title=_("These are not this meeting's codes"),
+            text=_("Only codes made for this meeting can be downloaded. Make new codes if the list is lost."),
+        ), 422
+    filename = f"resonanz-codes-{meeting.date.isoformat()}-{meeting.public_code}.csv"
+    return Response(
+        access_codes.codes_csv(meeting, made),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @blueprint.get("/meetings/<int:meeting_id>/handout")

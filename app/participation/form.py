@@ -18,7 +18,7 @@ from app.questionnaires.model import FreeText, MultipleChoice, Number, Questionn
 # A signed id (signed.new_submission_id) has this shape; anything else is not looked at.
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_.-]{40,200}$")
 # Form fields that are not answers.
-CONTROL_FIELDS = frozenset({"submission_id", "language"})
+CONTROL_FIELDS = frozenset({"submission_id", "language", "access_code"})
 
 
 # Every field has a label (an empty one: the template writes the question

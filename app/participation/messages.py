@@ -1,4 +1,5 @@
-"""What a participant reads for each answer error (answers.FieldError codes)."""
+"""What a participant reads for each answer error (answers.FieldError codes)
+and for an access code that was refused."""
 
 from __future__ import annotations
 
@@ -34,3 +35,14 @@ def error_message(error: FieldError) -> str:
             max=format_decimal(params["max"]),
         )
     return _("Please check this answer.")
+
+
+def access_code_message(reason: str) -> str:
+    """Why the access code was not taken: "missing", "unknown" or "used"."""
+    if reason == "missing":
+        return _("Please enter the access code from your card.")
+    if reason == "used":
+        return _(
+            "This access code has already been used: each code counts once. If you have not answered yet, please ask the organisers for a new card."
+        )
+    return _("This access code is not one of this meeting's. Please check it against your card.")

@@ -4,21 +4,33 @@ The receipt (the digest of the form's hidden submission id) comes first: its
 primary key is what refuses a second copy of the same form, recognised by
 the conflict on that key, not by an error's text.  The response row is taken
 from the meeting only while its survey is open and asks the questionnaire
-version the answers were checked against, in the same statement, so a
-survey closed a moment ago stores nothing.  Then the answers.
+version (and the access mode) the answers were checked against, in the same
+statement, so a survey closed a moment ago stores nothing.  A meeting with
+access codes then marks the code used: one UPDATE that must find exactly one
+unused code of this meeting.  Then the answers.  Any refusal rolls the whole
+transaction back, so a code is used exactly when its response is stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 
-from sqlalchemy import Date, String, Uuid, insert, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Date, String, Uuid, insert, literal, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from app.db import insert_ignoring_conflict
 from app.meetings.codes import could_be_code
-from app.models import Answer, Meeting, QuestionnaireVersion, Response, SubmissionReceipt, new_response_id
+from app.models import (
+    AccessCode,
+    Answer,
+    Meeting,
+    QuestionnaireVersion,
+    Response,
+    SubmissionReceipt,
+    new_response_id,
+)
 from app.questionnaires import versions
 from app.questionnaires.answers import Submission
 from app.questionnaires.model import Questionnaire
@@ -29,7 +41,19 @@ class AlreadySubmitted(Exception):
 
 
 class SurveyNotOpen(Exception):
-    """The meeting's survey is not open (any more), or its questionnaire changed."""
+    """The meeting's survey is not open (any more), or its questionnaire or access mode changed."""
+
+
+class AccessCodeRefused(Exception):
+    """The meeting needs an access code and this one is unknown to it or used."""
+
+
+def access_code_state(session: Session, meeting_id: int, digests: Sequence[str]) -> str:
+    """Why a code was refused ("unknown" or "used"); asked only after a refusal."""
+    used = session.scalar(
+        select(AccessCode.used).where(AccessCode.meeting_id == meeting_id, AccessCode.digest.in_(digests)).limit(1)
+    )
+    return "unknown" if used is None else "used"
 
 
 def meeting_by_code(session: Session, code: str) -> tuple[Meeting, Questionnaire] | None:
@@ -77,20 +101,22 @@ def submit_response(
     submission_id: str,
     today: dt.date,
     now: dt.datetime | None,
+    access_code_digests: Sequence[str] = (),
 ) -> None:
     """Store one valid submission, checked against ``questionnaire_version_id``, and its receipt.
 
-    Raises :class:`AlreadySubmitted` when the receipt exists and
+    Raises :class:`AlreadySubmitted` when the receipt exists,
     :class:`SurveyNotOpen` when the database says the survey is not open at
-    ``now`` or asks another version.  After either the caller rolls back.
-    ``now=None`` stores without asking the window (answers of a meeting held
-    before: paper questionnaires typed in, the demo).
+    ``now`` or asks another version or access mode, and
+    :class:`AccessCodeRefused` when the meeting needs an access code and none
+    of ``access_code_digests`` (the typed code's digests under the current and
+    former keys) is an unused code of it.  After any of them the caller rolls
+    back.  ``now=None`` stores without asking the window (answers of a meeting
+    held before: paper questionnaires typed in, the demo).
     """
     if not submission.valid:
         raise ValueError("only a valid submission can be stored")
-    receipt = _insert_ignoring_conflict(session, SubmissionReceipt).values(
-        token_digest=submission_digest(submission_id)
-    )
+    receipt = insert_ignoring_conflict(session, SubmissionReceipt).values(token_digest=submission_digest(submission_id))
     if session.execute(receipt.returning(SubmissionReceipt.token_digest)).first() is None:
         raise AlreadySubmitted
     response_id = new_response_id()
@@ -100,7 +126,11 @@ def submit_response(
         Meeting.questionnaire_version_id,
         literal(language, String),
         literal(today, Date),
-    ).where(Meeting.id == meeting.id, Meeting.questionnaire_version_id == questionnaire_version_id)
+    ).where(
+        Meeting.id == meeting.id,
+        Meeting.questionnaire_version_id == questionnaire_version_id,
+        Meeting.survey_access == meeting.survey_access,
+    )
     if now is not None:
         from_meeting = from_meeting.where(
             Meeting.opens_at <= now, Meeting.closes_at.is_(None) | (Meeting.closes_at > now)
@@ -115,15 +145,26 @@ def submit_response(
     ).first()
     if stored is None:
         raise SurveyNotOpen
+    if meeting.needs_access_code and not _use_access_code(session, meeting.id, access_code_digests):
+        raise AccessCodeRefused
     rows = [{"response_id": response_id, **values} for values in answer_values(submission)]
     if rows:
         session.execute(insert(Answer), rows)
 
 
-def _insert_ignoring_conflict(session: Session, model):
-    """``INSERT … ON CONFLICT DO NOTHING``, which both engines speak alike."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(model).on_conflict_do_nothing()
+def _use_access_code(session: Session, meeting_id: int, digests: Sequence[str]) -> bool:
+    """Mark the code used; whether it was an unused code of this meeting.  Two
+    phones sending the same code at once: the second waits for the first's
+    row lock (or SQLite's write lock), then finds the code used."""
+    if not digests:
+        return False
+    used = session.execute(
+        update(AccessCode)
+        .where(AccessCode.digest.in_(digests), AccessCode.meeting_id == meeting_id, AccessCode.used.is_(False))
+        .values(used=True)
+        .execution_options(synchronize_session=False)
+    )
+    return used.rowcount == 1
 
 
 def answer_values(submission: Submission):

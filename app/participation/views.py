@@ -9,6 +9,8 @@ browser says of its origin (origin.py), not by a token kept in a session.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -17,7 +19,8 @@ from app.db import UNAVAILABLE, db_session, rollback_quietly, writing
 from app.extensions import csrf
 from app.http.errors import RETRY_AFTER
 from app.http.i18n import choose_language, use_language
-from app.meetings.codes import survey_window
+from app.meetings import access_codes
+from app.meetings.codes import normalised_access_code, shown_access_code, survey_window
 from app.network import settings
 from app.participation import address_limit, answered, messages, signed, submission
 from app.participation.form import CONTROL_FIELDS, SUBMISSION_ID, form_for
@@ -81,6 +84,15 @@ def issued_here(meeting, submission_id: str) -> bool:
     return day is not None and settings.local_date(meeting.opens_at) <= day <= settings.today()
 
 
+@dataclass(frozen=True)
+class CodeField:
+    """The access code on the form of a meeting that needs one."""
+
+    value: str = ""
+    from_link: bool = False  # a code from the card's link goes along unseen
+    error: str | None = None
+
+
 def render_form_page(
     meeting,
     questionnaire,
@@ -90,6 +102,7 @@ def render_form_page(
     form_errors=(),
     status=200,
     preview=False,
+    code_field: CodeField | None = None,
 ):
     """The participant form; the workspace preview renders the very same page."""
     return render_template(
@@ -101,6 +114,7 @@ def render_form_page(
         errors=errors or {},
         form_errors=form_errors,
         preview=preview,
+        code_field=code_field or CodeField(),
     ), status
 
 
@@ -116,7 +130,14 @@ def show_form(code: str):
         return closed
     if answered.has_answered(code):
         return render_template("participation/already_answered.html", meeting=meeting, questionnaire=questionnaire)
-    return render_form_page(meeting, questionnaire, blank_form(questionnaire))
+    code_field = None
+    if meeting.needs_access_code:
+        from_link = normalised_access_code(request.args.get("code"))
+        if from_link:
+            code_field = CodeField(shown_access_code(from_link), from_link=True)
+        else:
+            code_field = CodeField(request.args.get("code", "")[:40])
+    return render_form_page(meeting, questionnaire, blank_form(questionnaire), code_field=code_field)
 
 
 @blueprint.post("/<code>")
@@ -147,11 +168,21 @@ def submit(code: str):
         )
 
 
-def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_errors=(), status=422):
-    """The form again with every answer that was sent."""
+def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_errors=(), status=422, code_error=None):
+    """The form again with every answer that was sent, the access code too."""
     if not issued_here(meeting, submission_id):
         submission_id = new_submission_id(meeting)
-    return render_form_page(meeting, questionnaire, form_for(questionnaire), submission_id, errors, form_errors, status)
+    code_field = CodeField(request.form.get("access_code", "")[:40], error=code_error)
+    return render_form_page(
+        meeting,
+        questionnaire,
+        form_for(questionnaire),
+        submission_id,
+        errors,
+        form_errors,
+        status,
+        code_field=code_field,
+    )
 
 
 def _store(code: str, meeting, questionnaire):
@@ -181,10 +212,15 @@ def _store(code: str, meeting, questionnaire):
         )
     if (request.content_length or 0) > current_app.config["SUBMISSION_BODY_LIMIT"]:
         form_errors.append(_("What you sent is too large. Please shorten your texts and send again."))
-    if form_errors or sent.errors:
+    access_code = normalised_access_code(request.form.get("access_code")) if meeting.needs_access_code else None
+    code_error = None
+    if meeting.needs_access_code and access_code is None:
+        typed = request.form.get("access_code", "").strip()
+        code_error = messages.access_code_message("unknown" if typed else "missing")
+    if form_errors or sent.errors or code_error:
         if stored_before():
             return _thank(code)
-        return _form_as_sent(meeting, questionnaire, submission_id, sent.errors, form_errors)
+        return _form_as_sent(meeting, questionnaire, submission_id, sent.errors, form_errors, code_error=code_error)
     if not valid_id:
         # Made up, another meeting's, or from before the survey opened: nothing
         # is stored; a real phone gets its answers back with a fresh id.
@@ -200,6 +236,8 @@ def _store(code: str, meeting, questionnaire):
         return page, status, {"Retry-After": str(wait)}
 
     version_id = meeting.questionnaire_version_id
+    asked = (version_id, meeting.survey_access)
+    code_digests = access_codes.digests(meeting.public_code, access_code) if access_code else ()
     session = writing()  # everything is checked: now the short write transaction
     try:
         now = clock.utcnow()
@@ -212,20 +250,27 @@ def _store(code: str, meeting, questionnaire):
             submission_id=submission_id,
             now=now,
             today=settings.local_date(now),
+            access_code_digests=code_digests,
         )
         session.commit()
         address_limit.count(code)
     except submission.AlreadySubmitted:
         session.rollback()  # the same form, sent before or twice at once: stored by the other request
+    except submission.AccessCodeRefused:
+        # Nothing is stored and the code stays as it was; say why.
+        session.rollback()
+        reason = submission.access_code_state(session, meeting.id, code_digests)
+        return _form_as_sent(meeting, questionnaire, submission_id, code_error=messages.access_code_message(reason))
     except submission.SurveyNotOpen:
-        # Closed in this very moment, or another questionnaire version since:
-        # decide again on what the database says now.
+        # Closed in this very moment, or another questionnaire version or
+        # access mode since: decide again on what the database says now.
         session.rollback()
         session.expire_all()
         meeting, questionnaire = _load(code)
-        if meeting.questionnaire_version_id != version_id and _window_page(meeting, questionnaire) is None:
+        window_page = _window_page(meeting, questionnaire)
+        if window_page is None and (meeting.questionnaire_version_id, meeting.survey_access) != asked:
             return _form_as_sent(meeting, questionnaire, submission_id)
-        return _window_page(meeting, questionnaire) or render_template(
+        return window_page or render_template(
             "participation/closed.html",
             meeting=meeting,
             questionnaire=questionnaire,

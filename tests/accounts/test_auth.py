@@ -193,7 +193,17 @@ ALLOWED = {
     },
     **{
         f"meetings.{name}": {"coordinator", "admin"}
-        for name in ("meetings", "edit_meeting", "open_survey", "close_survey", "handout", "qr", "partners")
+        for name in (
+            "meetings",
+            "edit_meeting",
+            "open_survey",
+            "close_survey",
+            "access_codes_page",
+            "access_codes_csv",
+            "handout",
+            "qr",
+            "partners",
+        )
     },
     **{
         f"questionnaires.{name}": {"coordinator", "admin"}

@@ -71,7 +71,14 @@ class Server:
         with sqlite3.connect(self.database) as connection:
             return connection.execute(sql, parameters).fetchall()
 
-    def new_meeting(self, *, opens: float = -1, closes: float = 24, title: str = "Netzwerktreffen Browser") -> str:
+    def new_meeting(
+        self,
+        *,
+        opens: float = -1,
+        closes: float = 24,
+        title: str = "Netzwerktreffen Browser",
+        survey_access: str = Meeting.OPEN_LINK,
+    ) -> str:
         """A meeting of the demo's IV.1 version, its survey window in hours from now; returns its code."""
         engine = create_engine(f"sqlite:///{self.database}")
         try:
@@ -86,6 +93,7 @@ class Server:
                     questionnaire_version_id=version,
                     opens_at=start + dt.timedelta(hours=opens),
                     closes_at=start + dt.timedelta(hours=closes),
+                    survey_access=survey_access,
                 )
                 session.add(meeting)
                 return meeting.public_code

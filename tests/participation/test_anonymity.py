@@ -8,7 +8,7 @@ from sqlalchemy import Date, DateTime, Time, select
 from app.models import Answer, Base, Response, SubmissionReceipt
 from tests.conftest import VALID_ANSWERS, open_form
 
-PARTICIPANT_TABLES = {"response", "answer", "submission_receipt"}
+PARTICIPANT_TABLES = {"response", "answer", "submission_receipt", "access_code"}
 FORBIDDEN_NAMES = re.compile(r"ip|addr|agent|referr|cookie|session|user|created|updated|time|_at$|seq", re.I)
 
 

@@ -9,13 +9,17 @@ import pytest
 
 from app.config import Config
 from app.http.assets import IMMUTABLE, content_hash, static_url
+from app.models import Meeting
 from benchmarks.page_weight import BUDGET, measure
+from tests.conftest import add_meeting
 
 GZIP = {"Accept-Encoding": "gzip"}
 
 
 @pytest.mark.parametrize("language", Config.LANGUAGES)
-def test_form_with_everything_it_loads_fits_the_budget(client, meeting, language):
+@pytest.mark.parametrize("survey_access", Meeting.SURVEY_ACCESS)
+def test_form_with_everything_it_loads_fits_the_budget(client, db, language, survey_access):
+    meeting = add_meeting(db, survey_access=survey_access)  # with codes: the field to type one in
     weight = measure(client, f"/m/{meeting.public_code}?lang={language}")
     assert weight.foreign == []
     assert weight.uncompressed == []
