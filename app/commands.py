@@ -12,9 +12,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app import clock, demo
 from app import db as database
+from app import demo
 from app.accounts import users as accounts
+from app.network import settings
 
 db = AppGroup("db", help="Database schema (Alembic).")
 demo_group = AppGroup("demo", help="The demo network.")
@@ -34,7 +35,7 @@ def demo_load_command() -> None:
         if demo.is_loaded(session):
             click.echo("The database already holds meetings; the demo network was not loaded.")
             return
-        demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=clock.utcnow())
+        demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=settings.now())
     click.echo("Demo network loaded.")
 
 
@@ -45,8 +46,8 @@ def setup_command(base_url: str) -> None:
     database.upgrade(current_app.config["DATABASE_URL"])
     with database.command_session() as session:
         if not demo.is_loaded(session):
-            demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=clock.utcnow())
-        open_now = demo.open_meetings(session, clock.utcnow())
+            demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=settings.now())
+        open_now = demo.open_meetings(session, settings.now())
         for meeting in open_now[:1]:
             click.echo(f"Participant link: {base_url.rstrip('/')}/m/{meeting.public_code}")
         if not open_now:

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app import clock
 from app.accounts.access import role_required
 from app.db import db_session, get_or_404, writing
 from app.meetings import handouts, services
 from app.meetings.forms import ACTOR_GROUPS, PARTNER_STATUSES, MeetingForm, PartnerForm
 from app.models import Meeting, PartnerOrganisation
+from app.network import settings
 from app.questionnaires.versions import questionnaire_of, version_rows
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/workspace", template_folder="templates")
@@ -27,7 +27,7 @@ coordinators_only = role_required("coordinator")
 def home():
     open_rows = []
     if current_user.may("coordinator"):
-        rows = services.meeting_rows(db_session(), clock.utcnow())
+        rows = services.meeting_rows(db_session(), settings.now())
         open_rows = [row for row in rows if row.state == "open"]
     return render_template("meetings/home.html", open_rows=open_rows, title=_("Workspace"))
 
@@ -38,7 +38,7 @@ def home():
 @blueprint.get("/meetings/")
 @coordinators_only
 def meetings():
-    rows = services.meeting_rows(db_session(), clock.utcnow())
+    rows = services.meeting_rows(db_session(), settings.now())
     return render_template("meetings/meetings.html", rows=rows, title=_("Meetings"))
 
 
@@ -85,7 +85,7 @@ def close_survey(meeting_id: int):
 def _change_window(meeting_id: int, change, message: str):
     meeting = get_or_404(Meeting, meeting_id)
     session = writing()
-    change(session, meeting, clock.utcnow())
+    change(session, meeting, settings.now())
     session.commit()
     flash(message)
     return redirect(url_for(".meetings", _anchor=f"meeting-{meeting_id}"))

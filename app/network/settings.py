@@ -14,9 +14,14 @@ def time_zone() -> str:
     return current_app.config["TIME_ZONE"]
 
 
+def now() -> dt.datetime:
+    """Now, naive UTC, from the app's clock (``CLOCK``: :func:`app.clock.utcnow` unless a test sets another)."""
+    return current_app.config["CLOCK"]()
+
+
 def today() -> dt.date:
     """Today's date where the network meets (see app/clock.py)."""
-    return clock.today(time_zone())
+    return local_date(now())
 
 
 def local_date(utc: dt.datetime) -> dt.date:

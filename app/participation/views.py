@@ -14,7 +14,6 @@ import secrets
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app import clock
 from app.db import UNAVAILABLE, db_session, rollback_quietly, writing
 from app.extensions import csrf
 from app.http.errors import RETRY_AFTER
@@ -58,7 +57,7 @@ def speak_questionnaire_language(questionnaire) -> None:
 
 def _window_page(meeting, questionnaire):
     """The page to show instead of the form, or None when the survey is open."""
-    window = survey_window(meeting, clock.utcnow())
+    window = survey_window(meeting, settings.now())
     if window.state == "open":
         return None
     template = "participation/not_yet_open.html" if window.state == "not_yet_open" else "participation/closed.html"
@@ -180,7 +179,7 @@ def _store(code: str, meeting, questionnaire):
     version_id = meeting.questionnaire_version_id
     session = writing()  # everything is checked: now the short write transaction
     try:
-        now = clock.utcnow()
+        now = settings.now()
         submission.submit_response(
             session,
             meeting,
@@ -206,7 +205,7 @@ def _store(code: str, meeting, questionnaire):
             "participation/closed.html",
             meeting=meeting,
             questionnaire=questionnaire,
-            window=survey_window(meeting, clock.utcnow()),
+            window=survey_window(meeting, settings.now()),
         )
     return _thank(code)
 
