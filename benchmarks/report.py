@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from app import reporting  # noqa: E402
 from app.db import Database  # noqa: E402
+from app.evaluation.report import reporting  # noqa: E402
 from app.models import QuestionnaireVersion  # noqa: E402
 from benchmarks._data import fill, scratch_database  # noqa: E402
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from app.db import UNAVAILABLE, db_session, rollback_quietly, writing
@@ -95,6 +95,25 @@ def blank_form(questionnaire):
     return form_for(questionnaire, formdata=None)
 
 
+# The blank form page, rendered once per process, meeting and language with a
+# stand-in for the submission id: rendering is most of the server's work for
+# a phone's journey (docs/operations.md, "Load").  The key holds all the page
+# shows, so an edited meeting or another questionnaire renders anew.
+_blank_pages: dict[tuple, str] = {}
+_ID_STAND_IN = secrets.token_urlsafe(24)  # a submission id of this process's own, replaced in every copy
+
+
+def _blank_form_page(meeting, questionnaire):
+    if session.get("_flashes"):  # a workspace message waiting: this page shows it once
+        return render_form_page(meeting, questionnaire, blank_form(questionnaire))
+    key = (meeting.public_code, meeting.title, meeting.date, meeting.place, questionnaire.fingerprint, g.language)
+    if key not in _blank_pages:
+        if len(_blank_pages) >= 1024:
+            _blank_pages.clear()
+        _blank_pages[key] = render_form_page(meeting, questionnaire, blank_form(questionnaire), _ID_STAND_IN)[0]
+    return _blank_pages[key].replace(_ID_STAND_IN, new_submission_id())
+
+
 @blueprint.get("/<code>")
 def show_form(code: str):
     meeting, questionnaire = _load(code)
@@ -103,7 +122,7 @@ def show_form(code: str):
         return closed
     if answered.has_answered(code):
         return render_template("participation/already_answered.html", meeting=meeting, questionnaire=questionnaire)
-    return render_form_page(meeting, questionnaire, blank_form(questionnaire))
+    return _blank_form_page(meeting, questionnaire)
 
 
 @blueprint.post("/<code>")
