@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_babel import gettext as _
 
 from app.db import UNAVAILABLE, db_session, rollback_quietly, writing
@@ -104,7 +105,7 @@ _ID_STAND_IN = secrets.token_urlsafe(24)  # a submission id of this process's ow
 
 
 def _blank_form_page(meeting, questionnaire):
-    if session.get("_flashes"):  # a workspace message waiting: this page shows it once
+    if cookie_session.get("_flashes"):  # a workspace message waiting: this page shows it once
         return render_form_page(meeting, questionnaire, blank_form(questionnaire))
     key = (meeting.public_code, meeting.title, meeting.date, meeting.place, questionnaire.fingerprint, g.language)
     if key not in _blank_pages:
