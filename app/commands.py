@@ -17,10 +17,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app import clock, demo
 from app import db as database
+from app import demo
 from app.accounts import users as accounts
 from app.network import services as network_services
+from app.network import settings
 
 db = AppGroup("db", help="Database schema (Alembic).")
 demo_group = AppGroup("demo", help="The demo network.")
@@ -63,7 +64,7 @@ def demo_load_command() -> None:
         if refusal:
             click.echo(refusal)
             return
-        demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=clock.utcnow())
+        demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=settings.now())
     click.echo("Demo network loaded.")
 
 
@@ -87,8 +88,8 @@ def setup_command(base_url: str) -> None:
         return
     with database.command_session() as session:
         if _why_not_demo(session) is None:
-            demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=clock.utcnow())
-        open_now = demo.open_meetings(session, clock.utcnow())
+            demo.load_demo(session, Path(current_app.config["QUESTIONNAIRE_DIR"]), now=settings.now())
+        open_now = demo.open_meetings(session, settings.now())
         for meeting in open_now[:1]:
             click.echo(f"Participant link: {base_url.rstrip('/')}/m/{meeting.public_code}")
         if not open_now:

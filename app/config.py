@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from app import clock
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_ROOT / "instance" / "resonanz.sqlite3"
 
@@ -60,6 +62,11 @@ class Config:
     # "today" (a response's day, report and export defaults) is its date.
     TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
     BABEL_DEFAULT_TIMEZONE = TIME_ZONE
+    # Where every page and command takes "now" from (naive UTC; today's date
+    # follows from it and TIME_ZONE).  A setting rather than a fixed call so
+    # that a test can run the real pages at a chosen moment, 23:30 on
+    # 31 December in Berlin, without patching the app's internals.
+    CLOCK = staticmethod(clock.utcnow)
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = ("de", "en", "tr", "ar", "ru", "uk", "fa", "fr")
     STAFF_LANGUAGES = ("de", "en")

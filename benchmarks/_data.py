@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app import clock
+from app.config import Config
 from app.db import Database
 from app.demo import ACTOR_GROUPS
 from app.meetings import codes
@@ -58,7 +59,7 @@ def open_meeting(url: str) -> str:
     meeting = Meeting(
         public_code=codes.new_public_code(),
         title="Netzwerktreffen Bildung und Migration",
-        date=now.date(),
+        date=clock.local_date(now, Config.TIME_ZONE),
         place="Freiburg im Breisgau",
         questionnaire_version=version,
         opens_at=now - dt.timedelta(hours=1),

@@ -1,7 +1,8 @@
 """Simulated phones over real HTTP: each keeps its own cookies, opens the form,
-and sends a complete valid answer with the form's hidden fields (submission
-id, language) and the headers a browser adds, as a participant's browser does.  Shared by
-benchmarks/load.py and tests/serving."""
+sends a complete valid answer with the form's hidden fields (submission id,
+language) and the headers a browser adds, and opens the thank-you page it is
+sent to, as a participant's browser does.  Shared by benchmarks/load.py and
+tests/serving."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import aiohttp
 
@@ -47,6 +49,7 @@ class Phone:
     submission_id: str | None = None
     problem: str | None = None
     bodies: list[str] = field(default_factory=list)  # of the answers other than 303
+    thanks_status: int | str | None = None  # of the thank-you page the 303 leads to
 
     @property
     def get_status(self) -> int | str | None:
@@ -57,11 +60,12 @@ class Phone:
         return bool(self.post_statuses) and self.post_statuses[-1] == 303
 
 
-async def _request(session: aiohttp.ClientSession, method: str, url: str, **kwargs) -> tuple[int, str, float]:
+async def _request(session: aiohttp.ClientSession, method: str, url: str, **kwargs) -> tuple[int, str, float, str]:
+    """Status, body, milliseconds and the Location header (empty if none)."""
     started = time.perf_counter()
     async with session.request(method, url, allow_redirects=False, **kwargs) as response:
         body = await response.text()
-    return response.status, body, (time.perf_counter() - started) * 1000
+    return response.status, body, (time.perf_counter() - started) * 1000, response.headers.get("Location", "")
 
 
 async def _phone(
@@ -84,7 +88,7 @@ async def _phone(
             if attempt:
                 await asyncio.sleep(0.2 * attempt)
             try:
-                status, page, phone.get_ms = await _request(session, "GET", base_url + path)
+                status, page, phone.get_ms, _ = await _request(session, "GET", base_url + path)
             except (TimeoutError, aiohttp.ClientError) as exc:
                 phone.get_statuses.append(type(exc).__name__)
                 continue
@@ -103,7 +107,9 @@ async def _phone(
             if attempt:
                 await asyncio.sleep(0.2 * attempt)
             try:
-                status, body, ms = await _request(session, "POST", base_url + path, data=fields, headers=FORM_HEADERS)
+                status, body, ms, location = await _request(
+                    session, "POST", base_url + path, data=fields, headers=FORM_HEADERS
+                )
             except (TimeoutError, aiohttp.ClientError) as exc:
                 phone.post_statuses.append(type(exc).__name__)
                 continue
@@ -115,6 +121,13 @@ async def _phone(
                 break
         if not phone.thanked:
             phone.problem = f"POST: {phone.post_statuses}"
+            return phone
+        try:
+            phone.thanks_status, _, _, _ = await _request(session, "GET", urljoin(base_url + path, location))
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            phone.thanks_status = type(exc).__name__
+        if phone.thanks_status != 200:
+            phone.problem = f"thank-you page: {phone.thanks_status}"
     return phone
 
 

@@ -3,8 +3,8 @@ INSERT into the same database per POST, and nothing else (no templates, no
 forms, no sessions, no translations).
 
 ``GET /m/bare`` gives a page with one hidden field; ``POST /m/bare`` stores
-it and answers 303, so the phones of benchmarks/_phones.py walk the same
-journey as on the participant form.  Serve with
+it and answers 303 to ``/m/bare/thanks``, so the phones of
+benchmarks/_phones.py walk the same journey as on the participant form.  Serve with
 ``gunicorn -c gunicorn.conf.py 'benchmarks.bare:create_app()'``.
 """
 
@@ -44,5 +44,9 @@ def create_app(database_url: str | None = None) -> Flask:
         finally:
             session.close()
         return redirect(PATH + "/thanks", 303)
+
+    @app.get(PATH + "/thanks")
+    def thanks():
+        return "<p>Thank you.</p>"
 
     return app

@@ -49,11 +49,19 @@ def _rss_mb(field: str = "VmRSS") -> float:
     return float("nan")
 
 
+def _today() -> dt.date:
+    """Today where the network meets, as the app says it (no app is made here)."""
+    from app.clock import today
+    from app.config import Config
+
+    return today(Config.TIME_ZONE)
+
+
 def _plan(session, version_id: int, free_text: bool):
     from app.evaluation.export import exporting
 
     request = exporting.ExportRequest(version_id, "csv", free_text=free_text)
-    return exporting.plan_export(session, request, today=dt.date.today())
+    return exporting.plan_export(session, request, today=_today())
 
 
 def child_export(url: str, version_id: int, out: str, free_text: bool) -> None:
@@ -64,7 +72,7 @@ def child_export(url: str, version_id: int, out: str, free_text: bool) -> None:
     baseline = _rss_mb()
     database = Database(url)
     session = database.session()
-    today = dt.date.today()
+    today = _today()
     started = time.perf_counter()
     plan = _plan(session, version_id, free_text)
     session.close()

@@ -5,8 +5,9 @@
 Prints per language the gzip-compressed bytes of the page and of everything it
 loads, against the budget of 14,600 bytes: ten TCP segments of 1,460 bytes,
 what a server may send before the first acknowledgement (RFC 6928), so the
-form can render after a single round trip.  tests/web/test_page_weight.py
-holds the app to the budget with the same measurement.
+form can render after a single round trip.
+tests/participation/test_page_weight.py holds the app to the budget with the
+same measurement.
 """
 
 from __future__ import annotations

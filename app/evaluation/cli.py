@@ -10,7 +10,6 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from app import clock
 from app.db import command_session, database
 from app.evaluation import retention
 from app.evaluation.anonymise import CellSizeTooSmall
@@ -100,7 +99,7 @@ def export_command(key, number, code, year, format_, out, free_text, k, language
             )
             plan = exporting.plan_export(session, request, today=today)
             exporting.record_export(
-                session, plan, user_id=None, username=_operator(), channel="cli", now=clock.utcnow()
+                session, plan, user_id=None, username=_operator(), channel="cli", now=settings.now()
             )
     except CellSizeTooSmall as exc:
         _fail(str(exc))

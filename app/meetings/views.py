@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app import clock
 from app.accounts.access import role_required
 from app.db import database, db_session, get_or_404, writing
 from app.meetings import access_codes, codes, handouts, services, storage_order
@@ -31,7 +30,7 @@ def shuffle_closed_surveys_first():
     transaction of their own."""
     if not request.path.startswith(blueprint.url_prefix) or not current_user.is_authenticated:
         return
-    now = clock.utcnow()
+    now = settings.now()
     if storage_order.due(db_session(), now):
         with database().session(write=True) as session:
             storage_order.shuffle_closed_surveys(session, now)
@@ -43,7 +42,7 @@ def shuffle_closed_surveys_first():
 def home():
     open_rows = []
     if current_user.may("coordinator"):
-        rows = services.meeting_rows(db_session(), clock.utcnow())
+        rows = services.meeting_rows(db_session(), settings.now())
         open_rows = [row for row in rows if row.state == "open"]
     return render_template("meetings/home.html", open_rows=open_rows, title=_("Workspace"))
 
@@ -54,7 +53,7 @@ def home():
 @blueprint.get("/meetings/")
 @coordinators_only
 def meetings():
-    rows = services.meeting_rows(db_session(), clock.utcnow())
+    rows = services.meeting_rows(db_session(), settings.now())
     return render_template("meetings/meetings.html", rows=rows, title=_("Meetings"))
 
 
@@ -101,7 +100,7 @@ def close_survey(meeting_id: int):
 def _change_window(meeting_id: int, change, message: str):
     meeting = get_or_404(Meeting, meeting_id)
     session = writing()
-    change(session, meeting, clock.utcnow())
+    change(session, meeting, settings.now())
     session.commit()
     flash(message)
     return redirect(url_for(".meetings", _anchor=f"meeting-{meeting_id}"))

@@ -60,9 +60,14 @@ def display_time_zone() -> str:
     return shown().time_zone
 
 
+def now() -> dt.datetime:
+    """Now, naive UTC, from the app's clock (``CLOCK``: :func:`app.clock.utcnow` unless a test sets another)."""
+    return current_app.config["CLOCK"]()
+
+
 def today() -> dt.date:
     """Today's date where the network meets (see app/clock.py)."""
-    return clock.today(time_zone())
+    return local_date(now())
 
 
 def local_date(utc: dt.datetime) -> dt.date:

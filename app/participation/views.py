@@ -9,12 +9,13 @@ browser says of its origin (origin.py), not by a token kept in a session.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_babel import gettext as _
 
-from app import clock
 from app.db import UNAVAILABLE, db_session, rollback_quietly, writing
 from app.extensions import csrf
 from app.http.errors import RETRY_AFTER
@@ -63,7 +64,7 @@ def speak_questionnaire_language(questionnaire) -> None:
 
 def _window_page(meeting, questionnaire):
     """The page to show instead of the form, or None when the survey is open."""
-    window = survey_window(meeting, clock.utcnow())
+    window = survey_window(meeting, settings.now())
     if window.state == "open":
         return None
     template = "participation/not_yet_open.html" if window.state == "not_yet_open" else "participation/closed.html"
@@ -122,6 +123,33 @@ def blank_form(questionnaire):
     return form_for(questionnaire, formdata=None)
 
 
+# The blank form page, rendered once per process, meeting and language with a
+# stand-in for the submission id: rendering is most of the server's work for
+# a phone's journey (docs/operations.md, "Load").  The key holds all the page
+# shows, so an edited meeting or another questionnaire renders anew.
+_blank_pages: dict[tuple, str] = {}
+_ID_STAND_IN = secrets.token_urlsafe(24)  # a submission id of this process's own, replaced in every copy
+
+
+def _blank_form_page(meeting, questionnaire):
+    if cookie_session.get("_flashes"):  # a workspace message waiting: this page shows it once
+        return render_form_page(meeting, questionnaire, blank_form(questionnaire))
+    key = (
+        meeting.public_code,
+        meeting.title,
+        meeting.date,
+        meeting.place,
+        questionnaire.fingerprint,
+        g.language,
+        settings.current(),
+    )
+    if key not in _blank_pages:
+        if len(_blank_pages) >= 1024:
+            _blank_pages.clear()
+        _blank_pages[key] = render_form_page(meeting, questionnaire, blank_form(questionnaire), _ID_STAND_IN)[0]
+    return _blank_pages[key].replace(_ID_STAND_IN, new_submission_id(meeting))
+
+
 @blueprint.get("/<code>")
 def show_form(code: str):
     meeting, questionnaire = _load(code)
@@ -130,14 +158,14 @@ def show_form(code: str):
         return closed
     if answered.has_answered(code):
         return render_template("participation/already_answered.html", meeting=meeting, questionnaire=questionnaire)
-    code_field = None
-    if meeting.needs_access_code:
+    if meeting.needs_access_code:  # the page shows the card's code: not one page for every phone
         from_link = normalised_access_code(request.args.get("code"))
         if from_link:
             code_field = CodeField(shown_access_code(from_link), from_link=True)
         else:
             code_field = CodeField(request.args.get("code", "")[:40])
-    return render_form_page(meeting, questionnaire, blank_form(questionnaire), code_field=code_field)
+        return render_form_page(meeting, questionnaire, blank_form(questionnaire), code_field=code_field)
+    return _blank_form_page(meeting, questionnaire)
 
 
 @blueprint.post("/<code>")
@@ -240,7 +268,7 @@ def _store(code: str, meeting, questionnaire):
     code_digests = access_codes.digests(meeting.public_code, access_code) if access_code else ()
     session = writing()  # everything is checked: now the short write transaction
     try:
-        now = clock.utcnow()
+        now = settings.now()
         submission.submit_response(
             session,
             meeting,
@@ -274,7 +302,7 @@ def _store(code: str, meeting, questionnaire):
             "participation/closed.html",
             meeting=meeting,
             questionnaire=questionnaire,
-            window=survey_window(meeting, clock.utcnow()),
+            window=survey_window(meeting, settings.now()),
         )
     return _thank(code)
 

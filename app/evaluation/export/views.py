@@ -14,9 +14,8 @@ from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
-from app import clock
 from app.accounts.access import role_required
-from app.db import db_session, get_or_404
+from app.db import db_session, get_or_404, writing
 from app.evaluation.export import codebook as words
 from app.evaluation.export import exporting
 from app.evaluation.export import rows as domain_exports
@@ -150,13 +149,14 @@ def index():
             field, message = error_text(error)
             form[field].errors.append(message)
         else:
+            session = writing()  # planned and checked: now the log entry, in a short write transaction
             exporting.record_export(
                 session,
                 plan,
                 user_id=current_user.id,
                 username=current_user.username,
                 channel="web",
-                now=clock.utcnow(),
+                now=settings.now(),
             )
             session.commit()  # logged before a single byte leaves
             return send_export(plan)
