@@ -151,10 +151,13 @@ WORKSPACE = {
     "evaluator": [
         ("report", "/workspace/reports/"),
     ],
+    "admin": [
+        ("network-settings", "/workspace/network/"),
+    ],
 }
 
 
-@pytest.mark.parametrize("role", ["coordinator", "evaluator"])
+@pytest.mark.parametrize("role", ["coordinator", "evaluator", "admin"])
 def test_workspace_pages(server, new_phone, role):
     page = new_phone(audit=True)
     audit = Audit(f"workspace-{role}")
@@ -176,6 +179,12 @@ def test_workspace_pages(server, new_phone, role):
         assert page.evaluate(STRUCTURE) == [], "draft editor"
         audit.check(page, "draft-editor")
         shot(page, "workspace-draft-editor")
+    elif role == "admin":
+        page.fill("input[name=time_zone]", "Europe/Freiburg")
+        page.locator("form.stacked button[type=submit]").click()
+        page.wait_for_selector(".error-summary")
+        audit.check(page, "network-settings-with-errors")
+        shot(page, "workspace-network-settings-with-errors")
     else:
         assert re.search(r"/workspace/reports/\d+$", page.url)
         shot(page, "workspace-report")
