@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.evaluation.anonymise import MIN_K
-from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
+from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES, direction
 from app.network import rules
 from app.network.rules import Network
 
@@ -48,7 +48,10 @@ def _text(label, max_length: int, *, required: bool = False, area: bool = False)
 
 
 def _language_choices() -> list[SelectChoice]:
-    return [SelectChoice(code, NATIVE_NAMES[code], render_kw={"lang": code}) for code in SUPPORTED_LANGUAGES]
+    return [
+        SelectChoice(code, NATIVE_NAMES[code], render_kw={"lang": code, "dir": direction(code)})
+        for code in SUPPORTED_LANGUAGES
+    ]
 
 
 class SettingsForm(FlaskForm):

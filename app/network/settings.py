@@ -10,9 +10,11 @@ with the configured ``TIME_ZONE``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import fields
 
 from flask import current_app, g
+from sqlalchemy import select
 
 from app import clock
 from app.db import UNAVAILABLE, db_session, rollback_quietly
@@ -23,17 +25,22 @@ from app.network.rules import Network
 _KEPT = "network_settings"
 
 
-def network_of(row: NetworkSettings) -> Network:
-    values = {field.name: getattr(row, field.name) for field in fields(Network)}
-    return Network(**{**values, "languages": tuple(row.languages.split(","))})
+# Only the columns, no ORM object: this runs on every page.
+_SETTINGS = select(*(getattr(NetworkSettings, field.name) for field in fields(Network))).where(
+    NetworkSettings.id == NetworkSettings.ONLY_ID
+)
+
+
+def network_of(values: Mapping) -> Network:
+    return Network(**{**values, "languages": tuple(values["languages"].split(","))})
 
 
 def current() -> Network:
     """This request's view of the settings (read once, then kept on ``g``)."""
     kept = g.get(_KEPT)
     if kept is None:
-        row = db_session().get(NetworkSettings, NetworkSettings.ONLY_ID)
-        kept = network_of(row) if row is not None else rules.defaults(current_app.config["TIME_ZONE"])
+        row = db_session().execute(_SETTINGS).one_or_none()
+        kept = network_of(row._mapping) if row is not None else rules.defaults(current_app.config["TIME_ZONE"])
         setattr(g, _KEPT, kept)
     return kept
 

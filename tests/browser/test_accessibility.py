@@ -155,6 +155,7 @@ WORKSPACE = {
     "admin": [
         ("strategy-versions", "/workspace/strategy/versions"),
         ("actor-groups", "/workspace/actor-groups/"),
+        ("network-settings", "/workspace/network/"),
     ],
 }
 
@@ -185,6 +186,12 @@ def test_workspace_pages(server, new_phone, role):
         assert re.search(r"/workspace/reports/\d+$", page.url)
         shot(page, "workspace-report")
     else:
+        page.goto("/workspace/network/")
+        page.fill("input[name=time_zone]", "Europe/Freiburg")
+        page.locator("form.stacked button[type=submit]").click()
+        page.wait_for_selector(".error-summary")
+        audit.check(page, "network-settings-with-errors")
+        shot(page, "workspace-network-settings-with-errors")
         page.goto("/workspace/actor-groups/")
         page.locator("form.stacked button[type=submit]").click()
         page.wait_for_selector(".error-summary")
