@@ -29,6 +29,21 @@ PROJECT = Path(__file__).resolve().parent.parent
 IV1 = PROJECT / "questionnaires" / "iv-1.yaml"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
+
+@pytest.fixture
+def redis_url():
+    """The URL of the Redis database for tests (TEST_REDIS_URL), emptied before and after."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set (CI sets it)")
+    import redis
+
+    store = redis.Redis.from_url(url)
+    store.flushdb()
+    yield url
+    store.flushdb()
+
+
 ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set (CI sets it)")
 

@@ -1,6 +1,5 @@
 """Accounts, login, roles: every route tried as every kind of visitor."""
 
-import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
@@ -125,15 +124,8 @@ def test_login_limit_counts_per_process_while_redis_is_away(database_url, staff,
         app.extensions["resonanz.db"].dispose()
 
 
-def test_login_rate_limit_is_shared_through_redis(database_url, staff, tmp_path):
-    import os
+def test_login_rate_limit_is_shared_through_redis(database_url, staff, redis_url):
 
-    redis_url = os.environ.get("TEST_REDIS_URL")
-    if not redis_url:
-        pytest.skip("TEST_REDIS_URL is not set (CI sets it)")
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
     from app import create_app
 
     config = {
@@ -151,7 +143,6 @@ def test_login_rate_limit_is_shared_through_redis(database_url, staff, tmp_path)
         ]
         assert statuses == [422] * 5 + [429]
     finally:
-        redis.Redis.from_url(redis_url).flushdb()
         for app in (first, second):
             app.extensions["resonanz.db"].dispose()
 
