@@ -16,7 +16,3 @@ def utcnow() -> dt.datetime:
 def local_date(utc: dt.datetime, time_zone: str) -> dt.date:
     """The date in ``time_zone`` at the naive UTC time ``utc``."""
     return utc.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(time_zone)).date()
-
-
-def today(time_zone: str) -> dt.date:
-    return local_date(utcnow(), time_zone)

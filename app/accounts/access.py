@@ -18,13 +18,13 @@ from functools import wraps
 from flask import abort, current_app, request, session
 from flask_login import UserMixin, current_user, login_required, login_user
 
-from app import clock
 from app.accounts import security_log
 from app.accounts.security_log import Actor
 from app.db import db_session, writing
 from app.extensions import login_manager
 from app.http import i18n
 from app.models import User
+from app.network.settings import now
 
 LOGGED_IN_AT = "staff_login_at"
 SEEN_AT = "staff_seen_at"
@@ -32,11 +32,6 @@ SEEN_AT = "staff_seen_at"
 # rewritten on every page.
 SEEN_RESOLUTION = 60
 _LOGIN_KEYS = ("_user_id", "_fresh", "_id", LOGGED_IN_AT, SEEN_AT)
-
-
-def now() -> dt.datetime:
-    """Now in UTC (naive); tests set another clock as ``CLOCK`` in the config."""
-    return current_app.config.get("CLOCK", clock.utcnow)()
 
 
 def actor(name: str | None) -> Actor:

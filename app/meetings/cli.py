@@ -10,11 +10,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app import clock
 from app.db import UNAVAILABLE, command_session
 from app.meetings import access_codes, storage_order
 from app.meetings.codes import MAX_ACCESS_CODES_AT_ONCE
 from app.models import Meeting
+from app.network import settings
 
 cli = AppGroup("meetings", help="Meetings: access codes, storage order.")
 
@@ -91,7 +91,7 @@ def shuffle_command() -> None:
     """Rewrite the rows of closed surveys in random order (also done by staff requests)."""
     try:
         with command_session() as session:
-            done = storage_order.shuffle_closed_surveys(session, clock.utcnow())
+            done = storage_order.shuffle_closed_surveys(session, settings.now())
     except UNAVAILABLE:
         _fail("the database cannot be reached; nothing was rewritten")
     if done:
