@@ -17,8 +17,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 
-from sqlalchemy import Date, String, Uuid, insert, literal, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Date, String, Uuid, bindparam, insert, literal, select, update
+from sqlalchemy.orm import Session
 
 from app.db import insert_ignoring_conflict
 from app.meetings.codes import could_be_code
@@ -56,6 +56,15 @@ def access_code_state(session: Session, meeting_id: int, digests: Sequence[str])
     return "unknown" if used is None else "used"
 
 
+# The meeting and its version's fingerprint in one query; the long
+# definition is read only when this process has not parsed it yet.
+_MEETING_BY_CODE = (
+    select(Meeting, QuestionnaireVersion.fingerprint)
+    .join(QuestionnaireVersion, QuestionnaireVersion.id == Meeting.questionnaire_version_id)
+    .where(Meeting.public_code == bindparam("code"))
+)
+
+
 def meeting_by_code(session: Session, code: str) -> tuple[Meeting, Questionnaire] | None:
     """The meeting behind a participant link and its questionnaire.
 
@@ -67,16 +76,13 @@ def meeting_by_code(session: Session, code: str) -> tuple[Meeting, Questionnaire
     """
     if not could_be_code(code):
         return None
-    meeting = session.scalars(
-        select(Meeting)
-        .where(Meeting.public_code == code)
-        .options(joinedload(Meeting.questionnaire_version).load_only(QuestionnaireVersion.fingerprint))
-    ).one_or_none()
-    if meeting is None:
+    found = session.execute(_MEETING_BY_CODE, {"code": code}).one_or_none()
+    if found is None:
         return None
+    meeting, fingerprint = found
     version_id = meeting.questionnaire_version_id
     questionnaire = versions.parsed(
-        meeting.questionnaire_version.fingerprint,
+        fingerprint,
         lambda: session.scalar(select(QuestionnaireVersion.definition).where(QuestionnaireVersion.id == version_id)),
     )
     session.expunge(meeting)
@@ -149,7 +155,9 @@ def submit_response(
         raise AccessCodeRefused
     rows = [{"response_id": response_id, **values} for values in answer_values(submission)]
     if rows:
-        session.execute(insert(Answer), rows)
+        # The table, not the ORM class: one multi-row INSERT, where the ORM's
+        # bulk path would send one per set of non-empty columns.
+        session.execute(insert(Answer.__table__), rows)
 
 
 def _use_access_code(session: Session, meeting_id: int, digests: Sequence[str]) -> bool:

@@ -123,18 +123,21 @@ def blank_form(questionnaire):
     return form_for(questionnaire, formdata=None)
 
 
-# The blank form page, rendered once per process, meeting and language with a
-# stand-in for the submission id: rendering is most of the server's work for
-# a phone's journey (docs/operations.md, "Load").  The key holds all the page
-# shows, so an edited meeting or another questionnaire renders anew.
-_blank_pages: dict[tuple, str] = {}
+# The pages every phone of a meeting sees alike, the blank form (with a
+# stand-in for its submission id) and the thank-you page, rendered once per
+# process, meeting and language: rendering is most of the server's work for a
+# phone's journey (docs/architecture.md, "What is kept for speed").  The key
+# holds all a page shows, so an edited meeting or another questionnaire
+# renders anew.
+_kept_pages: dict[tuple, str] = {}
 _ID_STAND_IN = secrets.token_urlsafe(24)  # a submission id of this process's own, replaced in every copy
 
 
-def _blank_form_page(meeting, questionnaire):
+def _kept_page(page: str, meeting, questionnaire, render) -> str:
     if cookie_session.get("_flashes"):  # a workspace message waiting: this page shows it once
-        return render_form_page(meeting, questionnaire, blank_form(questionnaire))
+        return render()
     key = (
+        page,
         meeting.public_code,
         meeting.title,
         meeting.date,
@@ -143,11 +146,21 @@ def _blank_form_page(meeting, questionnaire):
         g.language,
         settings.current(),
     )
-    if key not in _blank_pages:
-        if len(_blank_pages) >= 1024:
-            _blank_pages.clear()
-        _blank_pages[key] = render_form_page(meeting, questionnaire, blank_form(questionnaire), _ID_STAND_IN)[0]
-    return _blank_pages[key].replace(_ID_STAND_IN, new_submission_id(meeting))
+    if key not in _kept_pages:
+        if len(_kept_pages) >= 1024:
+            _kept_pages.clear()
+        _kept_pages[key] = render()
+    return _kept_pages[key]
+
+
+def _blank_form_page(meeting, questionnaire):
+    page = _kept_page(
+        "form",
+        meeting,
+        questionnaire,
+        lambda: render_form_page(meeting, questionnaire, blank_form(questionnaire), _ID_STAND_IN)[0],
+    )
+    return page.replace(_ID_STAND_IN, new_submission_id(meeting))
 
 
 @blueprint.get("/<code>")
@@ -317,4 +330,9 @@ def _thank(code: str):
 @blueprint.get("/<code>/thanks")
 def thanks(code: str):
     meeting, questionnaire = _load(code)
-    return render_template("participation/thanks.html", meeting=meeting, questionnaire=questionnaire)
+    return _kept_page(
+        "thanks",
+        meeting,
+        questionnaire,
+        lambda: render_template("participation/thanks.html", meeting=meeting, questionnaire=questionnaire),
+    )

@@ -196,18 +196,16 @@ def test_postgres_connection_dropped_while_storing_re_renders_the_form(postgres_
     app = postgres_app
     meeting = _meeting(app)
     engine = app.extensions["resonanz.db"].engine
-    killed, checkouts = [], []
+    killed = []
     client = app.test_client()
     page = open_form(client, meeting.public_code, lang="en")
 
-    @event.listens_for(engine, "checkout")
-    def _kill_own_backend(dbapi_connection, *_args):
-        # The server goes away after the meeting was read (the request's
-        # first connection) and after the pool checked the connection for the
-        # write transaction, before the answers are stored.
-        checkouts.append(dbapi_connection)
-        if len(checkouts) == 2 and not killed:
-            pid = dbapi_connection.info.backend_pid
+    @event.listens_for(engine, "before_cursor_execute")
+    def _kill_own_backend(connection, _cursor, statement, *_args):
+        # The server goes away after the meeting was read and the answers
+        # were checked, as the first row of the submission is sent.
+        if statement.startswith("INSERT INTO submission_receipt") and not killed:
+            pid = connection.connection.dbapi_connection.info.backend_pid
             with _admin() as admin:
                 _terminate(admin, "pid = :pid", pid=pid)
             killed.append(pid)

@@ -71,8 +71,13 @@ def test_an_edited_meeting_shows_its_new_title_at_once(coordinator, client, db, 
         opens_at="2020-01-01T00:00",
         closes_at="2099-01-01T00:00",
     )
+    thanks = f"/m/{meeting.public_code}/thanks"
+    assert f"<bdi>{meeting.title}</bdi>" in client.get(f"{thanks}?lang=de").get_data(as_text=True)
     assert coordinator.post(f"/workspace/meetings/{meeting.id}/edit", data=data).status_code == 302
     assert "Herbsttreffen" in open_form(client, meeting.public_code).html
+    for language, thanked in (("de", "Vielen Dank"), ("ar", 'lang="ar"')):
+        page = client.get(f"{thanks}?lang={language}").get_data(as_text=True)
+        assert "<bdi>Herbsttreffen</bdi>" in page and f"<bdi>{meeting.title}</bdi>" not in page and thanked in page
 
 
 def test_a_waiting_message_is_shown_once_and_only_to_its_own_browser(coordinator, client, db):
