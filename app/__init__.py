@@ -77,13 +77,14 @@ def _register_features(app: Flask) -> None:
     from app.network import views as network
     from app.network.actor_groups import views as actor_groups
     from app.network.strategy import views as strategy
-    from app.participation import preview
+    from app.participation import front_door, preview
     from app.participation import views as participation
     from app.questionnaires import cli as questionnaires_cli
     from app.questionnaires import views as questionnaires
 
     accounts.init_app(app)
     for feature in (
+        front_door,
         participation,
         preview,
         network,

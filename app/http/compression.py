@@ -1,4 +1,4 @@
-"""gzip for pages and stylesheets, when the browser accepts it.
+"""gzip for pages, stylesheets and scripts, when the browser accepts it.
 
 The participant form has to arrive within the first round trip of a slow
 phone connection (docs/accessibility.md, "Page weight").  The app compresses
@@ -22,6 +22,8 @@ COMPRESSIBLE = frozenset(
     {
         "text/html",
         "text/css",
+        "text/javascript",
+        "application/javascript",
         "text/plain",
         "text/csv",
         "image/svg+xml",

@@ -1,8 +1,9 @@
 """Which language a page speaks, and the start-up check of the catalogues.
 
-Order of precedence: an explicit choice (``?lang=xx``, or the language a
-participant's form was shown in), the choice remembered for this browser (in
-the signed session cookie), the browser's ``Accept-Language``, and finally the
+Order of precedence: an explicit choice (the language a participant's form
+was switched to or shown in, or ``?lang=xx``), the choice remembered for this
+browser (in the signed session cookie, or for a participant who has answered,
+in the answered marker), the browser's ``Accept-Language``, and finally the
 default.  A participant page narrows the candidates to the languages both the
 network and the questionnaire speak, and remembers nothing: participants
 get no session cookie, so their choice travels with the page (the links, the
@@ -24,12 +25,15 @@ SOURCE_LANGUAGE = "en"
 
 def participant_page() -> bool:
     """A page for participants (the form, the privacy notice): no session, every language."""
-    return request.path.startswith(getattr(current_app.session_interface, "sessionless_paths", ()))
+    return current_app.session_interface.is_sessionless(request.path)
 
 
-def choose_language(offered: Sequence[str], default: str, *, explicit: str | None = None) -> str:
+def choose_language(
+    offered: Sequence[str], default: str, *, explicit: str | None = None, remembered: str | None = None
+) -> str:
     """``explicit`` overrides ``?lang=``; a form passes the language it was shown in.
-    In the workspace a language chosen with ``?lang=`` is remembered for the next pages."""
+    In the workspace a language chosen with ``?lang=`` is remembered for the next pages;
+    a participant page may pass one it remembers otherwise (``remembered``)."""
     if explicit in offered:
         return explicit
     chosen = request.args.get("lang")
@@ -37,7 +41,7 @@ def choose_language(offered: Sequence[str], default: str, *, explicit: str | Non
         if not participant_page() and session.get(REMEMBERED) != chosen:
             session[REMEMBERED] = chosen
         return chosen
-    remembered = session.get(REMEMBERED)
+    remembered = remembered or session.get(REMEMBERED)
     if remembered in offered:
         return remembered
     return request.accept_languages.best_match(offered) or default

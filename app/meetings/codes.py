@@ -26,6 +26,15 @@ def could_be_code(text: str) -> bool:
     return len(text) == CODE_LENGTH and set(text) <= set(CODE_ALPHABET)
 
 
+def typed_public_code(typed: str) -> str:
+    """What someone typed from a poster, as a public code to look up: the
+    code alone or the whole short link, in any case, with spaces or dashes."""
+    text = typed.strip().rstrip("/")
+    if "/m/" in text:
+        text = text.rsplit("/m/", 1)[1].split("/", 1)[0].split("?", 1)[0]
+    return _TYPED_SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).lower()[:40]
+
+
 @dataclass(frozen=True)
 class SurveyWindow:
     state: str  # not_yet_open | open | closed

@@ -1,5 +1,6 @@
 """The "answered" marker: a signed cookie that says only "this browser
-answered meeting X", so a second submission is refused politely.  It is the
+answered meeting X, in language L", so a second submission is refused
+politely, in the language the participant chose.  It is the
 one cookie a participant ever gets, and only after answering."""
 
 from __future__ import annotations
@@ -14,20 +15,34 @@ COOKIE = "resonanz_answered"
 SALT = "answered-meeting"
 
 
-def has_answered(code: str) -> bool:
+def _marker() -> dict:
+    """What this browser's marker says: the meeting answered and the language it was answered in."""
     marker = request.cookies.get(COOKIE)
     if not marker:
-        return False
+        return {}
     try:
-        return serializer(SALT).loads(marker) == code
+        said = serializer(SALT).loads(marker)
     except BadSignature:
-        return False
+        return {}
+    if isinstance(said, str):  # a marker from before it kept the language
+        return {"meeting": said}
+    return said if isinstance(said, dict) else {}
 
 
-def mark_answered(response: Response, code: str, path: str) -> None:
+def has_answered(code: str) -> bool:
+    return _marker().get("meeting") == code
+
+
+def answered_in(code: str) -> str | None:
+    """The language this browser answered ``code``'s form in, if it has."""
+    said = _marker()
+    return said.get("language") if said.get("meeting") == code else None
+
+
+def mark_answered(response: Response, code: str, path: str, language: str) -> None:
     response.set_cookie(
         COOKIE,
-        serializer(SALT).dumps(code),
+        serializer(SALT).dumps({"meeting": code, "language": language}),
         max_age=current_app.config["ANSWERED_COOKIE_MAX_AGE"],
         path=path,
         httponly=True,

@@ -24,7 +24,7 @@ from app.meetings import access_codes
 from app.meetings.codes import normalised_access_code, shown_access_code, survey_window
 from app.network import settings
 from app.participation import address_limit, answered, messages, signed, submission
-from app.participation.form import CONTROL_FIELDS, SUBMISSION_ID, form_for
+from app.participation.form import CONTROL_FIELDS, SUBMISSION_ID, SWITCH_LANGUAGE, form_for
 from app.participation.origin import sent_from_another_site
 from app.questionnaires.answers import validate_submission
 
@@ -48,18 +48,22 @@ def _load(code: str):
     if found is None:
         abort(404)
     meeting, questionnaire = found
-    speak_questionnaire_language(questionnaire)
+    speak_questionnaire_language(questionnaire, remembered=answered.answered_in(code))
     return meeting, questionnaire
 
 
-def speak_questionnaire_language(questionnaire) -> None:
+def speak_questionnaire_language(questionnaire, remembered: str | None = None) -> None:
     """Render this request in the participant's language among those both the
-    network and the questionnaire speak."""
+    network and the questionnaire speak: the one a form was switched to or
+    shown in, else ``?lang=``, else the one it was answered in (``remembered``)."""
     g.default_language = questionnaire.default_language  # where a missing text falls back to
     offered, first = settings.participant_languages(questionnaire)
     g.offered_languages = offered
-    shown_in = request.form.get("language") if request.method == "POST" else None
-    use_language(choose_language(offered, first, explicit=shown_in))
+    shown_in = None
+    if request.method == "POST":
+        wanted = (request.form.get(SWITCH_LANGUAGE), request.form.get("language"))
+        shown_in = next((language for language in wanted if language in offered), None)
+    use_language(choose_language(offered, first, explicit=shown_in, remembered=remembered))
 
 
 def _window_page(meeting, questionnaire):
@@ -191,6 +195,8 @@ def submit(code: str):
             text=_("Answers are only accepted from the survey's own page. Please open the survey link again."),
         ), 403
     meeting, questionnaire = _load(code)  # when this fails, errors.py keeps the answers
+    if SWITCH_LANGUAGE in request.form:
+        return _in_another_language(code, meeting, questionnaire)
     try:
         return _store(code, meeting, questionnaire)
     except UNAVAILABLE:
@@ -207,6 +213,17 @@ def submit(code: str):
             ),
             {"Retry-After": RETRY_AFTER},
         )
+
+
+def _in_another_language(code: str, meeting, questionnaire):
+    """The same form in the language chosen (the request speaks it already),
+    every answer kept: nothing is checked, stored or set."""
+    closed = _window_page(meeting, questionnaire)
+    if closed is not None:
+        return closed
+    if answered.has_answered(code):
+        return render_template("participation/already_answered.html", meeting=meeting, questionnaire=questionnaire)
+    return _form_as_sent(meeting, questionnaire, request.form.get("submission_id", ""), status=200)
 
 
 def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_errors=(), status=422, code_error=None):
@@ -323,7 +340,7 @@ def _store(code: str, meeting, questionnaire):
 def _thank(code: str):
     # The language goes along in the address: participants have no session to keep it in.
     response = redirect(url_for(".thanks", code=code, lang=g.language), code=303)
-    answered.mark_answered(response, code, path=f"{blueprint.url_prefix}/{code}")
+    answered.mark_answered(response, code, path=f"{blueprint.url_prefix}/{code}", language=g.language)
     return response
 
 

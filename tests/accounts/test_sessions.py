@@ -156,6 +156,6 @@ def test_a_forged_or_old_style_session_id_is_refused(app, staff):
     """A cookie naming the account without its token (the id alone, as before
     session tokens) is not a login."""
     client = logged_in(app, "evaluator")
-    with client.session_transaction() as session:
+    with client.session_transaction("/workspace/") as session:
         session["_user_id"] = session["_user_id"].partition(":")[0]
     assert is_login_redirect(client.get("/workspace/"))

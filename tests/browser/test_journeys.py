@@ -63,7 +63,7 @@ def test_whole_questionnaire_answered_and_sent(server, new_phone, language, java
     questionnaire = server.questionnaire()
     assert page.locator("h1").inner_text() == local(questionnaire.title, language)
     first = questionnaire.questions[0]
-    assert page.locator(f"#q-{first.id} legend").inner_text().startswith(local(first.text, language))
+    assert page.locator(f"#q-{first.id} legend").inner_text().startswith(f"1. {local(first.text, language)}")
     assert page.locator("form button[type=submit]").inner_text() == ui_text(language, "Send answers")
 
     answers = answers_in(language)

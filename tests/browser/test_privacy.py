@@ -36,8 +36,10 @@ def test_phone_keeps_one_cookie_no_storage_and_sends_no_referrer_elsewhere(serve
     )
 
     page.goto(f"/m/{code}?lang=ar")
-    page.locator("a[hreflang=uk]").click()  # switching language is a same-site navigation
-    page.wait_for_url("**lang=uk")
+    # Switching language sends the form to its own page (answers kept, nothing stored).
+    page.locator("nav.languages summary").click()
+    page.locator("nav.languages button[value=uk]").click()
+    page.wait_for_selector("html[lang=uk]")
     # The referrer policy is same-origin: our own page, and only to our own site.
     assert page.evaluate("() => document.referrer") == f"{server.base_url}/m/{code}?lang=ar"
     assert page.context.cookies() == []  # nothing at all before answering
@@ -67,7 +69,8 @@ def test_form_arrives_compressed_within_the_budget(server, new_phone):
         page.on("requestfinished", lambda request, loaded=loaded: loaded.append(request))
         code = server.new_meeting()
         page.goto(f"/m/{code}?lang={language}")
-        assert sorted(urlsplit(request.url).path for request in loaded) == [f"/m/{code}", "/static/style.css"]
+        paths = sorted(urlsplit(request.url).path for request in loaded)
+        assert paths == [f"/m/{code}", "/static/conditions.js", "/static/style.css"]
         for request in loaded:
             assert request.response().headers.get("content-encoding") == "gzip", request.url
         body_bytes = sum(request.sizes()["responseBodySize"] for request in loaded)

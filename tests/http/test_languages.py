@@ -65,11 +65,15 @@ def test_form_is_wholly_in_the_chosen_language(client, meeting, language):
 def test_switcher_lists_each_language_in_its_own_name_and_works_without_javascript(client, meeting):
     page = client.get(f"/m/{meeting.public_code}").get_data(as_text=True)
     for language in QUESTIONNAIRE.languages:
-        assert f'<a href="?lang={language}" lang="{language}"' in page
+        # On the form each choice is a button of the form itself: a switch sends what was answered.
+        assert (
+            f'<button form="answers" name="switch_language" value="{language}" formnovalidate lang="{language}"' in page
+        )
         assert NATIVE_NAMES[language] in page
     assert "العربية" in page and "فارسی" in page and "Українська" in page and "Türkçe" in page
-    # A plain link: following it switches, and the form sends the language along
-    # (participants get no cookie that could remember it).
+    # Other participant pages: plain links (participants get no cookie that could remember a choice).
+    notice = client.get("/privacy").get_data(as_text=True)
+    assert '<a href="?lang=tr" hreflang="tr" lang="tr"' in notice
     switched = client.get(f"/m/{meeting.public_code}?lang=tr")
     assert 'lang="tr"' in switched.get_data(as_text=True)[:60] and "Set-Cookie" not in switched.headers
     assert 'name="language" type="hidden" value="tr"' in switched.get_data(as_text=True)
@@ -99,7 +103,7 @@ def test_only_the_questionnaires_languages_are_offered(client, db):
     meeting = add_meeting(db, _two_language_source())
     page = client.get(f"/m/{meeting.public_code}?lang=ar").get_data(as_text=True)
     assert 'lang="de"' in page[:60]  # Arabic is not offered by this questionnaire
-    assert "?lang=ar" not in page and "?lang=en" in page
+    assert 'name="switch_language" value="ar"' not in page and 'name="switch_language" value="en"' in page
     assert two  # the shipped file stays untouched
 
 

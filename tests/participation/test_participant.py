@@ -171,7 +171,7 @@ def test_a_message_waiting_in_a_workspace_session_shows_once_on_the_form(client,
     """Someone of the workspace (with a session) opens the participant link
     while a message waits: it shows on the form once, and the session that
     carried it is saved without it; phones without a session get none."""
-    with client.session_transaction() as session:
+    with client.session_transaction("/workspace/") as session:
         session["_flashes"] = [("message", "Die Befragung ist geöffnet.")]
     first = client.get(f"/m/{meeting.public_code}")
     assert "Die Befragung ist geöffnet." in first.get_data(as_text=True)
