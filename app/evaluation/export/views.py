@@ -31,7 +31,7 @@ LOG_PAGE = 100
 
 FORMAT_LABELS = {
     "csv": _l("CSV (UTF-8, comma)"),
-    "csv-de": _l("CSV for Excel in German (semicolon, decimal comma)"),
+    "csv-de": _l("CSV for Excel in German (semicolon)"),
     "xlsx": _l("Excel workbook (data, labels, codebook)"),
     "sav": _l("SPSS (.sav, with labels and measurement levels)"),
     "json": _l("JSON Lines (one response per line)"),
@@ -113,7 +113,19 @@ def error_text(error: exporting.ExportError) -> tuple[str, str]:
         "unknown_version": ("version", _("This questionnaire version does not exist.")),
         "unknown_meeting": ("selection", _("This meeting does not exist.")),
         "meeting_not_in_version": ("selection", _("This meeting used another questionnaire version.")),
-        "no_responses": ("selection", _("No responses match this selection.")),
+        "no_responses": ("selection", _("No responses to a closed survey match this selection.")),
+        "survey_open": (
+            "selection",
+            _("This meeting's survey has not closed yet: its responses can be downloaded once it has."),
+        ),
+        "too_few_responses": (
+            "selection",
+            _(
+                "Each meeting of this selection has fewer than %(k)s responses: they cannot be downloaded "
+                "without singling someone out.",
+                k=params.get("k"),
+            ),
+        ),
         "unknown_language": ("language", _("The questionnaire has no texts in this language.")),
         "unknown_format": ("format", _("Unknown format.")),
         "too_many_rows": (
@@ -144,7 +156,7 @@ def index():
     _choices(form, session)
     if form.validate_on_submit():
         try:
-            plan = exporting.plan_export(session, _export_request(form), today=settings.today())
+            plan = exporting.plan_export(session, _export_request(form), today=settings.today(), now=settings.now())
         except exporting.ExportError as error:
             field, message = error_text(error)
             form[field].errors.append(message)

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.models import Answer, ExportLog, Meeting, QuestionnaireVersion, Response
 from tests.conftest import IV1, PASSWORDS, add_meeting, csrf_of, login
 from tests.evaluation.export.conftest import answer
@@ -101,7 +102,10 @@ def test_bad_requests_get_the_form_back(client, db, staff, survey):
         ({"k": "4"}, "Choose a minimum cell size from 5 to 10000: smaller groups could single out a person."),
         ({"selection": f"meeting:{other.id}"}, "This meeting used another questionnaire version."),
         ({"selection": "year:1999"}, "Not a valid choice"),
-        ({"version": str(other.questionnaire_version_id), "selection": "all"}, "No responses match this selection."),
+        (
+            {"version": str(other.questionnaire_version_id), "selection": "all"},
+            "No responses to a closed survey match this selection.",
+        ),
         ({"format": "exe"}, "Not a valid choice"),
         ({"k": "zehn"}, "Not a valid integer value"),
         ({"version": "999999"}, "Not a valid choice"),
@@ -141,7 +145,8 @@ def test_an_interrupted_download_lets_go_of_the_database(app, runner, db, survey
         answer(db, spring)
     db.commit()
     with app.app_context():
-        plan = exporting.plan_export(db, exporting.ExportRequest(version.id, "csv"), today=dt.date.today())
+        request = exporting.ExportRequest(version.id, "csv")
+        plan = exporting.plan_export(db, request, today=dt.date.today(), now=clock.utcnow())
         db.rollback()
         stream = exporting.export_bytes(app.extensions["resonanz.db"].engine, plan, today=dt.date.today())
         assert next(stream).startswith(b"row_id,")
@@ -186,7 +191,7 @@ def test_cli_export_writes_the_file_and_logs_it(runner, db, survey, tmp_path):
         (["--questionnaire", "nope"], "there is no questionnaire 'nope'"),
         (["--questionnaire", "iv-1", "--version", "7"], "there is no questionnaire 'iv-1' version 7"),
         (["--questionnaire", "iv-1", "--meeting", "zzzzzzzzzz"], "no meeting with the code"),
-        (["--questionnaire", "iv-1", "--year", "1999"], "no responses match"),
+        (["--questionnaire", "iv-1", "--year", "1999"], "no responses to a closed survey match"),
         (["--questionnaire", "iv-1", "--language", "xx"], "no texts in this language"),
     ],
 )
