@@ -58,10 +58,6 @@ def selection_filters(
     return [Response.questionnaire_version_id == version_id, Response.meeting_id.in_(meetings)]
 
 
-def count_responses(connection: Connection, filters: Sequence) -> int:
-    return connection.scalar(select(func.count()).select_from(Response).where(*filters))
-
-
 def responses_per_meeting(connection: Connection, filters: Sequence) -> dict[int, int]:
     return dict(
         connection.execute(
