@@ -22,7 +22,7 @@ from tests.conftest import add_meeting
 from tests.evaluation.export.conftest import CLOSED, answer, export
 from tests.evaluation.export.readers import read_any, read_datapackage
 
-FORMATS = ("csv", "csv-de", "xlsx", "sav", "json", "datapackage")
+FORMATS = tuple(exporting.FORMATS)  # every format there is
 SEVEN_DAY = dt.date(2026, 6, 17)
 
 
