@@ -130,6 +130,9 @@ def test_codebook_page_and_markdown(client, db, staff, survey):
     assert response.status_code == 200 and response.mimetype == "text/markdown"
     text = response.get_data(as_text=True)
     assert text.startswith("# Codebook") and "| actor_group | Which field do you work in? |" in text
+    # A CSV has no room for a codebook: this one, for its readers, names the marker.
+    assert "- **Marker of a value not shown:** *" in text and "“*” counting as a value of its own" in text
+    assert "Marker of a value not shown" in html
     assert 'filename="resonanz_iv-1_v1_codebook_' in response.headers["Content-Disposition"]
     assert client.get("/workspace/exports/codebook/999999").status_code == 404
     assert client.get(f"/workspace/exports/codebook/{version.id}?language=xx&k=-3").status_code == 200
