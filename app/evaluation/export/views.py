@@ -20,6 +20,7 @@ from app.evaluation.export import codebook as words
 from app.evaluation.export import exporting
 from app.evaluation.export import rows as domain_exports
 from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
+from app.meetings.codes import survey_window
 from app.models import ExportLog, Meeting, QuestionnaireVersion
 from app.network import settings
 from app.questionnaires import versions
@@ -80,13 +81,19 @@ def _choices(form: ExportForm, session) -> None:
     ]
     meetings = session.scalars(select(Meeting).order_by(Meeting.date.desc())).all()
     years = sorted({m.date.year for m in meetings}, reverse=True)
+    # Only closed surveys are exported: say which are not, before anyone picks one.
+    now = settings.now()
+    not_closed = {"open": _("open"), "not_yet_open": _("not yet open")}
+
+    def meeting_label(m: Meeting) -> str:
+        label = f"{m.date.isoformat()} · {m.title}"
+        state = survey_window(m, now).state
+        return f"{label} ({not_closed[state]})" if state in not_closed else label
+
     form.selection.choices = (
         [SelectChoice("all", _("All meetings"))]
         + [SelectChoice(f"year:{year}", str(year), optgroup=_("Calendar years")) for year in years]
-        + [
-            SelectChoice(f"meeting:{m.id}", f"{m.date.isoformat()} · {m.title}", optgroup=_("Meetings"))
-            for m in meetings
-        ]
+        + [SelectChoice(f"meeting:{m.id}", meeting_label(m), optgroup=_("Meetings")) for m in meetings]
     )
     form.language.choices = [SelectChoice("", _("The questionnaire's default language"))] + [
         SelectChoice(code, NATIVE_NAMES[code], render_kw={"lang": code}) for code in SUPPORTED_LANGUAGES

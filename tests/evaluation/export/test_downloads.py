@@ -97,8 +97,14 @@ def test_only_admins_read_the_log(app, client, db, staff, survey):
 def test_bad_requests_get_the_form_back(client, db, staff, survey):
     version, spring, _autumn = survey
     other = add_meeting(db, IV1.read_text("utf-8").replace("version: 1", "version: 2", 1), title="Anderes")
+    still_open = add_meeting(db, title="Offen")
+    answer(db, still_open)
+    db.commit()
     login(client, "evaluator", PASSWORDS["evaluator"])
+    page = client.get("/workspace/exports/?lang=en").get_data(as_text=True)
+    assert "· Offen (open)</option>" in page and "· Frühjahrstreffen</option>" in page
     cases = [
+        ({"selection": f"meeting:{still_open.id}"}, "This meeting&#39;s survey has not closed yet"),
         ({"k": "4"}, "Choose a minimum cell size from 5 to 10000: smaller groups could single out a person."),
         ({"selection": f"meeting:{other.id}"}, "This meeting used another questionnaire version."),
         ({"selection": "year:1999"}, "Not a valid choice"),
