@@ -97,6 +97,9 @@ def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
             questionnaire_version=version,
             invited=400,
             attended=240,
+            # Surveys long closed: only those are exported and reported.
+            opens_at=dt.datetime(2014 + i // 4, 1 + (i % 4) * 3, 15, 9),
+            closes_at=dt.datetime(2014 + i // 4, 1 + (i % 4) * 3, 29, 9),
         )
         session.add(meeting)
         session.flush()

@@ -61,7 +61,9 @@ def _plan(session, version_id: int, free_text: bool):
     from app.evaluation.export import exporting
 
     request = exporting.ExportRequest(version_id, "csv", free_text=free_text)
-    return exporting.plan_export(session, request, today=_today())
+    from app.clock import utcnow
+
+    return exporting.plan_export(session, request, today=_today(), now=utcnow())
 
 
 def child_export(url: str, version_id: int, out: str, free_text: bool) -> None:
@@ -117,6 +119,7 @@ def run_child(*args: str) -> dict:
 
 def bare(url: str, version_id: int, out: str, free_text: bool) -> float:
     """Seconds for the statement the export streams, written by a plain csv.writer."""
+    from app.clock import utcnow
     from app.db import Database
     from app.evaluation.export import queries
 
@@ -127,7 +130,7 @@ def bare(url: str, version_id: int, out: str, free_text: bool) -> float:
     started = time.perf_counter()
     with database.engine.connect() as connection:
         with connection.begin():
-            order = queries.create_random_order(connection, queries.selection_filters(version_id))
+            order = queries.create_random_order(connection, queries.selection_filters(version_id, now=utcnow()))
             statement = queries.answer_statement(order, question_ids)
             sql = str(statement.compile(connection, compile_kwargs={"literal_binds": True}))
             raw = connection.connection.driver_connection

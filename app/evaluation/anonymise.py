@@ -1,5 +1,6 @@
 """Anonymisation rules shared by reports and exports: scrubbing free text,
-neutralising spreadsheet formulas, and the minimum cell size.
+neutralising spreadsheet formulas, the minimum cell size, and k-anonymous
+suppression of quasi-identifiers in exported rows.
 
 Pure Python, like the rest of the domain: the callers decide where the rules
 apply (see docs/privacy.md for why each rule exists).
@@ -8,6 +9,7 @@ apply (see docs/privacy.md for why each rule exists).
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 
 # What replaces a scrubbed detail.  German, because the network works in German
@@ -132,3 +134,76 @@ def suppressed_cells(sizes: Mapping[Hashable, int], k: int, *, hidden: frozenset
         if shown:
             out.add(min(shown)[2])
     return frozenset(out)
+
+
+# --------------------------------------------------------------------------
+# Exported rows: every combination of meeting and quasi-identifiers k times
+
+SUPPRESSED = "*"  # an exported value hidden so that its row does not stand out
+
+
+def k_anonymous(counts: Mapping[tuple, int], k: int) -> dict[tuple, tuple | None]:
+    """How to publish each combination so that every published one occurs at least ``k`` times.
+
+    ``counts`` maps ``(group, value, value, ...)`` (the group is the meeting,
+    the values are a row's quasi-identifiers, ``None`` for no answer) to its
+    number of rows.  The result maps each such key to the key that is
+    published instead, with some values replaced by :data:`SUPPRESSED` (which
+    counts as a value of its own: a lone ``*`` would single its row out
+    again), or to ``None`` where the rows are left out.
+
+    Groups are handled apart, so a meeting's rows look the same in every
+    selection that includes it.  A group of fewer than ``k`` rows is left out
+    whole.  Otherwise, as long as some published combination is rarer than
+    ``k``, the quasi-identifier with the most distinct values among the rare
+    ones is suppressed in all of them.  When every value of the rare rows is
+    suppressed and they still number fewer than ``k``, the smallest other
+    combination is suppressed whole and joins them (complementary
+    suppression).  Whole combinations move, never some of their rows: the
+    outcome depends on the counts alone, so two exports of the same rows
+    publish each row alike.
+    """
+    check_k(k)
+    groups: dict[Hashable, dict[tuple, int]] = defaultdict(dict)
+    for key, size in counts.items():
+        if size > 0:
+            groups[key[0]][tuple(key[1:])] = size
+    published: dict[tuple, tuple | None] = {}
+    for group, cells in groups.items():
+        for values, shown in _k_anonymous_group(cells, k).items():
+            published[(group, *values)] = None if shown is None else (group, *shown)
+    return published
+
+
+def _sort_key(values: tuple) -> tuple:
+    return tuple("" if v is None else str(v) for v in values)
+
+
+def _k_anonymous_group(cells: dict[tuple, int], k: int) -> dict[tuple, tuple | None]:
+    if sum(cells.values()) < k:
+        return dict.fromkeys(cells)
+    width = len(next(iter(cells)))
+    hidden = (SUPPRESSED,) * width
+    shown = {values: values for values in cells}
+    while True:
+        sizes: Counter = Counter()
+        for values, size in cells.items():
+            sizes[shown[values]] += size
+        rare = sorted({shown[values] for values in cells if sizes[shown[values]] < k}, key=_sort_key)
+        if not rare:
+            return shown
+        distinct = [len({combination[i] for combination in rare} - {SUPPRESSED}) for i in range(width)]
+        if any(distinct):
+            # max() keeps the first of equals: ties go to the earlier column.
+            position = max(range(width), key=distinct.__getitem__)
+            for values in cells:
+                if shown[values] in rare:
+                    combination = list(shown[values])
+                    combination[position] = SUPPRESSED
+                    shown[values] = tuple(combination)
+        else:
+            # Only the fully suppressed combination is rare: the smallest other joins it.
+            joining = min((c for c in sizes if c != hidden), key=lambda c: (sizes[c], _sort_key(c)))
+            for values in cells:
+                if shown[values] == joining:
+                    shown[values] = hidden

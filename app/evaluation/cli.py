@@ -14,6 +14,7 @@ from app.db import command_session, database
 from app.evaluation import retention
 from app.evaluation.anonymise import CellSizeTooSmall
 from app.evaluation.export import exporting
+from app.meetings import storage_order
 from app.models import Meeting, QuestionnaireVersion
 from app.network import settings
 from app.questionnaires.versions import latest_version_number
@@ -22,7 +23,9 @@ ERRORS = {
     "unknown_version": "there is no such questionnaire version",
     "unknown_meeting": "there is no such meeting",
     "meeting_not_in_version": "this meeting used another questionnaire version",
-    "no_responses": "no responses match this selection",
+    "no_responses": "no responses to a closed survey match this selection",
+    "survey_open": "this meeting's survey has not closed yet; export it once it has",
+    "too_few_responses": "every meeting of this selection has fewer than {k} responses; nothing can be exported",
     "unknown_language": "the questionnaire has no texts in this language",
     "unknown_format": "unknown format",
     "too_many_rows": "too many rows for one worksheet; choose csv or a smaller selection",
@@ -33,6 +36,16 @@ ERRORS = {
 def _fail(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
+
+
+def _shuffle_closed_surveys() -> None:
+    """As staff requests do before reading (app/meetings/views.py): the rows of
+    surveys that have closed are rewritten in random order first, in a
+    transaction of their own."""
+    now = settings.now()
+    with command_session() as session:
+        if storage_order.due(session, now):
+            storage_order.shuffle_closed_surveys(session, now)
 
 
 def _operator() -> str:
@@ -72,7 +85,7 @@ def export_command(key, number, code, year, format_, out, free_text, k, language
     """Export anonymised responses of a questionnaire version to OUT."""
     if code and year:
         _fail("choose --meeting or --year, not both")
-    today = settings.today()
+    today, now = settings.today(), settings.now()
     floor = settings.min_cell_size()
     if k is None:
         k = floor
@@ -80,6 +93,7 @@ def export_command(key, number, code, year, format_, out, free_text, k, language
         _fail(
             f"--k must be at least {floor}, the network's minimum cell size: smaller groups could single out a person"
         )
+    _shuffle_closed_surveys()
     try:
         with command_session() as session:
             version = _find_version(session, key, number)
@@ -97,14 +111,14 @@ def export_command(key, number, code, year, format_, out, free_text, k, language
                 free_text=free_text,
                 k=k,
             )
-            plan = exporting.plan_export(session, request, today=today)
+            plan = exporting.plan_export(session, request, today=today, now=now)
             exporting.record_export(
                 session, plan, user_id=None, username=_operator(), channel="cli", now=settings.now()
             )
     except CellSizeTooSmall as exc:
         _fail(str(exc))
     except exporting.ExportError as exc:
-        _fail(ERRORS.get(exc.code, exc.code))
+        _fail(ERRORS.get(exc.code, exc.code).format(**exc.params))
     with open(out, "wb") as file:
         for chunk in exporting.export_bytes(database().engine, plan, today=today):
             file.write(chunk)
@@ -153,6 +167,7 @@ def purge_command(older_than, reference, everything, dry_run) -> None:
     if reference is not None and not everything:
         _fail("--version deletes every response of that version; add --all to confirm")
     would = "would delete" if dry_run else "deleted"
+    _shuffle_closed_surveys()
     with command_session() as session:
         if months is not None:
             before = retention.months_before(settings.today(), months)

@@ -32,7 +32,7 @@ def export_labels(language: str) -> dict[str, str]:
             ROW_ID: _("Random row number of this export only"),
             MEETING_DATE: _("Date of the meeting (the day, never a time)"),
             LANGUAGE: _("Language in which the questionnaire was answered"),
-            SUPPRESSED: _("not shown: a rare combination"),
+            SUPPRESSED: _("not shown, so that no row stands out"),
         }
 
 
@@ -122,12 +122,11 @@ def _describe(codebook: Codebook, selection: str | None, created: dt.date | None
     if suppression is not None:
         facts.append((_("Rows"), str(suppression.total)))
     facts.append((_("Minimum cell size k"), str(k)))
+    facts.append((_("Marker of a value not shown"), SUPPRESSED))
     if created is not None:
         facts.append((_("Created"), format_date(created, "medium")))
 
-    quasi_note = _(
-        "quasi-identifier: “%(marker)s” where its combination occurs fewer than %(k)s times", marker=SUPPRESSED, k=k
-    )
+    quasi_note = _("quasi-identifier: “%(marker)s” where the value is not shown (see Anonymity)", marker=SUPPRESSED)
     variables = Table(
         _("Variables"),
         (_("Variable"), _("Question or meaning"), _("Type"), _("Measure"), _("Values"), _("Note")),
@@ -167,18 +166,37 @@ def _describe(codebook: Codebook, selection: str | None, created: dt.date | None
         ),
         _("meeting_date is the day of the meeting; no time of day is stored."),
         _(
-            "Small cells: where a meeting together with the values of %(columns)s occurs fewer than %(k)s times "
-            "in the export, these columns show “%(marker)s” (in SPSS, numbers are missing instead). Otherwise "
-            "a rare combination could single out a person.",
+            "Small cells: every combination of a meeting with the values of %(columns)s occurs at least %(k)s "
+            "times in the export, “%(marker)s” counting as a value of its own. Where a combination would be "
+            "rarer, its values are replaced by “%(marker)s”, the column with the most distinct values first, and "
+            "then common values too, until no fewer than %(k)s rows share each combination: otherwise a rare "
+            "combination, or a lone “%(marker)s”, could single out a person. In SPSS, “%(marker)s” is a declared "
+            "user-missing value with its label.",
             columns=columns,
             k=k,
             marker=SUPPRESSED,
         ),
+        _(
+            "A meeting with fewer than %(k)s responses is left out. Only surveys that have closed are exported: "
+            "an export taken before and another after one submission would give its answers away.",
+            k=k,
+        ),
     ]
     if suppression is not None:
-        notes.append(
-            _("In this export %(rows)s of %(total)s rows are affected.", rows=suppression.rows, total=suppression.total)
-        )
+        # As many as anyone counts in the file itself: these numbers add nothing to it.
+        counts = ", ".join(f"{name} {count}" for name, count in suppression.suppressed)
+        if counts:
+            notes.append(
+                _("Values shown as “%(marker)s” in this export: %(counts)s.", marker=SUPPRESSED, counts=counts)
+            )
+        if suppression.meetings_left_out:
+            notes.append(
+                _(
+                    "Meetings of this selection left out for fewer than %(k)s responses: %(meetings)s.",
+                    k=k,
+                    meetings=suppression.meetings_left_out,
+                )
+            )
     if codebook.free_text:
         notes.append(
             _(

@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.evaluation.anonymise import DEFAULT_K, check_k
+from app.evaluation.anonymise import DEFAULT_K, SUPPRESSED, check_k
 from app.evaluation.export import codebook as words
 from app.evaluation.export import formats, queries
 from app.evaluation.export import rows as exports
@@ -74,7 +74,8 @@ class Plan:
     language: str
     columns: tuple[exports.Variable, ...]
     filename: str
-    responses: int
+    responses: int  # that the export will hold: meetings of fewer than k are left out
+    as_of: dt.datetime  # surveys closed by then are exported
 
     @property
     def format(self) -> Format:
@@ -92,7 +93,9 @@ class Plan:
 
     @property
     def filters(self) -> list:
-        return queries.selection_filters(self.version.id, meeting_id=self.request.meeting_id, year=self.request.year)
+        return queries.selection_filters(
+            self.version.id, now=self.as_of, meeting_id=self.request.meeting_id, year=self.request.year
+        )
 
 
 def _safe(text: str) -> str:
@@ -119,7 +122,8 @@ def file_name(
     return f"resonanz_{_safe(version.questionnaire_key)}_v{version.version}_{selection}_{today:%Y%m%d}.{extension}"
 
 
-def plan_export(session: Session, request: ExportRequest, *, today: dt.date) -> Plan:
+def plan_export(session: Session, request: ExportRequest, *, today: dt.date, now: dt.datetime) -> Plan:
+    """Check ``request``; only surveys closed at ``now`` are exported."""
     if request.format not in FORMATS:
         raise ExportError("unknown_format", format=request.format)
     check_k(request.k)
@@ -134,6 +138,8 @@ def plan_export(session: Session, request: ExportRequest, *, today: dt.date) -> 
             raise ExportError("unknown_meeting")
         if meeting.questionnaire_version_id != version.id:
             raise ExportError("meeting_not_in_version")
+        if not session.scalar(select(queries.survey_closed(now)).where(Meeting.id == meeting.id)):
+            raise ExportError("survey_open")
     language = request.language or questionnaire.default_language
     if language not in questionnaire.languages:
         raise ExportError("unknown_language", language=language)
@@ -148,10 +154,14 @@ def plan_export(session: Session, request: ExportRequest, *, today: dt.date) -> 
         long = [v.name for v in columns if len(v.name.encode()) > SAV_MAX_NAME]
         if long:
             raise ExportError("name_too_long", names=", ".join(long))
-    filters = queries.selection_filters(version.id, meeting_id=request.meeting_id, year=request.year)
-    responses = queries.count_responses(session.connection(), filters)
-    if not responses:
+    filters = queries.selection_filters(version.id, now=now, meeting_id=request.meeting_id, year=request.year)
+    per_meeting = queries.responses_per_meeting(session.connection(), filters)
+    if not per_meeting:
         raise ExportError("no_responses")
+    # A meeting with fewer than k responses is left out whole (anonymise.k_anonymous).
+    responses = sum(n for n in per_meeting.values() if n >= request.k)
+    if not responses:
+        raise ExportError("too_few_responses", k=request.k)
     if request.format == "xlsx" and responses > XLSX_MAX_ROWS:
         raise ExportError("too_many_rows", rows=responses, limit=XLSX_MAX_ROWS)
     return Plan(
@@ -162,6 +172,7 @@ def plan_export(session: Session, request: ExportRequest, *, today: dt.date) -> 
         columns,
         file_name(version, meeting, request.year, FORMATS[request.format].extension, today),
         responses,
+        now,
     )
 
 
@@ -201,9 +212,8 @@ def export_bytes(engine: Engine, plan: Plan, *, today: dt.date) -> Iterator[byte
         with connection.begin():
             filters = plan.filters
             quasi = [v for v in plan.columns if v.quasi_identifier]
-            rare = queries.rare_combinations(connection, filters, quasi, request.k)
-            total = queries.count_responses(connection, filters)
-            suppression = exports.Suppression(frozenset(rare), sum(rare.values()), total)
+            counts = queries.combination_counts(connection, filters, quasi)
+            suppression = exports.Suppression.of(counts, [v.name for v in quasi], request.k)
             book = exports.codebook(
                 plan.questionnaire,
                 plan.columns,
@@ -217,7 +227,7 @@ def export_bytes(engine: Engine, plan: Plan, *, today: dt.date) -> Iterator[byte
             answers = queries.answer_rows(connection, order, [v.question_id for v in plan.columns if v.question_id])
             try:
                 rows = exports.shape_rows(answers, exports.RowShaper(plan.columns), suppression, dates=dates)
-                yield from _write(plan, book, rows, total, today)
+                yield from _write(plan, book, rows, suppression.total, today)
             finally:
                 answers.close()
             # Only after a complete export: a download cut off rolls the
@@ -242,7 +252,7 @@ def _write(plan: Plan, book: exports.Codebook, rows, total: int, today: dt.date)
             total=total,
             label=f"{book.questionnaire_id} v{book.version}",
             notes=text.notes,
-            suppressed_label=words.export_labels(plan.language)[exports.SUPPRESSED],
+            suppressed_label=words.export_labels(plan.language)[SUPPRESSED],
         )
     stem = plan.filename.rsplit(".", 1)[0]
     csv_path = f"data/{stem}.csv"

@@ -58,11 +58,10 @@ def _chunks(
 
 
 def write_csv(columns: Sequence[Variable], rows: Iterable[list], *, german: bool = False) -> Iterator[bytes]:
-    """RFC 4180 CSV in UTF-8; ``german``: semicolons, decimal commas, and a BOM
-    so that Excel recognises UTF-8."""
+    """RFC 4180 CSV in UTF-8; ``german``: semicolons and a BOM, so that Excel
+    with a German locale splits the columns and recognises UTF-8.  Every
+    exported number is a whole number, so no decimal separator is needed."""
     texts = _text_columns(columns)
-    # Excel with a German locale reads "0.5" as text or a date; it expects "0,5".
-    decimals = tuple(i for i, v in enumerate(columns) if v.data_type == "number") if german else ()
     delimiter = ";" if german else ","
 
     def make_writer(buffer):
@@ -70,9 +69,6 @@ def write_csv(columns: Sequence[Variable], rows: Iterable[list], *, german: bool
 
         def write(row):
             _neutralise_texts(row, texts)
-            for i in decimals:
-                if isinstance(row[i], float):
-                    row[i] = repr(row[i]).replace(".", ",")
             writerow(row)
 
         return write
@@ -132,6 +128,26 @@ def write_xlsx(columns: Sequence[Variable], rows: Iterable[list], sheets: dict[s
     return _spooled(write)
 
 
+SAV_SUPPRESSED = -9  # the user-missing code of a suppressed value, unless a variable's values reach it
+
+
+def sav_codes(variable: Variable) -> dict[object, int]:
+    """SPSS codes of a variable whose answers are text codes: 1, 2, … in the
+    questionnaire's order (the value labels say what each stands for)."""
+    if variable.data_type != "string" or not variable.values:
+        return {}
+    return {value: position for position, (value, _label) in enumerate(variable.values, 1)}
+
+
+def sav_suppressed_code(variable: Variable) -> int:
+    """The code below every value the variable can take: a declared user-missing value."""
+    codes = sav_codes(variable)
+    lowest = list(codes.values()) or [value for value, _label in variable.values if isinstance(value, int)]
+    if variable.minimum is not None:
+        lowest.append(variable.minimum)
+    return min([SAV_SUPPRESSED, *(value - 1 for value in lowest)])
+
+
 def write_sav(
     columns: Sequence[Variable],
     rows: Iterable[list],
@@ -142,12 +158,19 @@ def write_sav(
     suppressed_label: str,
 ) -> Iterator[bytes]:
     """SPSS .sav with variable labels, value labels and measurement levels
-    (pyreadstat writes a file by name: it is sent straight from there)."""
+    (pyreadstat writes a file by name: it is sent straight from there).
+
+    Answers are numbers, as SPSS users expect: text codes become 1, 2, … with
+    value labels.  A suppressed quasi-identifier is a declared user-missing
+    value with its label (:func:`sav_suppressed_code`); an answer not given is
+    system-missing."""
     import numpy as np
     import pandas as pd
     import pyreadstat
 
-    numeric = [v.data_type == "integer" for v in columns]
+    coded = [sav_codes(v) for v in columns]
+    numeric = [v.data_type == "integer" or bool(codes) for v, codes in zip(columns, coded)]
+    suppressed = [sav_suppressed_code(v) if v.quasi_identifier and numeric[i] else None for i, v in enumerate(columns)]
     # Columns, not rows: numbers in float arrays (NaN = missing), text as
     # shared string objects.
     data = [np.full(total, np.nan) if is_number else [None] * total for is_number in numeric]
@@ -159,15 +182,23 @@ def write_sav(
         for i, value in enumerate(row):
             if value is None:
                 continue
-            if numeric[i]:
-                # SPSS cannot store "*" in a number: a suppressed number is missing.
-                data[i][position] = math.nan if value == SUPPRESSED else value
-            elif isinstance(value, str):
+            if value == SUPPRESSED and suppressed[i] is not None:
+                data[i][position] = suppressed[i]
+            elif coded[i]:
+                data[i][position] = coded[i].get(value, math.nan)
+            elif isinstance(value, str) and not numeric[i]:
                 data[i][position] = strings.setdefault(value, value) if len(value) < 64 else value
             else:
                 data[i][position] = value
         count = position + 1
     frame = pd.DataFrame({v.name: column[:count] for v, column in zip(columns, data)})
+    value_labels = {}
+    for v, codes, missing in zip(columns, coded, suppressed):
+        labels = {codes[value]: text for value, text in v.values} if codes else dict(v.values)
+        if missing is not None:
+            labels[missing] = suppressed_label
+        if labels:
+            value_labels[v.name] = labels
     with tempfile.NamedTemporaryFile(suffix=".sav") as target:
         pyreadstat.write_sav(
             frame,
@@ -175,16 +206,10 @@ def write_sav(
             file_label=label[:64],
             note=[line for n in notes for line in _document_lines(n)],
             column_labels={v.name: v.label[:256] for v in columns},
-            variable_value_labels={
-                v.name: {
-                    **dict(v.values),
-                    **({SUPPRESSED: suppressed_label} if v.quasi_identifier and not numeric[i] else {}),
-                }
-                for i, v in enumerate(columns)
-                if v.values
-            },
+            variable_value_labels=value_labels,
+            missing_ranges={v.name: [missing] for v, missing in zip(columns, suppressed) if missing is not None},
             variable_measure={v.name: v.measure for v in columns},
-            variable_format={v.name: "F8.0" for v in columns if v.data_type == "integer"},
+            variable_format={v.name: "F8.0" for v, is_number in zip(columns, numeric) if is_number},
         )
         target.seek(0)
         while chunk := target.read(CHUNK):

@@ -35,24 +35,35 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.evaluation.export.rows import Variable
+from app.meetings import storage_order
 from app.models import Answer, Meeting, Response
 
 
-def selection_filters(version_id: int, *, meeting_id: int | None = None, year: int | None = None) -> list:
-    filters = [Response.questionnaire_version_id == version_id]
+def survey_closed(now: dt.datetime):
+    """Meetings whose survey has closed, ``GRACE`` ago (a submission that began
+    just before the end may still be on its way).  An open survey's responses
+    are never exported: two exports, before and after one submission, would
+    give it away."""
+    return Meeting.closes_at.is_not(None) & (Meeting.closes_at <= now - storage_order.GRACE)
+
+
+def selection_filters(
+    version_id: int, *, now: dt.datetime, meeting_id: int | None = None, year: int | None = None
+) -> list:
+    meetings = select(Meeting.id).where(survey_closed(now))
     if meeting_id is not None:
-        filters.append(Response.meeting_id == meeting_id)
+        meetings = meetings.where(Meeting.id == meeting_id)
     if year is not None:
-        filters.append(
-            Response.meeting_id.in_(
-                select(Meeting.id).where(Meeting.date >= dt.date(year, 1, 1), Meeting.date < dt.date(year + 1, 1, 1))
-            )
-        )
-    return filters
+        meetings = meetings.where(Meeting.date >= dt.date(year, 1, 1), Meeting.date < dt.date(year + 1, 1, 1))
+    return [Response.questionnaire_version_id == version_id, Response.meeting_id.in_(meetings)]
 
 
-def count_responses(connection: Connection, filters: Sequence) -> int:
-    return connection.scalar(select(func.count()).select_from(Response).where(*filters))
+def responses_per_meeting(connection: Connection, filters: Sequence) -> dict[int, int]:
+    return dict(
+        connection.execute(
+            select(Response.meeting_id, func.count()).where(*filters).group_by(Response.meeting_id)
+        ).all()
+    )
 
 
 def meeting_dates(connection: Connection, filters: Sequence) -> dict[int, dt.date]:
@@ -73,10 +84,10 @@ def _multiple_choice_value(variable: Variable):
     return case((exists().where(answer(Answer.code == variable.option)), 1), (exists().where(answer()), 0), else_=None)
 
 
-def rare_combinations(connection: Connection, filters: Sequence, quasi: Sequence[Variable], k: int) -> dict[tuple, int]:
-    """Combinations of meeting and quasi-identifier values given by fewer than
-    ``k`` responses, with their counts: a GROUP BY in the database, so only the
-    rare combinations (few rows) reach Python.
+def combination_counts(connection: Connection, filters: Sequence, quasi: Sequence[Variable]) -> dict[tuple, int]:
+    """How many responses give each combination of meeting and quasi-identifier
+    values: a GROUP BY in the database, so one row per combination (a few
+    hundred at most) reaches Python.
 
     The meeting belongs to the combination because every exported row shows
     its meeting's date: a combination common across meetings may be unique
@@ -97,8 +108,8 @@ def rare_combinations(connection: Connection, filters: Sequence, quasi: Sequence
             ).add_columns((given.number if variable.kind == "number" else given.code).label(label))
     per_response = per_response.subquery()
     keys = [per_response.c.meeting, *(per_response.c[f"q{i}"] for i in range(len(quasi)))]
-    rows = connection.execute(select(*keys, func.count()).group_by(*keys).having(func.count() < k))
-    rare = {}
+    rows = connection.execute(select(*keys, func.count()).group_by(*keys))
+    counts = {}
     for meeting, *found, count in rows:
         key = (
             meeting,
@@ -107,8 +118,8 @@ def rare_combinations(connection: Connection, filters: Sequence, quasi: Sequence
                 for v, value in zip(quasi, found)
             ),
         )
-        rare[key] = count
-    return rare
+        counts[key] = count
+    return counts
 
 
 def create_random_order(connection: Connection, filters: Sequence) -> Table:

@@ -7,8 +7,9 @@ row has only a fresh random ``row_id``, the meeting's date and the language:
 never the stored response id, never a time.
 
 The caller streams answer rows grouped by response (see :func:`shape_rows`);
-this module pivots them, scrubs free text and suppresses quasi-identifiers of
-rare combinations.  Everything here is plain Python: the words of the UI
+this module pivots them, scrubs free text and publishes the quasi-identifiers
+as :func:`app.evaluation.anonymise.k_anonymous` decided from the counts of
+their combinations.  Everything here is plain Python: the words of the UI
 (labels of built-in scales, descriptions of the meta columns) come in as
 arguments, already translated.
 """
@@ -16,10 +17,11 @@ arguments, already translated.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from app.evaluation.anonymise import scrub
+from app.evaluation.anonymise import SUPPRESSED, k_anonymous, scrub
 from app.languages import pick
 from app.questionnaires.model import (
     YES_NO_DONT_KNOW_CODES,
@@ -33,7 +35,6 @@ from app.questionnaires.model import (
 )
 
 ROW_ID, MEETING_DATE, LANGUAGE = "row_id", "meeting_date", "language"
-SUPPRESSED = "*"  # an exported cell hidden by the small-cell rule
 OPTION_SEPARATOR = "__"
 
 
@@ -50,6 +51,7 @@ class Variable:
     option: str | None = None  # multiple choice: the option's code
     values: tuple[tuple[object, str], ...] = ()  # (exported value, label)
     quasi_identifier: bool = False
+    minimum: int | None = None  # a number question's least answer
 
     @property
     def is_text(self) -> bool:
@@ -150,7 +152,9 @@ def variables(
                     )
                 )
         elif isinstance(q, Number):
-            out.append(Variable(q.id, q.type, "integer", "scale", text(q.text), q.id, quasi_identifier=quasi))
+            out.append(
+                Variable(q.id, q.type, "integer", "scale", text(q.text), q.id, quasi_identifier=quasi, minimum=q.min)
+            )
         elif isinstance(q, FreeText) and free_text:
             out.append(Variable(q.id, q.type, "string", "nominal", text(q.text), q.id))
     return tuple(out)
@@ -162,11 +166,41 @@ def variables(
 
 @dataclass(frozen=True)
 class Suppression:
-    """Quasi-identifier combinations that occur fewer than k times in an export."""
+    """How an export publishes the quasi-identifiers of its rows.
 
-    rare: frozenset = frozenset()  # keys (meeting id, quasi values...) under k
-    rows: int = 0  # how many exported rows are affected
-    total: int = 0  # how many rows the export has
+    ``published`` maps each key ``(meeting id, quasi values...)`` to the key
+    shown instead (:data:`SUPPRESSED` in place of some values) or to ``None``:
+    left out, its meeting had fewer than k responses.  A key missing from it
+    is left out too (fail closed)."""
+
+    published: Mapping[tuple, tuple | None] = field(default_factory=dict)
+    total: int = 0  # rows in the export
+    suppressed: tuple[tuple[str, int], ...] = ()  # (quasi-identifier, values shown as SUPPRESSED)
+    meetings_left_out: int = 0  # meetings with fewer than k responses
+
+    @classmethod
+    def of(cls, counts: Mapping[tuple, int], names: Sequence[str], k: int) -> Suppression:
+        """From the counts of ``(meeting id, quasi values...)``; ``names`` of the quasi-identifiers."""
+        published = k_anonymous(counts, k)
+        per_column: Counter = Counter()
+        kept_meetings, all_meetings = set(), set()
+        total = 0
+        for key, size in counts.items():
+            all_meetings.add(key[0])
+            shown = published.get(key)
+            if shown is None:
+                continue
+            kept_meetings.add(key[0])
+            total += size
+            for name, value in zip(names, shown[1:]):
+                if value == SUPPRESSED:
+                    per_column[name] += size
+        return cls(
+            published,
+            total,
+            tuple((name, per_column[name]) for name in names),
+            len(all_meetings - kept_meetings),
+        )
 
 
 class RowShaper:
@@ -218,13 +252,14 @@ def shape_rows(
     width = len(shaper.columns)
     choices, values = shaper.choices, shaper.values
     date_index, language_index = shaper.date_index, shaper.language_index
-    quasi, rare = shaper.quasi, suppression.rare
+    quasi, published = shaper.quasi, suppression.published
     current = object()
     row = meeting_id = None
     for position, meeting, language, question, code, number, text in answer_rows:
         if position != current:
-            if row is not None:
-                yield _finish(row, meeting_id, quasi, rare, row_id)
+            if row is not None and _publish(row, meeting_id, quasi, published):
+                row[0] = row_id() if row_id else None
+                yield row
             current, meeting_id = position, meeting
             row = [None] * width
             row[date_index], row[language_index] = dates[meeting], language
@@ -242,16 +277,19 @@ def shape_rows(
         if slot is not None:
             index, is_text = slot
             row[index] = scrub_text(text) if is_text else number
-    if row is not None:
-        yield _finish(row, meeting_id, quasi, rare, row_id)
+    if row is not None and _publish(row, meeting_id, quasi, published):
+        row[0] = row_id() if row_id else None  # variables() puts row_id first
+        yield row
 
 
-def _finish(row: list, meeting_id, quasi, rare, row_id) -> list:
-    if rare and (meeting_id, *(row[i] for i in quasi)) in rare:
-        for i in quasi:
-            row[i] = SUPPRESSED
-    row[0] = row_id() if row_id else None  # variables() puts row_id first
-    return row
+def _publish(row: list, meeting_id, quasi: tuple[int, ...], published: Mapping[tuple, tuple | None]) -> bool:
+    """Put the published quasi-identifiers into ``row``; False: the row is left out."""
+    shown = published.get((meeting_id, *(row[i] for i in quasi)))
+    if shown is None:
+        return False
+    for i, value in zip(quasi, shown[1:]):
+        row[i] = value
+    return True
 
 
 # --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from app.evaluation.export import codebook as words
 from app.evaluation.export import exporting
 from app.evaluation.export import rows as domain_exports
 from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
+from app.meetings.codes import survey_window
 from app.models import ExportLog, Meeting, QuestionnaireVersion
 from app.network import settings
 from app.questionnaires import versions
@@ -31,7 +32,7 @@ LOG_PAGE = 100
 
 FORMAT_LABELS = {
     "csv": _l("CSV (UTF-8, comma)"),
-    "csv-de": _l("CSV for Excel in German (semicolon, decimal comma)"),
+    "csv-de": _l("CSV for Excel in German (semicolon)"),
     "xlsx": _l("Excel workbook (data, labels, codebook)"),
     "sav": _l("SPSS (.sav, with labels and measurement levels)"),
     "json": _l("JSON Lines (one response per line)"),
@@ -80,13 +81,19 @@ def _choices(form: ExportForm, session) -> None:
     ]
     meetings = session.scalars(select(Meeting).order_by(Meeting.date.desc())).all()
     years = sorted({m.date.year for m in meetings}, reverse=True)
+    # Only closed surveys are exported: say which are not, before anyone picks one.
+    now = settings.now()
+    not_closed = {"open": _("open"), "not_yet_open": _("not yet open")}
+
+    def meeting_label(m: Meeting) -> str:
+        label = f"{m.date.isoformat()} · {m.title}"
+        state = survey_window(m, now).state
+        return f"{label} ({not_closed[state]})" if state in not_closed else label
+
     form.selection.choices = (
         [SelectChoice("all", _("All meetings"))]
         + [SelectChoice(f"year:{year}", str(year), optgroup=_("Calendar years")) for year in years]
-        + [
-            SelectChoice(f"meeting:{m.id}", f"{m.date.isoformat()} · {m.title}", optgroup=_("Meetings"))
-            for m in meetings
-        ]
+        + [SelectChoice(f"meeting:{m.id}", meeting_label(m), optgroup=_("Meetings")) for m in meetings]
     )
     form.language.choices = [SelectChoice("", _("The questionnaire's default language"))] + [
         SelectChoice(code, NATIVE_NAMES[code], render_kw={"lang": code}) for code in SUPPORTED_LANGUAGES
@@ -113,7 +120,19 @@ def error_text(error: exporting.ExportError) -> tuple[str, str]:
         "unknown_version": ("version", _("This questionnaire version does not exist.")),
         "unknown_meeting": ("selection", _("This meeting does not exist.")),
         "meeting_not_in_version": ("selection", _("This meeting used another questionnaire version.")),
-        "no_responses": ("selection", _("No responses match this selection.")),
+        "no_responses": ("selection", _("No responses to a closed survey match this selection.")),
+        "survey_open": (
+            "selection",
+            _("This meeting's survey has not closed yet: its responses can be downloaded once it has."),
+        ),
+        "too_few_responses": (
+            "selection",
+            _(
+                "Each meeting of this selection has fewer than %(k)s responses: they cannot be downloaded "
+                "without singling someone out.",
+                k=params.get("k"),
+            ),
+        ),
         "unknown_language": ("language", _("The questionnaire has no texts in this language.")),
         "unknown_format": ("format", _("Unknown format.")),
         "too_many_rows": (
@@ -144,7 +163,7 @@ def index():
     _choices(form, session)
     if form.validate_on_submit():
         try:
-            plan = exporting.plan_export(session, _export_request(form), today=settings.today())
+            plan = exporting.plan_export(session, _export_request(form), today=settings.today(), now=settings.now())
         except exporting.ExportError as error:
             field, message = error_text(error)
             form[field].errors.append(message)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from app import clock
 from app.evaluation.export import exporting
 from app.models import Meeting, QuestionnaireVersion
 from tests.conftest import add_meeting, store_response
@@ -43,6 +44,7 @@ CELLS = (
     ("autumn", "education_provider", "en", 3),
 )
 RARE = 3 + 3 + 2  # rows in combinations under k = 5
+CLOSED = -1  # hours from now: surveys closed an hour ago, so their responses are exported
 
 
 @pytest.fixture
@@ -52,8 +54,8 @@ def survey(db):
     respondents in spring, three English-speaking education providers in
     autumn, and two politicians answering in Turkish in spring."""
     meetings = {
-        "spring": add_meeting(db, title="Frühjahrstreffen", attended=120),
-        "autumn": add_meeting(db, title="Herbsttreffen", attended=90),
+        "spring": add_meeting(db, title="Frühjahrstreffen", attended=120, closes=CLOSED),
+        "autumn": add_meeting(db, title="Herbsttreffen", attended=90, closes=CLOSED),
     }
     for name, day in (("spring", dt.date(2016, 3, 16)), ("autumn", dt.date(2017, 10, 11))):
         db.get(Meeting, meetings[name].id).date = meetings[name].date = day
@@ -93,7 +95,8 @@ def survey(db):
 def export(app, db, version, fmt="csv", *, today=dt.date(2026, 11, 26), **options) -> tuple[exporting.Plan, bytes]:
     """Plan and run one export as the service layer does, returning its bytes."""
     with app.app_context():
-        plan = exporting.plan_export(db, exporting.ExportRequest(version.id, fmt, **options), today=today)
+        request = exporting.ExportRequest(version.id, fmt, **options)
+        plan = exporting.plan_export(db, request, today=today, now=clock.utcnow())
         db.rollback()
         data = b"".join(exporting.export_bytes(app.extensions["resonanz.db"].engine, plan, today=today))
     return plan, data

@@ -42,13 +42,33 @@ def read_xlsx(data: bytes) -> tuple[list[dict], dict]:
     return _records(data_rows[0], data_rows[1:]), {"workbook": workbook, **sheets}
 
 
-def read_sav(data: bytes, folder: Path):
+def read_sav(data: bytes, folder: Path, columns=None):
+    """Rows and metadata; a user-missing value reads as "*".  With ``columns``
+    (the export's variables), numeric codes are decoded through the file's
+    value labels back to the questionnaire's answer codes."""
     import pyreadstat
 
     path = folder / "export.sav"
     path.write_bytes(data)
-    frame, meta = pyreadstat.read_sav(str(path))
-    return _records(list(frame.columns), frame.itertuples(index=False)), meta
+    frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    records = _records(list(frame.columns), frame.itertuples(index=False))
+    missing = {name: {str(int(r["lo"])) for r in ranges} for name, ranges in meta.missing_ranges.items()}
+    decode = {}
+    for v in columns or ():
+        if v.data_type == "string" and v.values:
+            code_of = {label: str(value) for value, label in v.values}
+            decode[v.name] = {
+                str(int(n)): code_of[label]
+                for n, label in meta.variable_value_labels[v.name].items()
+                if label in code_of
+            }
+    for record in records:
+        for name, value in record.items():
+            if value is not None and value in missing.get(name, ()):
+                record[name] = "*"
+            elif value is not None and name in decode:
+                record[name] = decode[name][value]
+    return records, meta
 
 
 def read_jsonl(data: bytes) -> list[dict]:
@@ -64,7 +84,8 @@ def read_datapackage(data: bytes) -> tuple[list[dict], dict, dict[str, bytes]]:
     return rows, descriptor, members
 
 
-def read_any(fmt: str, data: bytes, folder: Path) -> list[dict]:
+def read_any(fmt: str, data: bytes, folder: Path, columns=None) -> list[dict]:
+    """Rows of any format; ``columns`` decode the numeric codes of SPSS."""
     if fmt == "csv":
         return read_csv(data)
     if fmt == "csv-de":
@@ -72,7 +93,7 @@ def read_any(fmt: str, data: bytes, folder: Path) -> list[dict]:
     if fmt == "xlsx":
         return read_xlsx(data)[0]
     if fmt == "sav":
-        return read_sav(data, folder)[0]
+        return read_sav(data, folder, columns)[0]
     if fmt == "json":
         return read_jsonl(data)
     return read_datapackage(data)[0]

@@ -4,8 +4,9 @@ logged, what a bad request gets; and the retention commands."""
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from app import clock
 from app.models import Answer, ExportLog, Meeting, QuestionnaireVersion, Response
 from tests.conftest import IV1, PASSWORDS, add_meeting, csrf_of, login
 from tests.evaluation.export.conftest import answer
@@ -96,12 +97,21 @@ def test_only_admins_read_the_log(app, client, db, staff, survey):
 def test_bad_requests_get_the_form_back(client, db, staff, survey):
     version, spring, _autumn = survey
     other = add_meeting(db, IV1.read_text("utf-8").replace("version: 1", "version: 2", 1), title="Anderes")
+    still_open = add_meeting(db, title="Offen")
+    answer(db, still_open)
+    db.commit()
     login(client, "evaluator", PASSWORDS["evaluator"])
+    page = client.get("/workspace/exports/?lang=en").get_data(as_text=True)
+    assert "· Offen (open)</option>" in page and "· Frühjahrstreffen</option>" in page
     cases = [
+        ({"selection": f"meeting:{still_open.id}"}, "This meeting&#39;s survey has not closed yet"),
         ({"k": "4"}, "Choose a minimum cell size from 5 to 10000: smaller groups could single out a person."),
         ({"selection": f"meeting:{other.id}"}, "This meeting used another questionnaire version."),
         ({"selection": "year:1999"}, "Not a valid choice"),
-        ({"version": str(other.questionnaire_version_id), "selection": "all"}, "No responses match this selection."),
+        (
+            {"version": str(other.questionnaire_version_id), "selection": "all"},
+            "No responses to a closed survey match this selection.",
+        ),
         ({"format": "exe"}, "Not a valid choice"),
         ({"k": "zehn"}, "Not a valid integer value"),
         ({"version": "999999"}, "Not a valid choice"),
@@ -126,6 +136,9 @@ def test_codebook_page_and_markdown(client, db, staff, survey):
     assert response.status_code == 200 and response.mimetype == "text/markdown"
     text = response.get_data(as_text=True)
     assert text.startswith("# Codebook") and "| actor_group | Which field do you work in? |" in text
+    # A CSV has no room for a codebook: this one, for its readers, names the marker.
+    assert "- **Marker of a value not shown:** *" in text and "“*” counting as a value of its own" in text
+    assert "Marker of a value not shown" in html
     assert 'filename="resonanz_iv-1_v1_codebook_' in response.headers["Content-Disposition"]
     assert client.get("/workspace/exports/codebook/999999").status_code == 404
     assert client.get(f"/workspace/exports/codebook/{version.id}?language=xx&k=-3").status_code == 200
@@ -141,7 +154,8 @@ def test_an_interrupted_download_lets_go_of_the_database(app, runner, db, survey
         answer(db, spring)
     db.commit()
     with app.app_context():
-        plan = exporting.plan_export(db, exporting.ExportRequest(version.id, "csv"), today=dt.date.today())
+        request = exporting.ExportRequest(version.id, "csv")
+        plan = exporting.plan_export(db, request, today=dt.date.today(), now=clock.utcnow())
         db.rollback()
         stream = exporting.export_bytes(app.extensions["resonanz.db"].engine, plan, today=dt.date.today())
         assert next(stream).startswith(b"row_id,")
@@ -186,7 +200,7 @@ def test_cli_export_writes_the_file_and_logs_it(runner, db, survey, tmp_path):
         (["--questionnaire", "nope"], "there is no questionnaire 'nope'"),
         (["--questionnaire", "iv-1", "--version", "7"], "there is no questionnaire 'iv-1' version 7"),
         (["--questionnaire", "iv-1", "--meeting", "zzzzzzzzzz"], "no meeting with the code"),
-        (["--questionnaire", "iv-1", "--year", "1999"], "no responses match"),
+        (["--questionnaire", "iv-1", "--year", "1999"], "no responses to a closed survey match"),
         (["--questionnaire", "iv-1", "--language", "xx"], "no texts in this language"),
     ],
 )
@@ -260,3 +274,31 @@ def test_purge_refuses_unclear_requests(runner, db, survey, args):
     result = runner.invoke(args=["responses", "purge", *args])
     assert result.exit_code != 0 and "Error" in result.output
     assert _counts(db) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--questionnaire", "iv-1", "--format", "csv"],
+        ["responses", "purge", "--free-text-older-than", "12m", "--dry-run"],
+    ],
+    ids=["export", "purge"],
+)
+def test_the_commands_rewrite_closed_surveys_first(runner, db, survey, tmp_path, command):
+    """As a staff request does, `flask export` and `flask responses purge`
+    first rewrite the rows of closed surveys in random order
+    (app/meetings/storage_order.py); on PostgreSQL every response is then a
+    row written anew, by another transaction."""
+    postgresql = db.get_bind().dialect.name == "postgresql"
+    written_by = select(func.distinct(text("response.xmin::text"))).select_from(Response)
+    db.rollback()
+    assert db.scalars(select(Meeting.rows_shuffled)).all() == [False, False]
+    before = set(db.scalars(written_by)) if postgresql else set()
+    db.rollback()
+    args = [*command, "--out", str(tmp_path / "x.csv")] if command[0] == "export" else command
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    db.rollback()
+    assert db.scalars(select(Meeting.rows_shuffled)).all() == [True, True]
+    if postgresql:
+        assert before and before.isdisjoint(db.scalars(written_by))

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from app.evaluation.export.formats import write_csv
+from app.evaluation.export.formats import sav_codes, sav_suppressed_code, write_csv
 from app.evaluation.export.rows import Variable
 from app.evaluation.indicators import Counts, indicator_share
 from app.evaluation.report import reporting
@@ -33,7 +33,7 @@ def counts_of(rows, questionnaire) -> Counts:
 def test_every_format_gives_the_report_counts(app, db, survey, fmt, tmp_path):
     version, _spring, _autumn = survey
     plan, data = export(app, db, version, fmt, free_text=True)
-    rows = read_any(fmt, data, tmp_path)
+    rows = read_any(fmt, data, tmp_path, plan.columns)
     questionnaire = questionnaire_of(version)
     report = reporting.build_report(db, version, reporting.ReportOptions(), today=dt.date(2026, 11, 26))
 
@@ -101,32 +101,62 @@ def test_xlsx_has_data_labels_and_codebook_sheets(app, db, survey):
     assert isinstance(data_sheet["B2"].value, dt.datetime)
 
 
-def test_sav_has_variable_labels_value_labels_and_measures(app, db, survey, tmp_path):
+def test_sav_has_numeric_codes_value_labels_and_measures(app, db, survey, tmp_path):
     version, *_ = survey
-    _plan, data = export(app, db, version, "sav", free_text=True)
+    plan, data = export(app, db, version, "sav", free_text=True)
     _rows, meta = read_sav(data, tmp_path)
     labels = dict(zip(meta.column_names, meta.column_labels))
     assert labels["actor_group"] == "Aus welchem Bereich kommen Sie?"
-    assert meta.variable_value_labels["actor_group"]["kita"] == "Kita"
-    assert meta.variable_value_labels["actor_group"]["*"] not in ("", "*")  # says why the cell is blank
-    assert meta.variable_value_labels["knows_more_offers"]["dont_know"] == "Weiß nicht"
+    # Answers are numbers 1, 2, … in the questionnaire's order, with value labels.
+    for name in ("language", "actor_group", "knows_more_offers", "satisfaction", "meetings_attended"):
+        assert meta.readstat_variable_types[name] == "double", name
+    assert meta.variable_value_labels["actor_group"][1] == "Schule"
+    assert meta.variable_value_labels["actor_group"][2] == "Kita"
+    assert meta.variable_value_labels["knows_more_offers"] == {1: "Ja", 2: "Nein", 3: "Weiß nicht"}
+    assert meta.variable_value_labels["language"][1] == "Deutsch"
     assert meta.variable_value_labels["satisfaction"][1] == "sehr unzufrieden"
+    # A suppressed quasi-identifier is a declared user-missing value with its label.
+    assert meta.missing_ranges["actor_group"] == [{"lo": -9.0, "hi": -9.0}]
+    assert meta.missing_ranges["language"] == [{"lo": -9.0, "hi": -9.0}]
+    assert "knows_more_offers" not in meta.missing_ranges  # not a quasi-identifier
+    assert meta.variable_value_labels["actor_group"][-9] == "nicht gezeigt, damit keine Zeile heraussticht"
+    raw, _meta = __import__("pyreadstat").read_sav(str(tmp_path / "export.sav"), user_missing=True)
+    assert (raw["actor_group"] == -9).sum() == (raw["language"] == -9).sum() > 0
+    plain, _meta = __import__("pyreadstat").read_sav(str(tmp_path / "export.sav"))
+    assert plain["actor_group"].isna().sum() == (raw["actor_group"] == -9).sum()  # missing for SPSS
     assert meta.variable_measure["actor_group"] == "nominal"
     assert meta.variable_measure["satisfaction"] == "ordinal"
     assert meta.variable_measure["meetings_attended"] == "scale"
     assert meta.original_variable_types["meeting_date"].startswith("DATE")
+    assert meta.readstat_variable_types["comment"] == "string"
     # The codebook's notes travel in the file's documents (in the export's language).
     assert "language, actor_group" in " ".join(meta.notes)
 
 
+def test_sav_suppressed_code_lies_below_every_value():
+    number = Variable("n", "number", "integer", "scale", "n", "n", quasi_identifier=True, minimum=-20)
+    assert sav_suppressed_code(number) == -21
+    likert = Variable("l", "likert", "integer", "ordinal", "l", "l", values=((0, "a"), (1, "b")), quasi_identifier=True)
+    assert sav_suppressed_code(likert) == -9
+    coded = Variable("c", "single_choice", "string", "nominal", "c", "c", values=(("x", "X"), ("y", "Y")))
+    assert sav_codes(coded) == {"x": 1, "y": 2} and sav_suppressed_code(coded) == -9
+
+
 def test_csv_for_german_excel(app, db, survey):
+    """Semicolons and a BOM; every number is whole, so there is no decimal separator to localise."""
     version, *_ = survey
-    _plan, data = export(app, db, version, "csv-de")
+    plan, data = export(app, db, version, "csv-de")
     assert data.startswith(b"\xef\xbb\xbfrow_id;meeting_date;language;actor_group;")
-    # Decimal commas, for the columns that hold fractions.
-    column = [Variable("share", "number", "number", "scale", "share")]
-    assert b"".join(write_csv(column, iter([[0.5], [12.25]]), german=True)) == b"\xef\xbb\xbfshare\r\n0,5\r\n12,25\r\n"
-    assert b"".join(write_csv(column, iter([[0.5]]))) == b"share\r\n0.5\r\n"
+    assert not {v.data_type for v in plan.columns} - {"string", "integer", "date"}
+    rows = read_csv(data, german=True)
+    assert len(rows) == 40 and all(row["satisfaction"].isdigit() for row in rows)
+    _plan, plain = export(app, db, version, "csv")
+    english = read_csv(plain)
+    key = lambda row: int(row["meetings_attended"])  # noqa: E731
+    strip = lambda rows: sorted(({**r, "row_id": None} for r in rows), key=key)  # noqa: E731
+    assert strip(rows) == strip(english)  # the same table, only the separator differs
+    column = [Variable("count", "number", "integer", "scale", "count")]
+    assert b"".join(write_csv(column, iter([[12], [3]]), german=True)) == b"\xef\xbb\xbfcount\r\n12\r\n3\r\n"
 
 
 def test_datapackage_describes_its_csv(app, db, survey):

@@ -58,8 +58,10 @@ def test_answers_pivot_to_rows():
         (3, 10, "de", "role", "b", None, None),
     ]
     cols = columns()
+    shown = [(10, "de", "a"), (11, "en", None), (10, "de", "b")]
+    everything = Suppression(dict(zip(shown, shown)), 3)
     rows = list(
-        shape_rows(iter(answers), RowShaper(cols), Suppression(), dates={10: "D10", 11: "D11"}, row_id=lambda: "r")
+        shape_rows(iter(answers), RowShaper(cols), everything, dates={10: "D10", 11: "D11"}, row_id=lambda: "r")
     )
     assert rows == [
         ["r", "D10", "de", "a", 1, 0, 1, 4, 3, "Ruf an: [entfernt]"],
@@ -68,12 +70,32 @@ def test_answers_pivot_to_rows():
     ]
 
 
-def test_rare_combinations_are_blanked():
-    answers = [(1, 10, "de", "role", "a", None, None), (2, 10, "de", "role", "b", None, None)]
-    rare = Suppression(frozenset({(10, "de", "b")}), 1, 2)
-    rows = list(shape_rows(iter(answers), RowShaper(columns()), rare, dates={10: "D"}, row_id=None))
-    assert rows[0][2:4] == ["de", "a"] and rows[1][2:4] == [SUPPRESSED, SUPPRESSED]
+def test_rows_are_published_as_the_suppression_says():
+    answers = [
+        (1, 10, "de", "role", "a", None, None),
+        (2, 10, "de", "role", "b", None, None),
+        (3, 12, "de", "role", "a", None, None),
+        (4, 13, "fr", "role", "a", None, None),
+    ]
+    published = {(10, "de", "a"): (10, "de", "a"), (10, "de", "b"): (10, SUPPRESSED, SUPPRESSED), (12, "de", "a"): None}
+    rows = list(
+        shape_rows(
+            iter(answers), RowShaper(columns()), Suppression(published), dates={10: "D", 12: "E", 13: "F"}, row_id=None
+        )
+    )
+    # Meeting 12 is left out, and so is a combination the suppression does not know (fail closed).
+    assert [row[1:4] for row in rows] == [["D", "de", "a"], ["D", SUPPRESSED, SUPPRESSED]]
     assert rows[0][0] is None  # no row ids when none are wanted
+
+
+def test_suppression_counts_what_the_file_shows():
+    counts = {(10, "de", "a"): 6, (10, "fa", "b"): 1, (11, "de", "a"): 2}
+    suppression = Suppression.of(counts, ["language", "role"], 5)
+    assert suppression.published[(10, "fa", "b")] == (10, SUPPRESSED, SUPPRESSED)
+    assert suppression.published[(10, "de", "a")] == (10, SUPPRESSED, SUPPRESSED)  # complementary
+    assert suppression.published[(11, "de", "a")] is None  # two responses: left out
+    assert suppression.total == 7 and suppression.meetings_left_out == 1
+    assert suppression.suppressed == (("language", 7), ("role", 7))
 
 
 def test_codebook_lists_indicators_and_quasi_identifiers():

@@ -14,23 +14,24 @@ from app.evaluation.report import reporting
 from app.models import QuestionnaireVersion
 from app.questionnaires.versions import questionnaire_of
 from tests.conftest import IV1, add_meeting, login
-from tests.evaluation.export.conftest import RARE, answer, export
+from tests.evaluation.export.conftest import CLOSED, RARE, answer, export
 from tests.evaluation.export.readers import read_csv, read_datapackage, read_xlsx
 
 
-def test_a_rare_combination_is_blanked(app, db, survey):
+def test_a_rare_combination_is_blanked_with_complementary_suppression(app, db, survey):
     version, *_ = survey
     rows = read_csv(export(app, db, version, k=5)[1])
     blanked = [row for row in rows if row["actor_group"] == "*"]
-    assert len(blanked) == RARE and {int(row["meetings_attended"]) for row in blanked} >= {39, 40}
+    # Spring: kita in English (3) and politics in Turkish (2) together make five.
+    # Autumn: the three English-speaking education providers alone would be a
+    # rare "*", so the smallest other combination (migrant organisations, 6) joins them.
+    assert len(blanked) == RARE + 6 and {int(row["meetings_attended"]) for row in blanked} >= {39, 40}
     assert all(row["language"] == "*" for row in blanked)
-    shown = Counter(
-        (row["meeting_date"], row["actor_group"], row["language"]) for row in rows if row["actor_group"] != "*"
-    )
-    assert shown and min(shown.values()) >= 5
+    classes = Counter((row["meeting_date"], row["actor_group"], row["language"]) for row in rows)
+    assert min(classes.values()) >= 5
     # Nothing but the quasi-identifiers is touched.
     assert all(row["satisfaction"] and row["knows_more_offers"] for row in blanked)
-    assert not {row["actor_group"] for row in rows} & {"politics", "education_provider"}
+    assert not {row["actor_group"] for row in rows} & {"politics", "education_provider", "migrant_organisation"}
     assert {row["language"] for row in rows} == {"de", "*"}
 
 
@@ -57,15 +58,19 @@ def test_larger_k_blanks_more_and_the_codebook_says_so(app, db, survey):
     for k in (3, 5, 12):
         rows = read_csv(export(app, db, version, k=k)[1])
         counts[k] = sum(row["actor_group"] == "*" for row in rows)
-    assert counts[3] <= counts[5] <= counts[12] and counts[12] > counts[3]
+    assert (counts[3], counts[5], counts[12]) == (5, 14, 40)
     rows, sheets = read_xlsx(export(app, db, version, "xlsx", k=5, language="en")[1])
     codebook = " ".join(str(c) for row in sheets["codebook"] for c in row if c is not None)
     blanked = sum(row["actor_group"] == "*" for row in rows)
-    assert f"In this export {blanked} of 40 rows are affected." in codebook
-    assert "fewer than 5 times" in codebook and "actor_group" in codebook
+    # What anyone counts in the file, no more: never "n of N rows".
+    counted = f"Values shown as “*” in this export: language {blanked}, actor_group {blanked}."
+    assert counted in codebook and "rows are affected" not in codebook
+    assert "at least 5 times" in codebook and "actor_group" in codebook
+    assert ["Marker of a value not shown", "*"] in [row[:2] for row in sheets["codebook"]]
     _rows, descriptor, members = read_datapackage(export(app, db, version, "datapackage", k=5, language="en")[1])
     assert "*" in descriptor["resources"][0]["schema"]["missingValues"]
-    assert f"In this export {blanked} of 40 rows are affected." in members["codebook.md"].decode()
+    assert counted in members["codebook.md"].decode()
+    assert "- **Marker of a value not shown:** *" in members["codebook.md"].decode()
 
 
 def test_quasi_identifiers_flagged_in_the_questionnaire_count_too(app, db):
@@ -78,13 +83,19 @@ def test_quasi_identifiers_flagged_in_the_questionnaire_count_too(app, db):
             "  - id: meetings_attended\n    type: number\n    quasi_identifier: true\n",
         )
     )
-    meeting = add_meeting(db, source)
-    for attended in ("1", "1", "1", "1", "1", "7"):
+    meeting = add_meeting(db, source, closes=CLOSED)
+    for attended in ("1", "1", "1", "1", "1", "1", "7"):
         answer(db, meeting, meetings_attended=attended)
     db.commit()
     version = db.get(QuestionnaireVersion, meeting.questionnaire_version_id)
     rows = read_csv(export(app, db, version, k=5)[1])
-    assert sorted(row["meetings_attended"] for row in rows) == ["*", "1", "1", "1", "1", "1"]
+    # The lone 7 would stand out, and so would a lone "*": all seven are blanked.
+    assert [row["meetings_attended"] for row in rows] == ["*"] * 7
+    for attended in ("7", "7", "7", "7"):
+        answer(db, meeting, meetings_attended=attended)
+    db.commit()
+    rows = read_csv(export(app, db, version, k=5)[1])
+    assert sorted(row["meetings_attended"] for row in rows) == ["1"] * 6 + ["7"] * 5
 
 
 @pytest.mark.parametrize("k", [2, 1, 0, -5])
