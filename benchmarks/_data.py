@@ -89,12 +89,16 @@ def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
     version, _ = _store_iv1(session)
     meeting_ids = []
     for i in range(meetings):
+        date = dt.date(2014 + i // 4, 1 + (i % 4) * 3, 15)
+        opens_at = dt.datetime.combine(date, dt.time(16, 0))
         meeting = Meeting(
             public_code=codes.new_public_code(),
             title=f"Treffen {i + 1}",
-            date=dt.date(2014 + i // 4, 1 + (i % 4) * 3, 15),
+            date=date,
             place="Freiburg",
             questionnaire_version=version,
+            opens_at=opens_at,
+            closes_at=opens_at + dt.timedelta(days=14),  # closed: the report shows closed surveys only
             invited=400,
             attended=240,
         )
