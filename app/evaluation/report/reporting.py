@@ -89,6 +89,7 @@ class GroupRow:
     code: str
     respondents: int | None  # None when not shown
     shares: tuple[float | None, ...]  # per indicator; None when not shown
+    denominators: tuple[int, ...] = ()  # per indicator, what each share is out of (0 when not shown)
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,7 @@ def _breakdown(
                 code,
                 respondents[code] or None,
                 tuple(successes / n if n else None for successes, n in pooled),
+                tuple(n for _successes, n in pooled),
             )
         )
     return Breakdown(group_question, tuple(rows))
