@@ -128,7 +128,6 @@ class SurveyScopes:
     overall: Scope
     years: tuple[Scope, ...]
     meetings: tuple[Scope, ...]  # every meeting with responses, shown or not
-    counts: Counts  # the meetings shown, pooled
     shown: dict[int, MeetingFigures]  # by meeting id
 
 
@@ -256,8 +255,7 @@ def survey_scopes(
             by_year[meeting.date.year].append(meeting.id)
     years = tuple(period("year", str(year), by_year[year]) for year in sorted(by_year))
     overall = period("all", "all", list(shown))
-    everything = Counts.merge(figures.counts for figures in shown.values())
-    return SurveyScopes(overall, years, tuple(meeting_scopes), everything, shown)
+    return SurveyScopes(overall, years, tuple(meeting_scopes), shown)
 
 
 def build_report(
@@ -269,7 +267,7 @@ def build_report(
         LikertResult(q, counts, stats.likert_mean(counts, confidence=options.confidence))
         for q in questionnaire.questions
         if isinstance(q, Likert)
-        for counts in [likert_counts(scopes.counts, q.id, q.codes)]
+        for counts in [_likert_pooled(scopes, q, options.min_cell)]
     )
     breakdowns = tuple(
         _breakdown(session, version, questionnaire, q, scopes, options, now) for q in questionnaire.breakdowns
@@ -287,6 +285,17 @@ def build_report(
         breakdowns,
         record_indicators(session, declared, today=today, confidence=options.confidence),
     )
+
+
+def _likert_pooled(scopes: SurveyScopes, question: Likert, k: int) -> dict[int, int]:
+    """A Likert item's counts summed over the meetings shown where at least ``k`` answered it."""
+    pooled = dict.fromkeys((int(code) for code in question.codes), 0)
+    for figures in scopes.shown.values():
+        counts = likert_counts(figures.counts, question.id, question.codes)
+        if large_enough(sum(counts.values()), k):
+            for point, count in counts.items():
+                pooled[point] += count
+    return pooled
 
 
 def _breakdown(

@@ -294,3 +294,22 @@ def test_an_indicator_answered_by_fewer_than_k_is_not_shown_nor_pooled(db):
     assert (by_title["Zweites"].k, by_title["Zweites"].n) == (5, 7)
     assert (report.overall.results[position].k, report.overall.results[position].n) == (5, 7)
     assert (report.years[0].results[position].k, report.years[0].results[position].n) == (5, 7)
+
+
+def test_a_likert_item_answered_by_fewer_than_k_at_a_meeting_is_not_pooled(db):
+    first = add_meeting(db, title="Erstes", opens=-10, closes=-5, attended=None)
+    second = add_meeting(db, title="Zweites", opens=-10, closes=-5, attended=None)
+    rng = random.Random(5)
+    for i in range(8):
+        form = answers(rng, "school")
+        if i >= 3:
+            del form["transparency"]  # three answer it at the first meeting
+        store(db, first, {**form, **({"transparency": "1"} if i < 3 else {})})
+        store(db, second, {**answers(rng, "school"), "transparency": "5"})
+    db.commit()
+    version = db.query(QuestionnaireVersion).one()
+    report = reporting.build_report(db, version, reporting.ReportOptions(min_cell=K), today=dt.date.today(), now=now())
+    transparency = next(item for item in report.likert if item.question.id == "transparency")
+    assert transparency.counts == {1: 0, 2: 0, 3: 0, 4: 0, 5: 8}
+    satisfaction = next(item for item in report.likert if item.question.id == "satisfaction")
+    assert sum(satisfaction.counts.values()) == 16
