@@ -226,6 +226,7 @@ def survey_scopes(
     meeting_scopes, shown = [], {}
     for meeting in meetings:
         n = respondents[meeting.id]
+        # Answers were counted by the query form of the rule; both must agree (tests/evaluation/test_release.py).
         if meeting.id not in released or not results_released(meeting, now):
             meeting_scopes.append(Scope("meeting", meeting.title, n, None, (), meeting, "open"))
         elif not large_enough(n, k):
