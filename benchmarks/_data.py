@@ -89,17 +89,18 @@ def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
     version, _ = _store_iv1(session)
     meeting_ids = []
     for i in range(meetings):
+        date = dt.date(2014 + i // 4, 1 + (i % 4) * 3, 15)
+        opens_at = dt.datetime.combine(date, dt.time(16, 0))
         meeting = Meeting(
             public_code=codes.new_public_code(),
             title=f"Treffen {i + 1}",
-            date=dt.date(2014 + i // 4, 1 + (i % 4) * 3, 15),
+            date=date,
             place="Freiburg",
             questionnaire_version=version,
+            opens_at=opens_at,
+            closes_at=opens_at + dt.timedelta(days=14),  # long closed: only such surveys are reported and exported
             invited=400,
             attended=240,
-            # Surveys long closed: only those are exported and reported.
-            opens_at=dt.datetime(2014 + i // 4, 1 + (i % 4) * 3, 15, 9),
-            closes_at=dt.datetime(2014 + i // 4, 1 + (i % 4) * 3, 29, 9),
         )
         session.add(meeting)
         session.flush()

@@ -24,6 +24,8 @@ from app.evaluation.report import reporting  # noqa: E402
 from app.models import QuestionnaireVersion  # noqa: E402
 from benchmarks._data import fill, scratch_database  # noqa: E402
 
+TODAY, NOW = dt.date(2026, 1, 1), dt.datetime(2026, 1, 1, 12, 0)
+
 
 def bare_statements(session, version_id: int) -> list[str]:
     """The statements the report issues, captured and replayed without the app around them."""
@@ -38,7 +40,7 @@ def bare_statements(session, version_id: int) -> list[str]:
     event.listen(engine, "before_cursor_execute", capture)
     try:
         version = session.get(QuestionnaireVersion, version_id)
-        reporting.build_report(session, version, reporting.ReportOptions(), today=dt.date(2026, 1, 1))
+        reporting.build_report(session, version, reporting.ReportOptions(), today=TODAY, now=NOW)
     finally:
         event.remove(engine, "before_cursor_execute", capture)
     return captured
@@ -73,7 +75,7 @@ def measure(engine_name: str, answers: int, runs: int) -> None:
         def report():
             with database.session() as s:
                 version = s.get(QuestionnaireVersion, version_id)
-                reporting.build_report(s, version, reporting.ReportOptions(), today=dt.date(2026, 1, 1))
+                reporting.build_report(s, version, reporting.ReportOptions(), today=TODAY, now=NOW)
 
         bare()  # warm the caches of both paths alike
         report()

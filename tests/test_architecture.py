@@ -20,11 +20,12 @@ PURE = {
         "questionnaires/xlsform.py",
         "questionnaires/workbook.py",
     ),
-    "meetings": ("meetings/codes.py",),
+    "meetings": ("meetings/codes.py", "meetings/plausibility.py"),
     "evaluation": (
         "evaluation/stats.py",
         "evaluation/indicators.py",
         "evaluation/anonymise.py",
+        "evaluation/release.py",
         "evaluation/export/rows.py",
         "evaluation/export/formats.py",
         "evaluation/report/charts.py",

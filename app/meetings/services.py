@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.meetings.access_codes import CodeCount, code_counts
 from app.meetings.codes import new_public_code, survey_window
+from app.meetings.plausibility import TooManyResponses, too_many_responses
 from app.models import (
     Meeting,
     MeetingTopic,
@@ -99,6 +100,10 @@ class MeetingRow:
     def response_rate(self) -> float | None:
         attended = self.meeting.attended
         return self.responses / attended if attended else None
+
+    @property
+    def too_many_responses(self) -> TooManyResponses | None:
+        return too_many_responses(self.responses, self.meeting.attended, self.meeting.invited)
 
 
 def meeting_rows(session: Session, now: dt.datetime) -> list[MeetingRow]:

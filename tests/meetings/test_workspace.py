@@ -89,7 +89,7 @@ def test_meeting_list_and_dashboard_count_responses(coordinator, app, db):
         phone.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
     listing = coordinator.get("/workspace/meetings/?lang=en").get_data(as_text=True)
     row = listing.split(f'id="meeting-{meeting.id}"', 1)[1].split("</tr>", 1)[0]
-    assert ">3 <small>(8%)</small>" in row and "40" in row and "open" in row
+    assert '>3</span> <small>(<span class="responses">8%</span>)</small>' in row and "40" in row and "open" in row
     home = coordinator.get("/workspace/?lang=en").get_data(as_text=True)
     assert "Open surveys" in home and "8%" in home and "of 40 attendees" in home
 

@@ -214,7 +214,7 @@ def test_the_overview_without_a_strategy_lists_the_survey_indicators(admin, db, 
     html = admin.get("/workspace/strategy/?lang=en").get_data(as_text=True)
     assert "The network has not published its strategy yet" in html and "Publish the strategy" in html
     elsewhere = html.split('id="elsewhere"', 1)[1]
-    assert elsewhere.count("no responses yet") == 4
+    assert elsewhere.count("no results yet") == 4
 
 
 # --- a network of its own -------------------------------------------------------------

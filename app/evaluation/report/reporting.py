@@ -2,10 +2,15 @@
 across all meetings, per calendar year and per meeting; and the record
 indicators of the network's strategy, measured from the meeting records.
 
-The database counts (two GROUP BY queries, see queries.py); the rest is
+The database counts (GROUP BY queries, see queries.py); the rest is
 arithmetic on those counts.  Every target comes from a declaration: survey
 indicators from the questionnaire, record indicators from the strategy in
 force (none without a strategy).  Like every service it takes the session.
+
+What may be shown follows ``app/evaluation/release.py``: a meeting's answers
+count once its survey has closed and only with at least k respondents; each
+figure of a period, of all meetings or of a group is the sum of meeting
+figures that are shown themselves.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.evaluation import stats
-from app.evaluation.anonymise import DEFAULT_K, suppressed_cells
-from app.evaluation.indicators import Counts, indicator_share, likert_counts
+from app.evaluation.anonymise import DEFAULT_K
+from app.evaluation.indicators import Counts, Share, indicator_share, likert_counts
+from app.evaluation.release import cells_to_leave_out, large_enough, results_released
 from app.evaluation.report import queries
+from app.meetings.plausibility import TooManyResponses, too_many_responses
 from app.meetings.services import partner_status_counts
 from app.models import Meeting, QuestionnaireVersion
 from app.network.strategy.model import RecordIndicator
@@ -49,8 +56,8 @@ class IndicatorResult:
     indicator: Indicator
     k: int
     n: int
-    assessment: stats.Assessment | None  # None when the method cannot apply (see note)
-    note: str | None = None
+    assessment: stats.Assessment | None  # None when not shown or the method cannot apply (see note)
+    note: str | None = None  # too_few: fewer than k answers, not shown (k and n are 0) | needs_population
 
 
 @dataclass(frozen=True)
@@ -59,8 +66,15 @@ class Scope:
     label: str
     respondents: int
     population: int | None
-    results: tuple[IndicatorResult, ...]
+    results: tuple[IndicatorResult, ...]  # empty for a meeting whose results are not shown
     meeting: Meeting | None = None
+    status: str = "shown"  # of a meeting: shown | open (survey not closed) | too_few (fewer than k responses)
+
+    @property
+    def too_many_responses(self) -> TooManyResponses | None:
+        if self.meeting is None:
+            return None
+        return too_many_responses(self.respondents, self.meeting.attended, self.meeting.invited)
 
 
 @dataclass(frozen=True)
@@ -73,17 +87,19 @@ class LikertResult:
 @dataclass(frozen=True)
 class GroupRow:
     code: str
-    respondents: int | None  # None when hidden (small cell)
-    shares: tuple[float | None, ...]  # per indicator; None when hidden
+    respondents: int | None  # None when not shown
+    shares: tuple[float | None, ...]  # per indicator; None when not shown
+    denominators: tuple[int, ...] = ()  # per indicator, what each share is out of (0 when not shown)
 
 
 @dataclass(frozen=True)
 class Breakdown:
-    """The indicators per answer of a question the questionnaire declares ``breakdown: true``."""
+    """The indicators per answer of a question the questionnaire declares
+    ``breakdown: true``: one row per option, each the sum of the meetings'
+    cells that may be shown."""
 
     question: SingleChoice
     rows: tuple[GroupRow, ...]
-    suppressed: int
 
     def label(self, code: str) -> dict[str, str]:
         return self.question.options[self.question.codes.index(code)].label
@@ -106,12 +122,21 @@ class RecordResult:
 @dataclass(frozen=True)
 class SurveyScopes:
     """The survey indicators of one questionnaire version, measured over all
-    meetings, each calendar year and each meeting."""
+    meetings, each calendar year and each meeting; the periods pool the
+    meetings whose results are shown."""
 
     overall: Scope
     years: tuple[Scope, ...]
-    meetings: tuple[Scope, ...]
-    counts: Counts  # everything, pooled
+    meetings: tuple[Scope, ...]  # every meeting with responses, shown or not
+    shown: dict[int, MeetingFigures]  # by meeting id
+
+
+@dataclass(frozen=True)
+class MeetingFigures:
+    """What one released meeting with at least k respondents contributes to the figures."""
+
+    counts: Counts
+    shares: tuple[Share | None, ...]  # per indicator; None where fewer than k answered
 
 
 @dataclass(frozen=True)
@@ -126,27 +151,55 @@ class Report:
     breakdowns: tuple[Breakdown, ...]
     records: tuple[RecordResult, ...]
 
+    @property
+    def shown_meetings(self) -> tuple[Scope, ...]:
+        return tuple(scope for scope in self.meetings if scope.status == "shown")
+
+    def meetings_with(self, status: str) -> tuple[Scope, ...]:
+        return tuple(scope for scope in self.meetings if scope.status == status)
+
+
+def _shown_shares(questionnaire: Questionnaire, counts: Counts, k: int) -> tuple[Share | None, ...]:
+    shares = (indicator_share(questionnaire, indicator, counts) for indicator in questionnaire.indicators)
+    return tuple(share if large_enough(share.n, k) else None for share in shares)
+
+
+def _pooled(parts: Sequence[tuple[Share | None, ...]], indicators: int) -> tuple[tuple[int, int], ...]:
+    """Per indicator, successes and denominator summed over the parts that show it."""
+    return tuple(
+        (sum(p[i].k for p in parts if p[i] is not None), sum(p[i].n for p in parts if p[i] is not None))
+        for i in range(indicators)
+    )
+
 
 def _assess(
-    questionnaire: Questionnaire, counts: Counts, options: ReportOptions, population: int | None
+    questionnaire: Questionnaire,
+    shares: Sequence[tuple[int, int] | None],
+    options: ReportOptions,
+    population: int | None,
 ) -> tuple[IndicatorResult, ...]:
+    """Each indicator's verdict from its (successes, denominator); None or a
+    denominator of 0 means nothing may be shown."""
     method = None if options.method == "auto" else options.method
     results = []
-    for indicator in questionnaire.indicators:
-        share = indicator_share(questionnaire, indicator, counts)
+    for indicator, share in zip(questionnaire.indicators, shares, strict=True):
+        if share is None or share[1] == 0:
+            results.append(IndicatorResult(indicator, 0, 0, None, "too_few"))
+            continue
+        k, n = share
         if method == "hypergeom_exact" and population is None:
-            results.append(IndicatorResult(indicator, share.k, share.n, None, "needs_population"))
+            results.append(IndicatorResult(indicator, k, n, None, "needs_population"))
             continue
         assessment = stats.assess_share(
-            share.k,
-            share.n,
+            k,
+            n,
             indicator.target,
             comparison=indicator.comparison,
             confidence=options.confidence,
             method=method,
             population=population,
         )
-        results.append(IndicatorResult(indicator, share.k, share.n, assessment))
+        results.append(IndicatorResult(indicator, k, n, assessment))
     return tuple(results)
 
 
@@ -158,52 +211,68 @@ def _population(meeting: Meeting, respondents: int) -> int | None:
 
 
 def survey_scopes(
-    session: Session, version: QuestionnaireVersion, questionnaire: Questionnaire, options: ReportOptions
+    session: Session,
+    version: QuestionnaireVersion,
+    questionnaire: Questionnaire,
+    options: ReportOptions,
+    *,
+    now: dt.datetime,
 ) -> SurveyScopes:
-    by_meeting = queries.counts_by_meeting(session, version.id)
-    meetings = [m for m in queries.meetings_of_version(session, version.id) if m.id in by_meeting]
+    respondents = queries.respondents_by_meeting(session, version.id)
+    released = queries.counts_by_meeting(session, version.id, now)
+    meetings = [m for m in queries.meetings_of_version(session, version.id) if m.id in respondents]
+    k = options.min_cell
 
-    meeting_scopes = []
+    meeting_scopes, shown = [], {}
     for meeting in meetings:
-        counts = by_meeting[meeting.id]
-        population = _population(meeting, counts.respondents)
-        meeting_scopes.append(
-            Scope(
-                "meeting",
-                meeting.title,
-                counts.respondents,
-                population,
-                _assess(questionnaire, counts, options, population),
-                meeting,
+        n = respondents[meeting.id]
+        # Answers were counted by the query form of the rule; both must agree (tests/evaluation/test_release.py).
+        if meeting.id not in released or not results_released(meeting, now):
+            meeting_scopes.append(Scope("meeting", meeting.title, n, None, (), meeting, "open"))
+        elif not large_enough(n, k):
+            meeting_scopes.append(Scope("meeting", meeting.title, n, None, (), meeting, "too_few"))
+        else:
+            counts = released[meeting.id]
+            figures = shown[meeting.id] = MeetingFigures(counts, _shown_shares(questionnaire, counts, k))
+            population = _population(meeting, n)
+            pairs = [None if s is None else (s.k, s.n) for s in figures.shares]
+            meeting_scopes.append(
+                Scope(
+                    "meeting", meeting.title, n, population, _assess(questionnaire, pairs, options, population), meeting
+                )
             )
-        )
 
     # Periods pool meetings without a population: the same person may attend
     # several meetings, so attendances do not add up to a population of people.
-    by_year: dict[int, list[Counts]] = defaultdict(list)
+    def period(kind: str, label: str, ids: Sequence[int]) -> Scope:
+        parts = [shown[i] for i in ids]
+        pooled = _pooled([p.shares for p in parts], len(questionnaire.indicators))
+        respondents = sum(p.counts.respondents for p in parts)
+        return Scope(kind, label, respondents, None, _assess(questionnaire, pooled, options, None))
+
+    by_year: dict[int, list[int]] = defaultdict(list)
     for meeting in meetings:
-        by_year[meeting.date.year].append(by_meeting[meeting.id])
-    year_scopes = []
-    for year in sorted(by_year):
-        counts = Counts.merge(by_year[year])
-        year_scopes.append(
-            Scope("year", str(year), counts.respondents, None, _assess(questionnaire, counts, options, None))
-        )
-    everything = Counts.merge(by_meeting.values())
-    overall = Scope("all", "all", everything.respondents, None, _assess(questionnaire, everything, options, None))
-    return SurveyScopes(overall, tuple(year_scopes), tuple(meeting_scopes), everything)
+        if meeting.id in shown:
+            by_year[meeting.date.year].append(meeting.id)
+    years = tuple(period("year", str(year), by_year[year]) for year in sorted(by_year))
+    overall = period("all", "all", list(shown))
+    return SurveyScopes(overall, years, tuple(meeting_scopes), shown)
 
 
-def build_report(session: Session, version: QuestionnaireVersion, options: ReportOptions, *, today: dt.date) -> Report:
+def build_report(
+    session: Session, version: QuestionnaireVersion, options: ReportOptions, *, today: dt.date, now: dt.datetime
+) -> Report:
     questionnaire = questionnaire_of(version)
-    scopes = survey_scopes(session, version, questionnaire, options)
+    scopes = survey_scopes(session, version, questionnaire, options, now=now)
     likert = tuple(
         LikertResult(q, counts, stats.likert_mean(counts, confidence=options.confidence))
         for q in questionnaire.questions
         if isinstance(q, Likert)
-        for counts in [likert_counts(scopes.counts, q.id, q.codes)]
+        for counts in [_likert_pooled(scopes, q, options.min_cell)]
     )
-    breakdowns = tuple(_breakdown(session, version, questionnaire, q, options) for q in questionnaire.breakdowns)
+    breakdowns = tuple(
+        _breakdown(session, version, questionnaire, q, scopes, options, now) for q in questionnaire.breakdowns
+    )
     strategy = strategy_in_force(session)
     declared = () if strategy is None else strategy.record_indicators_of(questionnaire.goals)
     return Report(
@@ -219,31 +288,71 @@ def build_report(session: Session, version: QuestionnaireVersion, options: Repor
     )
 
 
-def _breakdown(session, version, questionnaire, group_question, options) -> Breakdown:
-    """Respondents and indicator shares per answer of ``group_question``, small cells hidden.
+def _likert_pooled(scopes: SurveyScopes, question: Likert, k: int) -> dict[int, int]:
+    """A Likert item's counts summed over the meetings shown where at least ``k`` answered it."""
+    pooled = dict.fromkeys((int(code) for code in question.codes), 0)
+    for figures in scopes.shown.values():
+        counts = likert_counts(figures.counts, question.id, question.codes)
+        if large_enough(sum(counts.values()), k):
+            for point, count in counts.items():
+                pooled[point] += count
+    return pooled
 
-    A group under ``min_cell`` shows nothing; and where that would leave a
-    single hidden figure in a column, the next smallest is hidden too
-    (secondary suppression), since the overall figures minus the shown ones
-    would give the hidden one away.
+
+def _breakdown(
+    session: Session,
+    version: QuestionnaireVersion,
+    questionnaire: Questionnaire,
+    group_question: SingleChoice,
+    scopes: SurveyScopes,
+    options: ReportOptions,
+    now: dt.datetime,
+) -> Breakdown:
+    """Respondents and indicator shares per answer of ``group_question``, summed over the meetings shown.
+
+    Each meeting's groups are cut as :func:`release.cells_to_leave_out` says:
+    a group under k stays out, and what a meeting leaves out (its small
+    groups and those who did not answer the question) is nothing or at least
+    k, in the respondents and in each indicator's denominator.  A group's row
+    changes, when a meeting is released, by k or more respondents or not at
+    all; and the meetings' figures minus the rows never give one small group.
     """
-    by_group = queries.counts_by_group(session, version.id, group_question.id)
-    present = [(code, by_group[code]) for code in group_question.codes if code in by_group]
-    hidden_rows = suppressed_cells({code: counts.respondents for code, counts in present}, options.min_cell)
-    shares: dict[str, list[float | None]] = {code: [] for code, _counts in present}
-    for indicator in questionnaire.indicators:
-        column = {code: indicator_share(questionnaire, indicator, counts) for code, counts in present}
-        hidden = suppressed_cells(
-            {code: share.n for code, share in column.items()}, options.min_cell, hidden=hidden_rows
+    k = options.min_cell
+    indicators = len(questionnaire.indicators)
+    by_meeting = queries.counts_by_meeting_and_group(session, version.id, group_question.id, now)
+    respondents: dict[str, int] = defaultdict(int)
+    parts: dict[str, list[tuple[Share | None, ...]]] = defaultdict(list)
+    for meeting_id, figures in scopes.shown.items():
+        # Answers that are no option of the question (any more) are in no row: left out with the rest.
+        groups = {code: c for code, c in by_meeting.get(meeting_id, {}).items() if code in group_question.codes}
+        sizes = {code: counts.respondents for code, counts in groups.items()}
+        left_out = cells_to_leave_out(sizes, k, unlisted=figures.counts.respondents - sum(sizes.values()))
+        columns: list[dict[str, Share | None]] = []
+        for position, indicator in enumerate(questionnaire.indicators):
+            whole = figures.shares[position]
+            column = {code: indicator_share(questionnaire, indicator, counts) for code, counts in groups.items()}
+            if whole is None:  # the meeting shows no figure for this indicator: none of its groups either
+                columns.append(dict.fromkeys(column))
+                continue
+            denominators = {code: share.n for code, share in column.items()}
+            hidden = cells_to_leave_out(denominators, k, unlisted=whole.n - sum(denominators.values()), hidden=left_out)
+            columns.append({code: None if code in hidden else share for code, share in column.items()})
+        for code in groups:
+            if code not in left_out:
+                respondents[code] += sizes[code]
+                parts[code].append(tuple(column[code] for column in columns))
+    rows = []
+    for code in group_question.codes:  # every option, so a row not shown says nothing about who answered
+        pooled = _pooled(parts[code], indicators)
+        rows.append(
+            GroupRow(
+                code,
+                respondents[code] or None,
+                tuple(successes / n if n else None for successes, n in pooled),
+                tuple(n for _successes, n in pooled),
+            )
         )
-        for code, share in column.items():
-            shown = code not in hidden and share.n >= options.min_cell
-            shares[code].append(share.k / share.n if shown else None)
-    rows = tuple(
-        GroupRow(code, None if code in hidden_rows else counts.respondents, tuple(shares[code]))
-        for code, counts in present
-    )
-    return Breakdown(group_question, rows, len(hidden_rows))
+    return Breakdown(group_question, tuple(rows))
 
 
 # ---------------------------------------------------------------------------

@@ -53,6 +53,8 @@ def interval(low: float, high: float) -> str:
 def verdict_text(result, confidence: float) -> str:
     assessment = result.assessment
     goal = codebook.goal(result.indicator.comparison, result.indicator.target)
+    if result.note == "too_few":
+        return not_shown_text()
     if assessment is None:
         return _("Not determinable: this method needs the number of attendees of a meeting.")
     ci = _("%(level)s CI %(interval)s", level=percent(confidence), interval=interval(assessment.low, assessment.high))
@@ -61,6 +63,10 @@ def verdict_text(result, confidence: float) -> str:
     if assessment.verdict == "not_met":
         return _("Target missed: %(goal)s (%(ci)s)", goal=goal, ci=ci)
     return _("Not determinable with this number of responses: %(goal)s (%(ci)s)", goal=goal, ci=ci)
+
+
+def not_shown_text() -> str:
+    return _("Not shown: fewer than %(k)s answers.", k=format_decimal(settings.min_cell_size()))
 
 
 def record_goal(indicator) -> str:
@@ -99,7 +105,7 @@ def indicator_chart(report, position: int):
 @role_required("coordinator", "evaluator")
 def show(version_id: int):
     version = get_or_404(QuestionnaireVersion, version_id)
-    report = reporting.build_report(db_session(), version, _options(), today=settings.today())
+    report = reporting.build_report(db_session(), version, _options(), today=settings.today(), now=settings.now())
     return render_template(
         "reports/show.html",
         report=report,
@@ -108,6 +114,7 @@ def show(version_id: int):
         interval=interval,
         verdict_text=verdict_text,
         verdict_label=verdict_label,
+        not_shown_text=not_shown_text,
         record_goal=record_goal,
         indicator_chart=indicator_chart,
         methods=reporting.SELECTABLE_METHODS,

@@ -2,8 +2,9 @@
 record, its latest figure and its verdict.
 
 The figures are the report's (app/evaluation/report/reporting.py): a survey
-indicator's latest figure is its share in the latest calendar year of the
-newest questionnaire version that has responses; a record indicator's is
+indicator's latest figure is its share in the latest calendar year with
+results shown (closed surveys only, app/evaluation/release.py) of the newest
+questionnaire version that has responses; a record indicator's is
 measured from all meeting records up to today.  Like every service it takes
 the session.
 """
@@ -60,10 +61,10 @@ def current_versions(session: Session) -> list[QuestionnaireVersion]:
 
 
 def _survey_figures(
-    session: Session, version: QuestionnaireVersion, options: reporting.ReportOptions
+    session: Session, version: QuestionnaireVersion, options: reporting.ReportOptions, now: dt.datetime
 ) -> list[SurveyFigure]:
     questionnaire = questionnaire_of(version)
-    scopes = reporting.survey_scopes(session, version, questionnaire, options)
+    scopes = reporting.survey_scopes(session, version, questionnaire, options, now=now)
     latest = scopes.years[-1] if scopes.years else None
     return [
         SurveyFigure(version, questionnaire, indicator, latest, latest.results[position] if latest else None)
@@ -72,9 +73,16 @@ def _survey_figures(
 
 
 def strategy_overview(
-    session: Session, strategy: Strategy | None, options: reporting.ReportOptions, *, today: dt.date
+    session: Session,
+    strategy: Strategy | None,
+    options: reporting.ReportOptions,
+    *,
+    today: dt.date,
+    now: dt.datetime,
 ) -> Overview:
-    figures = [figure for version in current_versions(session) for figure in _survey_figures(session, version, options)]
+    figures = [
+        figure for version in current_versions(session) for figure in _survey_figures(session, version, options, now)
+    ]
     if strategy is None:
         return Overview(None, (), tuple(figures))
     records = reporting.record_indicators(

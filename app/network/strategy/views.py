@@ -27,8 +27,10 @@ admins_only = role_required("admin")
 @role_required("coordinator", "evaluator")
 def show():
     session = db_session()
-    options = reporting.ReportOptions()
-    found = overview.strategy_overview(session, store.strategy_in_force(session), options, today=settings.today())
+    options = reporting.ReportOptions(min_cell=settings.min_cell_size())
+    found = overview.strategy_overview(
+        session, store.strategy_in_force(session), options, today=settings.today(), now=settings.now()
+    )
     return render_template(
         "strategy/overview.html",
         overview=found,

@@ -35,7 +35,12 @@ def test_every_format_gives_the_report_counts(app, db, survey, fmt, tmp_path):
     plan, data = export(app, db, version, fmt, free_text=True)
     rows = read_any(fmt, data, tmp_path, plan.columns)
     questionnaire = questionnaire_of(version)
-    report = reporting.build_report(db, version, reporting.ReportOptions(), today=dt.date(2026, 11, 26))
+    after_closing = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(
+        days=2
+    )  # the report shows closed surveys
+    report = reporting.build_report(
+        db, version, reporting.ReportOptions(), today=dt.date(2026, 11, 26), now=after_closing
+    )
 
     assert len(rows) == report.overall.respondents == plan.responses == 40
     counts = counts_of(rows, questionnaire)

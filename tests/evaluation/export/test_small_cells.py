@@ -13,7 +13,7 @@ from app.evaluation.anonymise import MIN_K, CellSizeTooSmall, suppressed_cells
 from app.evaluation.report import reporting
 from app.models import QuestionnaireVersion
 from app.questionnaires.versions import questionnaire_of
-from tests.conftest import IV1, add_meeting, login
+from tests.conftest import IV1, add_meeting, login, now
 from tests.evaluation.export.conftest import CLOSED, RARE, answer, export
 from tests.evaluation.export.readers import read_csv, read_datapackage, read_xlsx
 
@@ -123,8 +123,8 @@ def test_suppressed_cells_rule():
 
 @pytest.fixture
 def groups(db):
-    """school 8, kita 3, education_provider 6, migrant_organisation 9 respondents."""
-    meeting = add_meeting(db, attended=None)
+    """school 8, kita 3, education_provider 6, migrant_organisation 9 respondents, at a meeting whose survey closed."""
+    meeting = add_meeting(db, opens=-48, closes=-1, attended=None)
     for code, size in (("school", 8), ("kita", 3), ("education_provider", 6), ("migrant_organisation", 9)):
         for i in range(size):
             answer(db, meeting, actor_group=code, knows_more_offers="yes" if i % 2 else "no")
@@ -133,14 +133,14 @@ def groups(db):
 
 
 def test_subtraction_attack_on_the_report_fails(db, groups):
-    report = reporting.build_report(db, groups, reporting.ReportOptions(min_cell=5), today=dt.date.today())
+    report = reporting.build_report(db, groups, reporting.ReportOptions(min_cell=5), today=dt.date.today(), now=now())
     questionnaire = questionnaire_of(groups)
     (breakdown,) = report.breakdowns
     assert breakdown.question.id == "actor_group"
     by_code = {row.code: row for row in breakdown.rows}
     shown = [row for row in breakdown.rows if row.respondents is not None]
     hidden = [row for row in breakdown.rows if row.respondents is None]
-    assert {row.code for row in hidden} == {"kita", "education_provider"}
+    assert {row.code for row in shown} == {"school", "migrant_organisation"}  # every other option is not shown
     # The attack: total minus every shown group.  What remains mixes two groups.
     remainder = report.overall.respondents - sum(row.respondents for row in shown)
     assert remainder == 3 + 6  # kita and education_provider together, neither alone
@@ -157,15 +157,15 @@ def test_one_small_share_hides_a_second_in_its_column(db):
     """No group is small, but kita's central_topics denominator (answers
     without "don't know") is 3: that share and the next smallest in the column
     are hidden, the other columns stay."""
-    meeting = add_meeting(db, attended=None)
+    meeting = add_meeting(db, opens=-48, closes=-1, attended=None)
     for code, size, dont_know in (("school", 9, 0), ("kita", 7, 4), ("education_provider", 8, 2)):
         for i in range(size):
             answer(db, meeting, actor_group=code, central_topics="dont_know" if i < dont_know else "yes")
     db.commit()
     version = db.query(QuestionnaireVersion).one()
     ids = [i.id for i in questionnaire_of(version).indicators]
-    report = reporting.build_report(db, version, reporting.ReportOptions(min_cell=5), today=dt.date.today())
-    rows = report.breakdowns[0].rows
+    report = reporting.build_report(db, version, reporting.ReportOptions(min_cell=5), today=dt.date.today(), now=now())
+    rows = [row for row in report.breakdowns[0].rows if row.code in ("school", "kita", "education_provider")]
     shares = {row.code: dict(zip(ids, row.shares)) for row in rows}
     assert all(row.respondents is not None for row in rows)
     assert {code for code, s in shares.items() if s["central_topics"] is None} == {"kita", "education_provider"}
@@ -177,6 +177,9 @@ def test_report_page_shows_no_hidden_figure(client, db, groups):
     db.commit()
     login(client, "eva", "eval-password-1")
     html = client.get(f"/workspace/reports/{groups.id}?lang=en").get_data(as_text=True)
-    section = html[html.index('id="breakdown-actor_group"') :]
-    assert section.count("not shown") == 2
+    section = html[html.index('id="breakdown-actor_group"') : html.index('id="meetings"')]
+    hidden = re.findall(r'<th scope="row">([^<]*)</th>\s*<td colspan="\d+">not shown</td>', section)
+    assert len(hidden) == section.count("not shown")  # whole rows, no cell alone
+    shown = re.findall(r'<th scope="row">([^<]*)</th>\s*<td>', section)
+    assert len(shown) == 2 and len(hidden) > 2  # school and migrant organisations; kita and education providers not
     assert not re.search(r"<td>\s*[36]\s*</td>", section)  # neither 3 nor 6 respondents appear
