@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.evaluation.export.rows import Variable
+from app.evaluation.report.queries import released
 from app.meetings import storage_order
 from app.models import Answer, Meeting, Response
 
@@ -43,8 +44,8 @@ def survey_closed(now: dt.datetime):
     """Meetings whose survey has closed, ``GRACE`` ago (a submission that began
     just before the end may still be on its way).  An open survey's responses
     are never exported: two exports, before and after one submission, would
-    give it away."""
-    return Meeting.closes_at.is_not(None) & (Meeting.closes_at <= now - storage_order.GRACE)
+    give it away.  The report's release rule, ``GRACE`` later."""
+    return released(now - storage_order.GRACE)
 
 
 def selection_filters(
