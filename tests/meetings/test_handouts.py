@@ -45,7 +45,7 @@ def what_every_page_says(meeting, language: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    return text.split()
+    return re.findall(r"\w+", text)
 
 
 def says(page_text: str, expected: str, language: str) -> int:
