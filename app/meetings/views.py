@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts.access import role_required
 from app.db import database, db_session, get_or_404, writing
-from app.meetings import access_codes, codes, handouts, services, storage_order
+from app.meetings import access_codes, codes, handouts, paper_entry, services, storage_order
 from app.meetings.forms import PARTNER_STATUSES, AccessCodesForm, MeetingForm, PartnerForm, choices
 from app.models import Meeting, PartnerOrganisation
 from app.network import settings
@@ -302,3 +302,94 @@ def partners(partner_id: int | None = None):
         statuses=PARTNER_STATUSES,
         title=_("Partner organisations"),
     ), (422 if form.errors else 200)
+
+
+# --- paper questionnaires ----------------------------------------------------
+
+
+def _paper_refused_page(meeting, reason: str):
+    if reason == paper_entry.NO_SURVEY:
+        title = _("This meeting's survey has not opened")
+        text = _("Paper forms are entered once the survey has opened. Open it, or set its window, first.")
+    else:
+        title = _("The paper entry of this meeting is finished")
+        text = _("Its coordinator marked every paper form as entered, so no more can be added.")
+    return render_template(
+        "message.html",
+        title=title,
+        text=text,
+        link=(url_for(".meetings", _anchor=f"meeting-{meeting.id}"), _("Meetings")),
+    ), 422
+
+
+@blueprint.route("/meetings/<int:meeting_id>/paper", methods=["GET", "POST"])
+@coordinators_only
+def paper_forms(meeting_id: int):
+    """One paper form per screen: a key per option as printed, Tab to move on,
+    Enter to store and get the next empty form."""
+    meeting = get_or_404(Meeting, meeting_id)
+    questionnaire = questionnaire_of(meeting.questionnaire_version)
+    reason = paper_entry.refusal(meeting, settings.now())
+    if reason is not None:
+        return _paper_refused_page(meeting, reason)
+    language = request.form.get("paper_language") or questionnaire.default_language
+    if language not in questionnaire.languages:
+        language = questionnaire.default_language
+    typed = {question.id: request.form.get(question.id, "")[:5000] for question in questionnaire.questions}
+    errors, unknown, status = {}, {}, 200
+    form_id = request.form.get("form_id") or paper_entry.new_form_id()
+    if request.method == "POST":
+        sent, unknown = paper_entry.checked(questionnaire, typed)
+        errors = dict(sent.errors)
+        if not errors and not unknown:
+            session = writing()
+            try:
+                paper_entry.store_paper_form(
+                    session, meeting, sent, language=language, form_id=form_id, today=settings.today()
+                )
+                session.commit()
+            except paper_entry.submission.AlreadySubmitted:
+                session.rollback()  # Enter pressed twice: stored once
+            except paper_entry.PaperEntryFinished:
+                session.rollback()
+                return _paper_refused_page(meeting, paper_entry.FINISHED)
+            flash(_("The paper form was stored. Here is the next one."))
+            return redirect(url_for(".paper_forms", meeting_id=meeting.id, paper_language=language))
+        status = 422
+    else:
+        language = request.args.get("paper_language", language)
+        if language not in questionnaire.languages:
+            language = questionnaire.default_language
+    return render_template(
+        "meetings/paper_entry.html",
+        meeting=meeting,
+        questionnaire=questionnaire,
+        questions=paper_questions_for_entry(questionnaire),
+        typed=typed if request.method == "POST" else {},
+        errors=errors,
+        unknown=unknown,
+        form_id=form_id,
+        paper_language=language,
+        title=_("Paper forms"),
+    ), status
+
+
+def paper_questions_for_entry(questionnaire):
+    """The questions with the keys of their options, in the coordinator's language."""
+    from app.questionnaires.paper import paper_questions
+
+    return paper_questions(
+        questionnaire,
+        str(get_locale()) if str(get_locale()) in questionnaire.languages else questionnaire.default_language,
+    )
+
+
+@blueprint.post("/meetings/<int:meeting_id>/paper/finish")
+@coordinators_only
+def finish_paper_entry(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    session = writing()
+    paper_entry.finish_paper_entry(session, session.get(Meeting, meeting.id))
+    session.commit()
+    flash(_("The paper entry is finished: %(count)s paper forms.", count=meeting.paper_responses))
+    return redirect(url_for(".meetings", _anchor=f"meeting-{meeting_id}"))
