@@ -77,7 +77,15 @@ def scalable_svg(link: str) -> Markup:
     and no fixed size, the quiet zone inside, square modules without seams."""
     buffer = io.BytesIO()
     _qr(link).save(
-        buffer, kind="svg", border=QUIET_ZONE, xmldecl=False, svgns=True, omitsize=True, svgclass="qr-code", nl=False
+        buffer,
+        kind="svg",
+        border=QUIET_ZONE,
+        xmldecl=False,
+        svgns=True,
+        omitsize=True,
+        svgclass="qr-code",
+        nl=False,
+        title=link,
     )
     return Markup(buffer.getvalue().decode())
 
