@@ -120,3 +120,28 @@ def test_no_paper_forms_before_the_survey_opened(coordinator, db, opens):
     meeting = add_meeting(db, opens=opens, closes=None if opens is None else 24)
     response = coordinator.get(f"/workspace/meetings/{meeting.id}/paper?lang=en")
     assert response.status_code == 422 and "has not opened" in response.get_data(as_text=True)
+
+
+def test_the_report_counts_paper_forms_like_online_responses(coordinator, db):
+    from app.evaluation.report import reporting
+    from app.models import QuestionnaireVersion
+
+    meeting = add_meeting(db)
+    for group in ("school", "kita", "school", "administration", "politics", "school"):
+        _html, hidden = entry_page(coordinator, meeting)
+        typed = typed_keys(VALID_ANSWERS | {"actor_group": group})
+        assert coordinator.post(f"/workspace/meetings/{meeting.id}/paper", data={**hidden, **typed}).status_code == 302
+    for _ in range(4):
+        store_response(db, meeting, {k: [v] for k, v in VALID_ANSWERS.items()})
+    db.commit()
+    report = reporting.build_report(
+        db,
+        db.get(QuestionnaireVersion, meeting.questionnaire_version_id),
+        reporting.ReportOptions(min_cell=3),
+        today=meeting.date,
+    )
+    (scope,) = report.meetings
+    assert scope.respondents == report.overall.respondents == 10 and paper_count(db, meeting.id) == 6
+    # Each indicator counts the paper forms too: every answer here says "yes" to new contacts.
+    contacts = next(result for result in scope.results if result.indicator.question == "new_contacts")
+    assert contacts.n == 10 and contacts.k == 10
