@@ -214,6 +214,7 @@ def handout(meeting_id: int):
         poster=True,
         sheets=handouts.sheets_of(handouts.open_link_cards(shown)),
         pdf_languages=settings.participant_languages(questionnaire_of(meeting.questionnaire_version))[0],
+        paper_languages=questionnaire_of(meeting.questionnaire_version).languages,
         title=_("QR handout"),
     )
 

@@ -143,6 +143,8 @@ def paper_pdf(version_id: int):
     version = get_or_404(QuestionnaireVersion, version_id)
     questionnaire = versions.questionnaire_of(version)
     meeting = get_from_query_or_404(Meeting, "meeting") if request.args.get("meeting") else None
+    if meeting is not None and meeting.questionnaire_version_id != version.id:
+        abort(404)  # that meeting asks another version
     language = request.args.get("language") or questionnaire.default_language
     try:
         body = paper.paper_pdf(questionnaire, language, meeting)

@@ -120,6 +120,8 @@ def test_the_browser_page_shows_the_same_sheets(coordinator, db):
     assert "print.css" in html
     for language in ("de", "ar", "fa"):
         assert f"handout.pdf?language={language}" in html
+        paper = f"/workspace/questionnaires/versions/{meeting.questionnaire_version_id}/paper.pdf?language={language}&amp;meeting={meeting.id}"
+        assert paper in html  # the paper questionnaire of this meeting, printed before it opens
 
 
 def test_a_handout_needs_a_closing_time(coordinator, db):

@@ -114,3 +114,10 @@ def test_a_paper_questionnaire_in_a_language_it_lacks_is_refused(coordinator, ru
 def test_the_questionnaires_page_links_the_paper_form(coordinator, meeting):
     html = coordinator.get("/workspace/questionnaires/").get_data(as_text=True)
     assert f"/workspace/questionnaires/versions/{meeting.questionnaire_version_id}/paper.pdf" in html
+
+
+def test_a_paper_questionnaire_names_only_a_meeting_that_asks_it(coordinator, db):
+    meeting = add_meeting(db)
+    other = add_meeting(db, EVERY_SHAPE)
+    url = f"/workspace/questionnaires/versions/{other.questionnaire_version_id}/paper.pdf?language=de&meeting={meeting.id}"
+    assert coordinator.get(url).status_code == 404
