@@ -32,29 +32,42 @@ def _fail(message: str) -> None:
 @click.argument("meeting_code")
 @click.option("--count", type=int, required=True, help=f"How many codes to make (1 to {MAX_ACCESS_CODES_AT_ONCE}).")
 @click.option("--out", type=click.Path(dir_okay=False), help="CSV file to write (a new one); default: standard output.")
-def codes_command(meeting_code: str, count: int, out: str | None) -> None:
+@click.option("--cards", type=click.Path(dir_okay=False), help="Also a PDF of one card per code, four to a page.")
+@click.option(
+    "--lang", "language", help="With --cards: the language of their labels (default: the questionnaire's first)."
+)
+def codes_command(meeting_code: str, count: int, out: str | None, cards: str | None, language: str | None) -> None:
     """Make COUNT single-use access codes for the meeting MEETING_CODE (the end of its link).
 
-    The codes are written once, as CSV (code, link): only their digests are
-    stored, so keep the file.  Run it again to make more.
+    The codes are written once, as CSV (code, link), and with --cards as
+    cards to print: only their digests are stored, so keep the files.  Run it
+    again to make more.
     """
     if not 1 <= count <= MAX_ACCESS_CODES_AT_ONCE:
         _fail(f"--count must be from 1 to {MAX_ACCESS_CODES_AT_ONCE}, not {count}")
     target = None
     try:
         with command_session() as session:
-            meeting = session.scalars(select(Meeting).filter_by(public_code=meeting_code.strip().lower())).first()
-            if meeting is None:
-                _fail(f"there is no meeting with the code {meeting_code!r}")
+            meeting = _meeting(session, meeting_code)
             if not meeting.needs_access_code:
                 _fail(
                     f"the survey of {meeting.title!r} is an open link; choose access codes in the meeting's "
                     "settings first"
                 )
-            target = _new_file(out) if out else None
-            made = access_codes.make_codes(session, meeting, count)
             with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"] or DEVELOPMENT_URL):
+                if cards:
+                    language = _card_language(meeting, language, cards)
+                target = _new_file(out) if out else None
+                made = access_codes.make_codes(session, meeting, count)
                 text = access_codes.codes_csv(meeting, made)
+                if cards:
+                    try:
+                        _write_new(cards, handouts.access_code_cards_pdf(meeting, made, language), True)
+                    except SystemExit:  # nothing is kept: neither the codes nor an empty CSV file
+                        if target is not None:
+                            target.close()
+                            Path(out).unlink()
+                        raise
             counted = access_codes.code_count(session, meeting)
     except UNAVAILABLE:
         if target is not None:
@@ -72,6 +85,7 @@ def codes_command(meeting_code: str, count: int, out: str | None) -> None:
     click.echo(
         f"Made {len(made)} access codes for {meeting.title!r} ({counted.used} of {counted.total} used)"
         + (f", written to {out}" if out else "")
+        + (f", their cards to {cards}" if cards else "")
         + ". Keep them: the codes cannot be shown again.",
         err=True,
     )
@@ -95,6 +109,19 @@ def _new_file(out: str):
         _fail(f"{out} exists; choose a new file name (no codes were made)")
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror} (no codes were made)")
+
+
+def _card_language(meeting: Meeting, language: str | None, out: str) -> str:
+    """The language of a handout to ``out``, after checking that it can be printed there."""
+    offered = settings.participant_languages(questionnaire_of(meeting.questionnaire_version))
+    language = language or offered[1]
+    if language not in offered[0]:
+        _fail(f"the handout is printed in one of {', '.join(offered[0])}, not in {language!r}")
+    if meeting.closes_at is None:
+        _fail(f"{meeting.title!r} has no survey window; set the survey's closing first (it is printed)")
+    if Path(out).exists():
+        _fail(f"{out} exists; choose a new file name (nothing was printed)")
+    return language
 
 
 def _meeting(session, meeting_code: str) -> Meeting:
@@ -127,12 +154,7 @@ def handout_command(meeting_code: str, out: str, language: str | None, with_code
             current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"] or DEVELOPMENT_URL),
         ):
             meeting = _meeting(session, meeting_code)
-            offered = settings.participant_languages(questionnaire_of(meeting.questionnaire_version))
-            language = language or offered[1]
-            if language not in offered[0]:
-                _fail(f"the handout is printed in one of {', '.join(offered[0])}, not in {language!r}")
-            if meeting.closes_at is None:
-                _fail(f"{meeting.title!r} has no survey window; set the survey's closing first (it is printed)")
+            language = _card_language(meeting, language, out)
             if with_codes:
                 if not meeting.needs_access_code:
                     _fail(f"the survey of {meeting.title!r} is an open link; it has no access codes")
@@ -145,8 +167,6 @@ def handout_command(meeting_code: str, out: str, language: str | None, with_code
                     _fail(f"--count must be from 1 to {MAX_ACCESS_CODES_AT_ONCE}, not {count}")
             elif count is not None:
                 _fail("--count goes with --codes")
-            if Path(out).exists():
-                _fail(f"{out} exists; choose a new file name (nothing was printed)")
             if with_codes:
                 made = access_codes.make_codes(session, meeting, count)
                 body = handouts.access_code_cards_pdf(meeting, made, language)

@@ -17,6 +17,7 @@ from app.meetings.forms import PARTNER_STATUSES, AccessCodesForm, MeetingForm, P
 from app.models import Meeting, PartnerOrganisation
 from app.network import settings
 from app.network.actor_groups import services as actor_groups
+from app.participation.submission import AlreadySubmitted
 from app.questionnaires.versions import questionnaire_of, version_rows
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/workspace", template_folder="templates")
@@ -349,7 +350,7 @@ def paper_forms(meeting_id: int):
                     session, meeting, sent, language=language, form_id=form_id, today=settings.today()
                 )
                 session.commit()
-            except paper_entry.submission.AlreadySubmitted:
+            except AlreadySubmitted:
                 session.rollback()  # Enter pressed twice: stored once
             except paper_entry.PaperEntryFinished:
                 session.rollback()

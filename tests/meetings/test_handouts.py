@@ -21,11 +21,19 @@ PLACE = "Freiburg, Rathaus"
 TIME_ZONE = zoneinfo.ZoneInfo("Europe/Berlin")  # the network's, by default
 
 
+# Fixed days, so that no word of the meeting's date is one of the deadline's.
+DAY = dt.date(2026, 3, 18)
+CLOSES_AT = dt.datetime(2026, 4, 1, 14, 30)  # UTC: 16:30 in Freiburg
+
+
 def printed_meeting(db, **fields) -> Meeting:
     meeting = add_meeting(db, **fields)
-    db.execute(update(Meeting).where(Meeting.id == meeting.id).values(place=PLACE))
-    db.commit()
-    meeting.place = PLACE
+    if meeting.closes_at is not None:
+        printed = {"place": PLACE, "date": DAY, "closes_at": CLOSES_AT}
+        db.execute(update(Meeting).where(Meeting.id == meeting.id).values(**printed))
+        db.commit()
+        for name, value in printed.items():
+            setattr(meeting, name, value)
     return meeting
 
 
@@ -50,12 +58,12 @@ def words(text: str) -> list[str]:
 
 def says(page_text: str, expected: str, language: str) -> int:
     """How often ``expected`` is on the page.  Right-to-left text comes out of
-    the PDF in visual order where it mixes with numbers, so there every word
-    is counted and the least frequent one tells."""
-    flat = " ".join(page_text.split())
+    the PDF in visual order where it mixes with numbers, so there the lines
+    holding every word of it are counted."""
     if language in ("ar", "fa"):
-        return min(words(flat).count(word) for word in words(expected))
-    return flat.count(expected)
+        wanted = set(words(expected))
+        return sum(wanted <= set(words(line)) for line in page_text.splitlines())
+    return " ".join(page_text.split()).count(expected)
 
 
 def link_of(meeting) -> str:
@@ -255,3 +263,31 @@ def test_flask_meetings_handout_refuses_clearly(runner, db, tmp_path, fields, ar
     assert not out.exists() and count(db, AccessCode) == 0
     db.rollback()
     assert db.scalar(select(func.count()).select_from(AccessCode)) == 0
+
+
+def test_flask_meetings_codes_writes_the_cards_with_the_csv(runner, db, tmp_path):
+    meeting = printed_meeting(db, survey_access=Meeting.ACCESS_CODES)
+    out, cards = tmp_path / "codes.csv", tmp_path / "cards.pdf"
+    result = runner.invoke(
+        args=["meetings", "codes", meeting.public_code, "--count", "3", "--out", str(out), "--cards", str(cards)]
+    )
+    assert result.exit_code == 0, result.output
+    listed = {line.split(",")[1] for line in out.read_text().splitlines()[1:]}
+    (page,) = scan(cards.read_bytes())
+    assert len(listed) == 3 and set(page.codes) == listed
+    # No file is overwritten and no code made when the cards cannot be written.
+    again = runner.invoke(
+        args=[
+            "meetings",
+            "codes",
+            meeting.public_code,
+            "--count",
+            "3",
+            "--out",
+            str(tmp_path / "new.csv"),
+            "--cards",
+            str(cards),
+        ]
+    )
+    assert again.exit_code == 1 and "exists" in again.output and not (tmp_path / "new.csv").exists()
+    assert count(db, AccessCode) == 3
