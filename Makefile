@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test format setup translations translations-extract translations-update serve schema clean chromium
+.PHONY: run test format setup translations translations-extract translations-update serve schema clean chromium pdf-libraries
 
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
@@ -48,6 +48,11 @@ format: $(VENV)/.dev
 # (never `playwright install`); without /usr/bin/chromium they are skipped.
 chromium:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# The PDFs (app/printing.py): WeasyPrint's libraries and fonts with Arabic script, from Debian.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libraries:
+	dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends $(PDF_PACKAGES))
 
 # Production: migrate, then gunicorn with gunicorn.conf.py (docs/operations.md).
 serve: setup

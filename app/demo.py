@@ -289,6 +289,7 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
         meeting.invited = round(attended / rng.uniform(0.45, 0.7))
         meeting.opens_at = dt.datetime.combine(date, dt.time(16, 0))
         meeting.closes_at = meeting.opens_at + dt.timedelta(days=14)
+        meeting.paper_entry_finished = True  # long over: no paper form is still to come
         meeting.good_practice_presentations = rng.choice((1, 1, 2, 2, 3))
         meeting.topics = [MeetingTopic(position=0, title=TOPICS[number % len(TOPICS)], brought_in_by_members=True)]
         session.add(meeting)

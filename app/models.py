@@ -92,6 +92,11 @@ class Meeting(Base):
     # its window now stands, have been rewritten in random order; reset when
     # the window changes.
     rows_shuffled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Paper questionnaires typed in by a coordinator (app/meetings/paper_entry.py):
+    # how many there were, kept for the meeting and never on a response (the
+    # few who answered on paper would stand out), and whether all are in.
+    paper_responses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    paper_entry_finished: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     topics: Mapped[list[MeetingTopic]] = relationship(

@@ -123,7 +123,9 @@ def store_questionnaire(session, source: str | None = None):
 
 
 def add_meeting(session, source: str | None = None, *, opens=-1, closes=24, **fields) -> Meeting:
-    """A meeting whose survey window is given in hours from now."""
+    """A meeting whose survey window is given in hours from now.  No paper forms
+    are awaited (its paper entry is finished) unless ``paper_entry_finished=False``."""
+    fields.setdefault("paper_entry_finished", True)
     version, _ = store_questionnaire(session, source)
     meeting = Meeting(
         public_code=codes.new_public_code(),

@@ -108,3 +108,34 @@ def test_upgrade_carries_responses_of_earlier_revisions_over(empty_database):
             assert _participant_rows(connection) == before
     finally:
         engine.dispose()
+
+
+def test_meetings_closed_before_paper_entry_existed_start_finished(empty_database):
+    upgrade(empty_database, "0008")
+    engine = make_engine(empty_database)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO questionnaire_version VALUES (1, 'iv-1', 1, '{}', 'id: iv-1', 'f')"))
+            meeting = text(
+                "INSERT INTO meeting (id, public_code, title, date, place, questionnaire_version_id, "
+                "opens_at, closes_at, good_practice_presentations) VALUES (:id, :code, 'Treffen', :day, '', 1, "
+                ":opened, :closed, 0)"
+            )
+            day = dt.date(2016, 3, 18)
+            for number, closed in enumerate([dt.datetime(2016, 4, 1), dt.datetime(2099, 1, 1), None], start=1):
+                connection.execute(
+                    meeting,
+                    {
+                        "id": number,
+                        "code": f"abcdefghj{number}",
+                        "day": day,
+                        "opened": dt.datetime(2016, 3, 18),
+                        "closed": closed,
+                    },
+                )
+        upgrade(empty_database)
+        with engine.begin() as connection:
+            rows = connection.execute(text("SELECT id, paper_entry_finished, paper_responses FROM meeting ORDER BY id"))
+            assert [tuple(row) for row in rows] == [(1, True, 0), (2, False, 0), (3, False, 0)]
+    finally:
+        engine.dispose()

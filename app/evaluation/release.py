@@ -30,6 +30,7 @@ K = TypeVar("K", bound=Hashable)
 
 class Window(Protocol):
     closes_at: dt.datetime | None
+    paper_entry_finished: bool
 
 
 def survey_closed(closes_at: dt.datetime | None, now: dt.datetime) -> bool:
@@ -42,8 +43,20 @@ def results_released(meeting: Window, now: dt.datetime) -> bool:
 
     The one release rule of the workspace; every further condition (e.g. that
     paper questionnaires have all been typed in) belongs here and in
-    ``queries.released_meetings``."""
-    return survey_closed(meeting.closes_at, now)
+    ``queries.released_meetings``: its survey has closed and its coordinator
+    has marked its paper entry finished (app/meetings/paper_entry.py), so
+    that no paper form typed in later can be read off by comparing reports."""
+    return survey_closed(meeting.closes_at, now) and meeting.paper_entry_finished
+
+
+def waiting_for(meeting: Window, now: dt.datetime) -> str | None:
+    """What the release of ``meeting``'s results waits for ("open": its survey,
+    "paper": its paper entry), or None when they are released."""
+    if not survey_closed(meeting.closes_at, now):
+        return "open"
+    if not meeting.paper_entry_finished:
+        return "paper"
+    return None
 
 
 def large_enough(n: int, k: int) -> bool:

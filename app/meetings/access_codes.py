@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.db import insert_ignoring_conflict
 from app.meetings import codes
-from app.meetings.handouts import participant_url
+from app.meetings.codes import NotForOpenLink
+from app.meetings.handouts import code_link
 from app.models import AccessCode, Meeting
 
 
@@ -51,10 +52,6 @@ def code_counts(session: Session, *meeting_ids: int) -> dict[int, CodeCount]:
 
 def code_count(session: Session, meeting: Meeting) -> CodeCount:
     return code_counts(session, meeting.id).get(meeting.id, CodeCount(0, 0))
-
-
-class NotForOpenLink(Exception):
-    """The meeting's survey is an open link: it has no codes."""
 
 
 def make_codes(session: Session, meeting: Meeting, count: int) -> list[str]:
@@ -98,11 +95,6 @@ def codes_of_meeting(session: Session, meeting: Meeting, typed: Iterable[str]) -
             )
         )
     return found if all(each & known for each in digests_of.values()) else None
-
-
-def code_link(meeting: Meeting, code: str) -> str:
-    """The link a card's QR code carries: the meeting's link with the code."""
-    return f"{participant_url(meeting)}?code={codes.shown_access_code(code)}"
 
 
 def codes_csv(meeting: Meeting, made: Iterable[str]) -> str:

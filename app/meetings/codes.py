@@ -64,6 +64,10 @@ MAX_ACCESS_CODES_AT_ONCE = 5000
 _TYPED_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.]+")
 
 
+class NotForOpenLink(Exception):
+    """The meeting's survey is an open link: it has no codes."""
+
+
 def new_access_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
 

@@ -5,18 +5,19 @@ short write transaction and commits once."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.access import role_required
 from app.db import database, db_session, get_or_404, writing
-from app.meetings import access_codes, codes, handouts, services, storage_order
+from app.meetings import access_codes, codes, handouts, paper_entry, services, storage_order
 from app.meetings.forms import PARTNER_STATUSES, AccessCodesForm, MeetingForm, PartnerForm, choices
 from app.models import Meeting, PartnerOrganisation
 from app.network import settings
 from app.network.actor_groups import services as actor_groups
+from app.participation.submission import AlreadySubmitted
 from app.questionnaires.versions import questionnaire_of, version_rows
 
 blueprint = Blueprint("meetings", __name__, url_prefix="/workspace", template_folder="templates")
@@ -122,14 +123,23 @@ def access_codes_page(meeting_id: int):
         return render_template(
             "meetings/access_code_list.html",
             meeting=meeting,
-            lines=[(codes.shown_access_code(code), access_codes.code_link(meeting, code)) for code in made],
+            lines=[(codes.shown_access_code(code), handouts.code_link(meeting, code)) for code in made],
             counted=access_codes.CodeCount(counted.used, counted.total + len(made)),
+            card_languages=settings.participant_languages(questionnaire_of(meeting.questionnaire_version))[0],
             title=_("Access codes"),
         )
     status = 422 if form.errors or (request.method == "POST" and not meeting.needs_access_code) else 200
     return render_template(
         "meetings/access_codes.html", meeting=meeting, form=form, counted=counted, title=_("Access codes")
     ), status
+
+
+def _not_these_codes_page():
+    return render_template(
+        "message.html",
+        title=_("These are not this meeting's codes"),
+        text=_("Only codes made for this meeting can be downloaded. Make new codes if the list is lost."),
+    ), 422
 
 
 @blueprint.post("/meetings/<int:meeting_id>/codes.csv")
@@ -140,11 +150,7 @@ def access_codes_csv(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     made = access_codes.codes_of_meeting(db_session(), meeting, request.form.getlist("code"))
     if made is None:
-        return render_template(
-            "message.html",
-            title=_("These are not this meeting's codes"),
-            text=_("Only codes made for this meeting can be downloaded. Make new codes if the list is lost."),
-        ), 422
+        return _not_these_codes_page()
     filename = f"resonanz-codes-{meeting.date.isoformat()}-{meeting.public_code}.csv"
     return Response(
         access_codes.codes_csv(meeting, made),
@@ -153,26 +159,100 @@ def access_codes_csv(meeting_id: int):
     )
 
 
+def _no_handout_page(meeting):
+    return render_template(
+        "message.html",
+        title=_("This meeting has no survey window yet"),
+        text=_(
+            "The handout prints until when the survey can be answered. Set the survey's opening and closing "
+            "in the meeting's settings first."
+        ),
+        link=(url_for(".edit_meeting", meeting_id=meeting.id), _("Edit meeting")),
+    ), 422
+
+
+@blueprint.post("/meetings/<int:meeting_id>/codes.pdf")
+@coordinators_only
+def access_code_cards(meeting_id: int):
+    """Cards for the codes just shown, as a PDF: the page sends them back (they
+    are stored nowhere in clear), only codes of this meeting are taken, and
+    making the cards records nothing."""
+    meeting = get_or_404(Meeting, meeting_id)
+    if not meeting.needs_access_code:
+        return render_template(
+            "message.html",
+            title=_("This meeting's survey is an open link"),
+            text=_("It has no access codes. Print its handout instead, or choose access codes in its settings."),
+            link=(url_for(".handout", meeting_id=meeting.id), _("QR handout")),
+        ), 422
+    made = access_codes.codes_of_meeting(db_session(), meeting, request.form.getlist("code"))
+    if made is None:
+        return _not_these_codes_page()
+    language = _pdf_language(meeting)
+    if language is None:
+        return _not_offered_page()
+    try:
+        body = handouts.access_code_cards_pdf(meeting, made, language)
+    except handouts.NoSurveyWindow:
+        return _no_handout_page(meeting)
+    return _pdf_response(body, f"resonanz-code-cards-{meeting.date.isoformat()}-{meeting.public_code}-{language}.pdf")
+
+
 @blueprint.get("/meetings/<int:meeting_id>/handout")
 @coordinators_only
 def handout(meeting_id: int):
+    """The poster and the cards, for the browser's print: the same sheets as the PDF."""
     meeting = get_or_404(Meeting, meeting_id)
-    questionnaire = questionnaire_of(meeting.questionnaire_version)
-    invitations = []
-    # The languages the participant pages offer: the network's and the questionnaire's.
-    for language in settings.participant_languages(questionnaire)[0]:
-        with force_locale(language):
-            invitations.append(
-                (language, _("Your opinion counts: scan the code and answer anonymously in three minutes."))
-            )
+    language = str(get_locale())
+    try:
+        shown = handouts.handout_of(meeting, language)
+    except handouts.NoSurveyWindow:
+        return _no_handout_page(meeting)
     return render_template(
         "meetings/handout.html",
         meeting=meeting,
-        invitations=invitations,
-        url=handouts.participant_url(meeting),
-        svg=handouts.qr_svg(meeting).decode(),
+        handout=shown,
+        poster=True,
+        sheets=handouts.sheets_of(handouts.open_link_cards(shown)),
+        pdf_languages=settings.participant_languages(questionnaire_of(meeting.questionnaire_version))[0],
+        paper_languages=questionnaire_of(meeting.questionnaire_version).languages,
         title=_("QR handout"),
     )
+
+
+def _pdf_language(meeting) -> str | None:
+    """The language asked for (``?lang=`` or the form's ``language``), if the questionnaire offers it."""
+    offered = settings.participant_languages(questionnaire_of(meeting.questionnaire_version))[0]
+    asked = request.values.get("language") or str(get_locale())
+    return asked if asked in offered else None
+
+
+def _pdf_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+def _not_offered_page():
+    return render_template(
+        "message.html",
+        title=_("This language is not offered"),
+        text=_("Handouts are printed in the languages the questionnaire and the network offer."),
+    ), 422
+
+
+@blueprint.get("/meetings/<int:meeting_id>/handout.pdf")
+@coordinators_only
+def handout_pdf(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    language = _pdf_language(meeting)
+    if language is None:
+        return _not_offered_page()
+    try:
+        body = handouts.handout_pdf(meeting, language)
+    except handouts.NoSurveyWindow:
+        return _no_handout_page(meeting)
+    return _pdf_response(body, f"resonanz-handout-{meeting.date.isoformat()}-{meeting.public_code}-{language}.pdf")
 
 
 @blueprint.get("/meetings/<int:meeting_id>/qr.<kind>")
@@ -224,3 +304,94 @@ def partners(partner_id: int | None = None):
         statuses=PARTNER_STATUSES,
         title=_("Partner organisations"),
     ), (422 if form.errors else 200)
+
+
+# --- paper questionnaires ----------------------------------------------------
+
+
+def _paper_refused_page(meeting, reason: str):
+    if reason == paper_entry.NO_SURVEY:
+        title = _("This meeting's survey has not opened")
+        text = _("Paper forms are entered once the survey has opened. Open it, or set its window, first.")
+    else:
+        title = _("The paper entry of this meeting is finished")
+        text = _("Its coordinator marked every paper form as entered, so no more can be added.")
+    return render_template(
+        "message.html",
+        title=title,
+        text=text,
+        link=(url_for(".meetings", _anchor=f"meeting-{meeting.id}"), _("Meetings")),
+    ), 422
+
+
+@blueprint.route("/meetings/<int:meeting_id>/paper", methods=["GET", "POST"])
+@coordinators_only
+def paper_forms(meeting_id: int):
+    """One paper form per screen: a key per option as printed, Tab to move on,
+    Enter to store and get the next empty form."""
+    meeting = get_or_404(Meeting, meeting_id)
+    questionnaire = questionnaire_of(meeting.questionnaire_version)
+    reason = paper_entry.refusal(meeting, settings.now())
+    if reason is not None:
+        return _paper_refused_page(meeting, reason)
+    language = request.form.get("paper_language") or questionnaire.default_language
+    if language not in questionnaire.languages:
+        language = questionnaire.default_language
+    typed = {question.id: request.form.get(question.id, "")[:5000] for question in questionnaire.questions}
+    errors, unknown, status = {}, {}, 200
+    form_id = request.form.get("form_id") or paper_entry.new_form_id()
+    if request.method == "POST":
+        sent, unknown = paper_entry.checked(questionnaire, typed)
+        errors = dict(sent.errors)
+        if not errors and not unknown:
+            session = writing()
+            try:
+                paper_entry.store_paper_form(
+                    session, meeting, sent, language=language, form_id=form_id, today=settings.today()
+                )
+                session.commit()
+            except AlreadySubmitted:
+                session.rollback()  # Enter pressed twice: stored once
+            except paper_entry.PaperEntryFinished:
+                session.rollback()
+                return _paper_refused_page(meeting, paper_entry.FINISHED)
+            flash(_("The paper form was stored. Here is the next one."))
+            return redirect(url_for(".paper_forms", meeting_id=meeting.id, paper_language=language))
+        status = 422
+    else:
+        language = request.args.get("paper_language", language)
+        if language not in questionnaire.languages:
+            language = questionnaire.default_language
+    return render_template(
+        "meetings/paper_entry.html",
+        meeting=meeting,
+        questionnaire=questionnaire,
+        questions=paper_questions_for_entry(questionnaire),
+        typed=typed if request.method == "POST" else {},
+        errors=errors,
+        unknown=unknown,
+        form_id=form_id,
+        paper_language=language,
+        title=_("Paper forms"),
+    ), status
+
+
+def paper_questions_for_entry(questionnaire):
+    """The questions with the keys of their options, in the coordinator's language."""
+    from app.questionnaires.paper import paper_questions
+
+    return paper_questions(
+        questionnaire,
+        str(get_locale()) if str(get_locale()) in questionnaire.languages else questionnaire.default_language,
+    )
+
+
+@blueprint.post("/meetings/<int:meeting_id>/paper/finish")
+@coordinators_only
+def finish_paper_entry(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    session = writing()
+    paper_entry.finish_paper_entry(session, session.get(Meeting, meeting.id))
+    session.commit()
+    flash(_("The paper entry is finished: %(count)s paper forms.", count=meeting.paper_responses))
+    return redirect(url_for(".meetings", _anchor=f"meeting-{meeting_id}"))

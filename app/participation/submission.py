@@ -108,6 +108,7 @@ def submit_response(
     today: dt.date,
     now: dt.datetime | None,
     access_code_digests: Sequence[str] = (),
+    on_paper: bool = False,
 ) -> None:
     """Store one valid submission, checked against ``questionnaire_version_id``, and its receipt.
 
@@ -118,7 +119,8 @@ def submit_response(
     of ``access_code_digests`` (the typed code's digests under the current and
     former keys) is an unused code of it.  After any of them the caller rolls
     back.  ``now=None`` stores without asking the window (answers of a meeting
-    held before: paper questionnaires typed in, the demo).
+    held before: paper questionnaires typed in, the demo).  A paper form
+    (``on_paper``) needs no access code: it was handed out in the room.
     """
     if not submission.valid:
         raise ValueError("only a valid submission can be stored")
@@ -151,7 +153,7 @@ def submit_response(
     ).first()
     if stored is None:
         raise SurveyNotOpen
-    if meeting.needs_access_code and not _use_access_code(session, meeting.id, access_code_digests):
+    if meeting.needs_access_code and not on_paper and not _use_access_code(session, meeting.id, access_code_digests):
         raise AccessCodeRefused
     rows = [{"response_id": response_id, **values} for values in answer_values(submission)]
     if rows:

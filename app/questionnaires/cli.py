@@ -1,4 +1,4 @@
-"""``flask questionnaires check|load|schema``: questionnaire and strategy files on the command line.
+"""``flask questionnaires check|load|schema|paper``: questionnaire and strategy files on the command line, and paper questionnaires.
 
 A file named ``strategy.yaml`` is the network's strategy; every other file is
 a questionnaire.
@@ -131,3 +131,48 @@ def schema_command(out: str | None) -> None:
         target = folder / name
         target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", "utf-8")
         click.echo(f"wrote {target}")
+
+
+@cli.command("paper")
+@click.argument("version_id", type=int)
+@click.option("--lang", "language", help="One of the questionnaire's languages (default: its first).")
+@click.option("--meeting", "meeting_code", help="The meeting (the end of its link) whose name and date to print.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="PDF file to write (a new one).")
+def paper_command(version_id: int, language: str | None, meeting_code: str | None, out: str) -> None:
+    """Print the questionnaire version VERSION_ID (its id in the workspace) as a paper questionnaire (PDF)."""
+    from sqlalchemy import select
+
+    from app.models import Meeting, QuestionnaireVersion
+    from app.questionnaires import paper
+
+    with command_session() as session, current_app.test_request_context():
+        version = session.get(QuestionnaireVersion, version_id)
+        if version is None:
+            _stop(f"there is no questionnaire version with the id {version_id}")
+        questionnaire = versions.questionnaire_of(version)
+        meeting = None
+        if meeting_code:
+            meeting = session.scalars(select(Meeting).filter_by(public_code=meeting_code.strip().lower())).first()
+            if meeting is None:
+                _stop(f"there is no meeting with the code {meeting_code!r}")
+        language = language or questionnaire.default_language
+        if language not in questionnaire.languages:
+            _stop(
+                f"{version.questionnaire_key} is written in {', '.join(questionnaire.languages)}, not in {language!r}"
+            )
+        body = paper.paper_pdf(questionnaire, language, meeting)
+    try:
+        with open(out, "xb") as target:
+            target.write(body)
+    except FileExistsError:
+        _stop(f"{out} exists; choose a new file name")
+    except OSError as exc:
+        _stop(f"cannot write {out}: {exc.strerror}")
+    click.echo(
+        f"Wrote the paper questionnaire {version.questionnaire_key} version {version.version} ({language}) to {out}."
+    )
+
+
+def _stop(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)

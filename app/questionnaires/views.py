@@ -3,14 +3,14 @@ Each view reads and checks first, then writes in one short transaction."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
 from app.db import db_session, get_from_query_or_404, get_or_404, writing
 from app.http.validators import NUL
-from app.models import QuestionnaireDraft, QuestionnaireVersion
-from app.questionnaires import drafts, versions, workbook
+from app.models import Meeting, QuestionnaireDraft, QuestionnaireVersion
+from app.questionnaires import drafts, paper, versions, workbook
 from app.questionnaires.forms import DraftForm, UploadForm
 
 blueprint = Blueprint("questionnaires", __name__, url_prefix="/workspace/questionnaires", template_folder="templates")
@@ -133,4 +133,28 @@ def diff():
         new=new,
         lines=versions.version_diff(old, new),
         title=_("Changes between versions"),
+    )
+
+
+@blueprint.get("/versions/<int:version_id>/paper.pdf")
+@coordinators_only
+def paper_pdf(version_id: int):
+    """The paper questionnaire in ``?language=``; with ``?meeting=``, carrying that meeting's name and date."""
+    version = get_or_404(QuestionnaireVersion, version_id)
+    questionnaire = versions.questionnaire_of(version)
+    meeting = get_from_query_or_404(Meeting, "meeting") if request.args.get("meeting") else None
+    if meeting is not None and meeting.questionnaire_version_id != version.id:
+        abort(404)  # that meeting asks another version
+    language = request.args.get("language") or questionnaire.default_language
+    try:
+        body = paper.paper_pdf(questionnaire, language, meeting)
+    except paper.LanguageNotOffered:
+        return render_template(
+            "message.html",
+            title=_("The questionnaire has no text in this language"),
+            text=_("It is written in: %(languages)s.", languages=", ".join(questionnaire.languages)),
+        ), 422
+    filename = f"resonanz-paper-{version.questionnaire_key}-{version.version}-{language}.pdf"
+    return Response(
+        body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )

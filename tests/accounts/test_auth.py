@@ -192,13 +192,17 @@ ALLOWED = {
             "access_codes_page",
             "access_codes_csv",
             "handout",
+            "handout_pdf",
+            "access_code_cards",
+            "paper_forms",
+            "finish_paper_entry",
             "qr",
             "partners",
         )
     },
     **{
         f"questionnaires.{name}": {"coordinator", "admin"}
-        for name in ("questionnaires", "new_draft", "draft", "publish", "edit_version", "diff")
+        for name in ("questionnaires", "new_draft", "draft", "publish", "edit_version", "diff", "paper_pdf")
     },
     **{f"preview.{name}": {"coordinator", "admin"} for name in ("draft", "version")},
     **{f"exports.{name}": {"evaluator", "admin"} for name in ("index", "codebook", "codebook_markdown")},

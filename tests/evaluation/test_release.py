@@ -27,31 +27,38 @@ WINDOWS = {
 }
 
 
+@pytest.mark.parametrize("paper_entry_finished", [True, False])
 @pytest.mark.parametrize("window", WINDOWS)
-def test_a_meetings_results_are_released_once_its_survey_has_closed(window):
+def test_a_meetings_results_are_released_once_its_survey_has_closed_and_paper_entry_finished(
+    window, paper_entry_finished
+):
     opens_at, closes_at, released = WINDOWS[window]
-    meeting = Meeting(opens_at=opens_at, closes_at=closes_at)
-    assert release.results_released(meeting, NOW) is released
+    meeting = Meeting(opens_at=opens_at, closes_at=closes_at, paper_entry_finished=paper_entry_finished)
+    assert release.results_released(meeting, NOW) is (released and paper_entry_finished)
+    waits = release.waiting_for(meeting, NOW)
+    assert waits == (None if released and paper_entry_finished else "paper" if released else "open")
 
 
 def test_the_query_filter_says_what_the_rule_says(db):
     version, _ = store_questionnaire(db)
     for name, (opens_at, closes_at, _released) in WINDOWS.items():
-        db.add(
-            Meeting(
-                public_code=codes.new_public_code(),
-                title=name,
-                date=NOW.date(),
-                questionnaire_version=version,
-                opens_at=opens_at,
-                closes_at=closes_at,
+        for finished in (True, False):
+            db.add(
+                Meeting(
+                    public_code=codes.new_public_code(),
+                    title=f"{name}, paper {'finished' if finished else 'to come'}",
+                    date=NOW.date(),
+                    questionnaire_version=version,
+                    opens_at=opens_at,
+                    closes_at=closes_at,
+                    paper_entry_finished=finished,
+                )
             )
-        )
     db.commit()
     meetings = db.scalars(select(Meeting)).all()
     by_query = set(db.scalars(select(Meeting.title).where(Meeting.id.in_(queries.released_meetings(NOW)))))
     assert by_query == {m.title for m in meetings if release.results_released(m, NOW)}
-    assert by_query == {name for name, (*_, released) in WINDOWS.items() if released}
+    assert by_query == {f"{name}, paper finished" for name, (*_, released) in WINDOWS.items() if released}
 
 
 def test_large_enough():

@@ -19,8 +19,9 @@ from app.models import Answer, Meeting, Response
 
 
 def released(now: dt.datetime) -> ColumnElement[bool]:
-    """``release.results_released`` as a condition on ``Meeting``: its survey closed at or before ``now``."""
-    return Meeting.closes_at.is_not(None) & (Meeting.closes_at <= now)
+    """``release.results_released`` as a condition on ``Meeting``: its survey closed
+    at or before ``now`` and its paper entry is finished."""
+    return Meeting.closes_at.is_not(None) & (Meeting.closes_at <= now) & Meeting.paper_entry_finished.is_(True)
 
 
 def released_meetings(now: dt.datetime) -> Select:

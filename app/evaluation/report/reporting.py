@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.evaluation import stats
 from app.evaluation.anonymise import DEFAULT_K
 from app.evaluation.indicators import Counts, Share, indicator_share, likert_counts
-from app.evaluation.release import cells_to_leave_out, large_enough, results_released
+from app.evaluation.release import cells_to_leave_out, large_enough, results_released, waiting_for
 from app.evaluation.report import queries
 from app.meetings.plausibility import TooManyResponses, too_many_responses
 from app.meetings.services import partner_status_counts
@@ -68,7 +68,7 @@ class Scope:
     population: int | None
     results: tuple[IndicatorResult, ...]  # empty for a meeting whose results are not shown
     meeting: Meeting | None = None
-    status: str = "shown"  # of a meeting: shown | open (survey not closed) | too_few (fewer than k responses)
+    status: str = "shown"  # of a meeting: shown | open (survey not closed) | paper (paper entry not finished) | too_few
 
     @property
     def too_many_responses(self) -> TooManyResponses | None:
@@ -228,7 +228,8 @@ def survey_scopes(
         n = respondents[meeting.id]
         # Answers were counted by the query form of the rule; both must agree (tests/evaluation/test_release.py).
         if meeting.id not in released or not results_released(meeting, now):
-            meeting_scopes.append(Scope("meeting", meeting.title, n, None, (), meeting, "open"))
+            status = "paper" if waiting_for(meeting, now) == "paper" else "open"
+            meeting_scopes.append(Scope("meeting", meeting.title, n, None, (), meeting, status))
         elif not large_enough(n, k):
             meeting_scopes.append(Scope("meeting", meeting.title, n, None, (), meeting, "too_few"))
         else:
