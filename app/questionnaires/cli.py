@@ -19,7 +19,7 @@ from app.network.strategy import model as strategy_model
 from app.network.strategy import store as strategy_store
 from app.questionnaires import versions
 from app.questionnaires.model import check_questionnaire, json_schema
-from app.yaml_documents import Problem
+from app.yaml_documents import Problem, read_source_file
 
 cli = AppGroup("questionnaires", help="Check, load and describe questionnaire and strategy files.")
 
@@ -41,6 +41,15 @@ def _report(path: Path, problems: tuple[Problem, ...], strict: bool) -> bool:
         click.echo(problem.format(str(path)), err=not problem.warning)
         failed = failed or not problem.warning
     return failed
+
+
+def _source(path: Path) -> str | None:
+    """The file's text, or None after saying why it has none."""
+    read = read_source_file(path)
+    if isinstance(read, Problem):
+        click.echo(read.format(str(path)), err=True)
+        return None
+    return read
 
 
 def _coverage(result) -> str:
@@ -69,7 +78,11 @@ def check_command(files: tuple[str, ...], strict: bool, strategy_file: str | Non
     goals = None  # the first valid strategy's
     failed = False
     for path in strategies:
-        result = strategy_model.check_strategy(path.read_text("utf-8"))
+        source = _source(path)
+        if source is None:
+            failed = True
+            continue
+        result = strategy_model.check_strategy(source)
         failed = _report(path, result.problems, strict) or failed
         if result.strategy is not None and goals is None:
             goals = result.strategy.goals
@@ -77,7 +90,11 @@ def check_command(files: tuple[str, ...], strict: bool, strategy_file: str | Non
                 f"{path}: strategy, Mittlerziele {', '.join(result.strategy.goals)}: translations {_coverage(result)}"
             )
     for path in (p for p in paths if p.name != STRATEGY_FILE):
-        result = check_questionnaire(path.read_text("utf-8"), goals=goals)
+        source = _source(path)
+        if source is None:
+            failed = True
+            continue
+        result = check_questionnaire(source, goals=goals)
         failed = _report(path, result.problems, strict) or failed
         if result.questionnaire is not None:
             q = result.questionnaire
@@ -91,7 +108,9 @@ def load_command(file: str) -> None:
     """Store FILE as a questionnaire version, checked against the network's
     strategy and actor groups; a strategy.yaml is published as the network's strategy."""
     path = Path(file)
-    source = path.read_text("utf-8")
+    source = _source(path)
+    if source is None:
+        sys.exit(1)
     if path.name == STRATEGY_FILE:
         _load_strategy(file, source)
         return

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -53,6 +53,17 @@ SKIPPED_TYPES = {
 } | GROUP_TYPES
 TRUE = {"yes", "true", "1", "true()"}
 DEFAULT_TEXT_LENGTH = 1000
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when installed: the same text, faster
+
+
+class SheetRow(NamedTuple):
+    number: int  # the row's number in the sheet, for the report
+    values: Mapping[str, Any]  # column name -> cell value
+
+
+def _numbered(rows: Sequence[SheetRow | Mapping[str, Any]]) -> list[SheetRow]:
+    """Rows as read from a workbook, or plain mappings (numbered from 2, below the header)."""
+    return [row if isinstance(row, SheetRow) else SheetRow(i, row) for i, row in enumerate(rows, start=2)]
 
 
 @dataclass
@@ -76,7 +87,7 @@ def _text_columns(
     """A sheet's label and hint columns with their languages, read once from its
     header; a column in a language we do not offer is reported once."""
     columns: dict[str, list[tuple[str, str]]] = {"label": [], "hint": []}
-    for column in dict.fromkeys(column for row in rows for column in row):
+    for column in dict.fromkeys(column for row in rows for column in row.values):
         match = _COLUMN.match(str(column))
         if not match:
             continue
@@ -126,12 +137,13 @@ def _show_if(expression: str, known: set[str], report: list[str], where: str) ->
 
 def convert(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Conversion:
     report: list[str] = []
-    settings = dict(sheets["settings"][0]) if sheets.get("settings") else {}
+    sheets = {name: _numbered(rows) for name, rows in sheets.items()}
+    settings = dict(sheets["settings"][0].values) if sheets.get("settings") else {}
     default = _language_of(settings.get("default_language"), "de") or "de"
     choices: dict[str, list[dict]] = {}
     languages: list[str] = [default]
     choice_columns = _text_columns(sheets.get("choices", []), default, report, "choices")
-    for number, row in enumerate(sheets.get("choices", []), start=2):
+    for number, row in sheets.get("choices", []):
         list_name = row.get("list_name") or row.get("list name")
         if not list_name or row.get("name") in (None, ""):
             continue
@@ -144,7 +156,7 @@ def convert(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Conversion:
     questions: list[dict] = []
     known: set[str] = set()
     survey_columns = _text_columns(sheets.get("survey", []), default, report, "survey")
-    for number, row in enumerate(sheets.get("survey", []), start=2):
+    for number, row in sheets.get("survey", []):
         kind = str(row.get("type") or "").strip()
         name = row.get("name")
         where = f"survey row {number}"
@@ -222,7 +234,7 @@ def convert(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Conversion:
         "questions": questions,
     }
     report.append("settings: set 'mittlerziel' (code and text) and add indicators: XLSForm has neither")
-    source = "# Imported from XLSForm; see the import report.\n" + yaml.safe_dump(
-        document, allow_unicode=True, sort_keys=False, width=100
+    source = "# Imported from XLSForm; see the import report.\n" + yaml.dump(
+        document, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100
     )
     return Conversion(source, report)
