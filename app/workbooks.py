@@ -280,16 +280,15 @@ def _rows(archive: zipfile.ZipFile, path: str, sheet: str, strings: list[str], b
             raise Refusal("too_many_rows", {"sheet": sheet, "limit": MAX_ROW_ELEMENTS})
         values: dict[int, object] = {}
         for position, cell in enumerate(row.iter(f"{_SPREADSHEET}c")):
-            if position >= MAX_COLUMNS:
-                raise Refusal("too_many_columns", {"sheet": sheet, "limit": MAX_COLUMNS})
-            column = _column_index(cell.get("r"), position)
-            if column >= MAX_COLUMNS:
-                raise Refusal("too_many_columns", {"sheet": sheet, "limit": MAX_COLUMNS})
             value = _cell_value(cell, strings, sheet)
+            if value in (None, ""):
+                continue  # spreadsheet programs write empty cells for their formatting, far to the right
+            column = _column_index(cell.get("r"), position)
+            if column >= MAX_COLUMNS or len(values) >= MAX_COLUMNS:
+                raise Refusal("too_many_columns", {"sheet": sheet, "limit": MAX_COLUMNS})
             if isinstance(value, str):
                 budget.spend(value, sheet)
-            if value not in (None, ""):
-                values[column] = value
+            values[column] = value
         if values:
             if len(rows) >= MAX_ROWS:
                 raise Refusal("too_many_rows", {"sheet": sheet, "limit": MAX_ROWS})
@@ -314,7 +313,12 @@ def _sheet_paths(archive: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
     return sheets, shared
 
 
-def read_sheets(data: bytes, wanted: Collection[str]) -> dict[str, list[Row]]:
+class Workbook(NamedTuple):
+    sheets: dict[str, list[Row]]  # the sheets asked for, by lower-case name
+    names: tuple[str, ...]  # every sheet's name, as written
+
+
+def read_sheets(data: bytes, wanted: Collection[str]) -> Workbook:
     """The rows of the sheets named in ``wanted`` (compared in lower case, keys
     in lower case), or :class:`Refusal` saying why the file is not read."""
     if len(data) > MAX_FILE_BYTES:
@@ -332,4 +336,5 @@ def read_sheets(data: bytes, wanted: Collection[str]) -> dict[str, list[Row]]:
         chosen = {name.strip().lower(): path for name, path in sheets.items() if name.strip().lower() in wanted}
         strings = _shared_strings(archive, shared) if chosen else []
         budget = _Budget()
-        return {name: _rows(archive, path, name, strings, budget) for name, path in chosen.items()}
+        rows = {name: _rows(archive, path, name, strings, budget) for name, path in chosen.items()}
+        return Workbook(rows, tuple(sheets))

@@ -1,4 +1,4 @@
-"""``flask questionnaires check|load|schema``: questionnaire and strategy files on the command line.
+"""``flask questionnaires check|load|import-xlsform|schema``: questionnaire and strategy files on the command line.
 
 A file named ``strategy.yaml`` is the network's strategy; every other file is
 a questionnaire.
@@ -19,6 +19,8 @@ from app.network.strategy import model as strategy_model
 from app.network.strategy import store as strategy_store
 from app.questionnaires import versions
 from app.questionnaires.model import check_questionnaire, json_schema
+from app.questionnaires.workbook import UnreadableWorkbook, read_xlsform
+from app.workbooks import MAX_FILE_BYTES
 from app.yaml_documents import Problem, read_source_file
 
 cli = AppGroup("questionnaires", help="Check, load and describe questionnaire and strategy files.")
@@ -139,6 +141,32 @@ def _fail(file: str, errors) -> None:
     for problem in errors:
         click.echo(problem.format(file), err=True)
     sys.exit(1)
+
+
+@cli.command("import-xlsform")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The YAML file to write.")
+def import_xlsform_command(file: str, out: str) -> None:
+    """Turn the XLSForm workbook FILE into a questionnaire (YAML) and list,
+    with sheet and row, everything that was not carried over."""
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        click.echo(f"{file}: the file cannot be read ({exc.strerror})", err=True)
+        sys.exit(1)
+    try:
+        conversion = read_xlsform(data)
+    except UnreadableWorkbook as exc:
+        click.echo(f"{file}: this file could not be read: {exc}", err=True)
+        sys.exit(1)
+    Path(out).write_text(conversion.source, "utf-8")
+    for note in conversion.notes:
+        click.echo(f"{file}: {note.english()}")
+    result = check_questionnaire(conversion.source)
+    _report(Path(out), result.problems, strict=False)
+    questions = len(result.questionnaire.questions) if result.questionnaire else 0
+    click.echo(f"wrote {out}: {questions} questions; edit it, then check it with 'flask questionnaires check {out}'")
 
 
 @cli.command("schema")

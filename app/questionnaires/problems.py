@@ -10,6 +10,7 @@ result to people (the YAML editor, the builder) says the same.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from babel import Locale
@@ -17,6 +18,7 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from app.languages import SUPPORTED_LANGUAGES
+from app.questionnaires.xlsform import REPORT
 from app.workbooks import ENGLISH as REFUSALS
 from app.workbooks import Refusal
 from app.yaml_documents import (
@@ -137,3 +139,28 @@ def refusal_words(refusal: Refusal) -> str:
     """Why an uploaded workbook was not read, in the reader's language."""
     params = {name: _number(value) for name, value in refusal.params.items()}
     return _(REFUSALS[refusal.code], **params)
+
+
+def import_report_words(stored: str | None) -> list[str]:
+    """An XLSForm import's report, stored with its draft as codes and
+    parameters, in the reader's language: one line per thing not carried over."""
+    if not stored:
+        return []
+    try:
+        notes = json.loads(stored)
+    except ValueError:
+        return stored.splitlines()  # a report stored as text, before reports were stored as codes
+    lines = []
+    for note in notes if isinstance(notes, list) else ():
+        kind = REPORT.get(note.get("code")) if isinstance(note, dict) else None
+        if kind is None:
+            continue
+        params = {
+            name: language_name(value) if name == "language" else _number(value)
+            for name, value in (note.get("params") or {}).items()
+        }
+        what = _(kind.template, **params)
+        row, sheet = note.get("row"), note.get("sheet", "")
+        where = _("%(sheet)s, row %(row)s", sheet=sheet, row=row) if row is not None else sheet
+        lines.append(f"{where}: {what}")
+    return lines

@@ -3,6 +3,8 @@ Each view reads and checks first, then writes in one short transaction."""
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -76,7 +78,8 @@ def _read_upload(file) -> tuple[str, str | None] | str:
             conversion = workbook.read_xlsform(data)
         except workbook.UnreadableWorkbook as exc:
             return _("This file could not be read: %(reason)s", reason=refusal_words(exc.refusal))
-        source, import_report = conversion.source, "\n".join(conversion.unsupported)
+        source = conversion.source
+        import_report = json.dumps([note.as_json() for note in conversion.notes], ensure_ascii=False)
     else:
         source = data.decode("utf-8", errors="replace")
     if NUL in source:
@@ -108,6 +111,7 @@ def draft(draft_id: int):
         form=form,
         result=result,
         describe=lambda problem: problems.describe(problem, result.subjects),
+        import_report=problems.import_report_words(current.import_report),
         title=_("Edit questionnaire"),
     ), (422 if result.errors or form.errors else 200)
 

@@ -133,3 +133,23 @@ def test_the_cli_keeps_file_line_path_message(runner, tmp_path):
     path.write_text(_with("target: 0.2", "target: 2"), "utf-8")
     output = runner.invoke(args=["questionnaires", "check", str(path)]).output
     assert ": indicators[2].target: target must lie strictly between 0 and 1, got 2.0" in output
+
+
+def test_the_import_report_is_in_the_coordinators_language(coordinator):
+    import io
+
+    from tests.conftest import token
+    from tests.meetings.test_workspace import xlsform_bytes
+
+    response = coordinator.post(
+        "/workspace/questionnaires/drafts",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token(coordinator, "/workspace/questionnaires/"),
+            "file": (io.BytesIO(xlsform_bytes()), "k.xlsx"),
+        },
+    )
+    german = coordinator.get(response.headers["Location"] + "?lang=de").get_data(as_text=True)
+    assert "survey, Zeile 8: der Typ „geopoint“ wird nicht unterstützt; Frage „where“ weggelassen" in german
+    english = coordinator.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "survey, row 8: type &#39;geopoint&#39; is not supported; question &#39;where&#39; left out" in english
