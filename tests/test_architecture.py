@@ -13,7 +13,7 @@ APP = Path(__file__).resolve().parents[1] / "app"
 # The rules, statistics and parsing of each feature: plain Python, testable
 # without a request or a database.
 PURE = {
-    "core": ("languages.py", "clock.py", "http/rate_limits.py", "yaml_documents.py"),
+    "core": ("languages.py", "clock.py", "http/rate_limits.py", "yaml_documents.py", "workbooks.py"),
     "questionnaires": (
         "questionnaires/model.py",
         "questionnaires/answers.py",

@@ -17,6 +17,7 @@ from app.evaluation.export import exporting
 from app.meetings import storage_order
 from app.models import Meeting, QuestionnaireVersion
 from app.network import settings
+from app.questionnaires.model import MAX_VERSION
 from app.questionnaires.versions import latest_version_number
 
 ERRORS = {
@@ -31,6 +32,13 @@ ERRORS = {
     "too_many_rows": "too many rows for one worksheet; choose csv or a smaller selection",
     "name_too_long": "variable names too long for SPSS",
 }
+
+
+# Bounds of the numbers the commands take: click refuses the others with a
+# usage message, before they could reach a date or an integer column.
+VERSION_NUMBER = click.IntRange(1, MAX_VERSION)
+YEAR = click.IntRange(1900, 2999)
+CELL_SIZE = click.IntRange(max=1_000_000)  # the floor is the network's k, said in words below
 
 
 def _fail(message: str) -> None:
@@ -70,15 +78,17 @@ def _find_version(session, key: str, number: int | None) -> QuestionnaireVersion
 
 @click.command("export")
 @click.option("--questionnaire", "key", required=True, help="Questionnaire id, e.g. iv-1.")
-@click.option("--version", "number", type=int, help="Version number (default: the newest).")
+@click.option("--version", "number", type=VERSION_NUMBER, help="Version number (default: the newest).")
 @click.option("--meeting", "code", help="Only this meeting (its public code).")
-@click.option("--year", type=int, help="Only meetings of this calendar year.")
+@click.option("--year", type=YEAR, help="Only meetings of this calendar year.")
 @click.option("--format", "format_", type=click.Choice(list(exporting.FORMATS)), required=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
 @click.option(
     "--free-text/--no-free-text", default=False, show_default=True, help="Include free-text answers (scrubbed)."
 )
-@click.option("--k", type=int, help="Minimum cell size (default and least: the network's, 5 unless set).")
+@click.option(
+    "--k", type=CELL_SIZE, help="Minimum cell size (default and least: the network's, 5 unless set; at most 1000000)."
+)
 @click.option("--language", help="Language of question texts and labels (default: the questionnaire's).")
 @with_appcontext
 def export_command(key, number, code, year, format_, out, free_text, k, language) -> None:
@@ -140,10 +150,10 @@ def _months(value: str | None) -> int | None:
 def _version_by_reference(session, reference: str) -> QuestionnaireVersion:
     """A version by database id (as in the report's address) or as KEY:N."""
     if reference.isdigit():
-        version = session.get(QuestionnaireVersion, int(reference))
+        version = session.get(QuestionnaireVersion, int(reference)) if int(reference) <= MAX_VERSION else None
     else:
         key, _sep, number = reference.partition(":")
-        version = _version(session, key, int(number)) if number.isdigit() else None
+        version = _version(session, key, int(number)) if number.isdigit() and int(number) <= MAX_VERSION else None
     if version is None:
         _fail(f"there is no questionnaire version {reference!r} (give its id or KEY:N, e.g. iv-1:1)")
     return version

@@ -1,4 +1,4 @@
-"""``flask questionnaires check|load|schema|paper``: questionnaire and strategy files on the command line, and paper questionnaires.
+"""``flask questionnaires check|load|import-xlsform|schema|paper``: questionnaire and strategy files on the command line, and paper questionnaires.
 
 A file named ``strategy.yaml`` is the network's strategy; every other file is
 a questionnaire.
@@ -19,7 +19,9 @@ from app.network.strategy import model as strategy_model
 from app.network.strategy import store as strategy_store
 from app.questionnaires import versions
 from app.questionnaires.model import check_questionnaire, json_schema
-from app.yaml_documents import Problem
+from app.questionnaires.workbook import UnreadableWorkbook, read_xlsform
+from app.workbooks import MAX_FILE_BYTES
+from app.yaml_documents import Problem, read_source_file
 
 cli = AppGroup("questionnaires", help="Check, load and describe questionnaire and strategy files.")
 
@@ -41,6 +43,15 @@ def _report(path: Path, problems: tuple[Problem, ...], strict: bool) -> bool:
         click.echo(problem.format(str(path)), err=not problem.warning)
         failed = failed or not problem.warning
     return failed
+
+
+def _source(path: Path) -> str | None:
+    """The file's text, or None after saying why it has none."""
+    read = read_source_file(path)
+    if isinstance(read, Problem):
+        click.echo(read.format(str(path)), err=True)
+        return None
+    return read
 
 
 def _coverage(result) -> str:
@@ -69,7 +80,11 @@ def check_command(files: tuple[str, ...], strict: bool, strategy_file: str | Non
     goals = None  # the first valid strategy's
     failed = False
     for path in strategies:
-        result = strategy_model.check_strategy(path.read_text("utf-8"))
+        source = _source(path)
+        if source is None:
+            failed = True
+            continue
+        result = strategy_model.check_strategy(source)
         failed = _report(path, result.problems, strict) or failed
         if result.strategy is not None and goals is None:
             goals = result.strategy.goals
@@ -77,7 +92,11 @@ def check_command(files: tuple[str, ...], strict: bool, strategy_file: str | Non
                 f"{path}: strategy, Mittlerziele {', '.join(result.strategy.goals)}: translations {_coverage(result)}"
             )
     for path in (p for p in paths if p.name != STRATEGY_FILE):
-        result = check_questionnaire(path.read_text("utf-8"), goals=goals)
+        source = _source(path)
+        if source is None:
+            failed = True
+            continue
+        result = check_questionnaire(source, goals=goals)
         failed = _report(path, result.problems, strict) or failed
         if result.questionnaire is not None:
             q = result.questionnaire
@@ -91,7 +110,9 @@ def load_command(file: str) -> None:
     """Store FILE as a questionnaire version, checked against the network's
     strategy and actor groups; a strategy.yaml is published as the network's strategy."""
     path = Path(file)
-    source = path.read_text("utf-8")
+    source = _source(path)
+    if source is None:
+        sys.exit(1)
     if path.name == STRATEGY_FILE:
         _load_strategy(file, source)
         return
@@ -120,6 +141,32 @@ def _fail(file: str, errors) -> None:
     for problem in errors:
         click.echo(problem.format(file), err=True)
     sys.exit(1)
+
+
+@cli.command("import-xlsform")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The YAML file to write.")
+def import_xlsform_command(file: str, out: str) -> None:
+    """Turn the XLSForm workbook FILE into a questionnaire (YAML) and list,
+    with sheet and row, everything that was not carried over."""
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        click.echo(f"{file}: the file cannot be read ({exc.strerror})", err=True)
+        sys.exit(1)
+    try:
+        conversion = read_xlsform(data)
+    except UnreadableWorkbook as exc:
+        click.echo(f"{file}: this file could not be read: {exc}", err=True)
+        sys.exit(1)
+    Path(out).write_text(conversion.source, "utf-8")
+    for note in conversion.notes:
+        click.echo(f"{file}: {note.english()}")
+    result = check_questionnaire(conversion.source)
+    _report(Path(out), result.problems, strict=False)
+    questions = len(result.questionnaire.questions) if result.questionnaire else 0
+    click.echo(f"wrote {out}: {questions} questions; edit it, then check it with 'flask questionnaires check {out}'")
 
 
 @cli.command("schema")

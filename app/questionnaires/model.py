@@ -22,25 +22,30 @@ does.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from app.languages import LanguageCode
 from app.yaml_documents import (
+    CODE,
     IDENTIFIER,
+    KEY,
+    MISSING_TRANSLATION,
+    N_,
     Checked,
     Document,
     DocumentError,
     Lines,
+    LongText,
+    Message,
     Path,
     Problem,
     Text,
     accepted,
     coverage,
-    format_path,
     line_for,
     pydantic_problems,
     read_mapping,
@@ -49,7 +54,13 @@ from app.yaml_documents import (
 )
 from app.yaml_documents import Frozen as _Frozen
 
-CODE = r"^[a-z0-9][a-z0-9_]{0,39}$"
+# Hard limits (docs/questionnaire-format.md): far above any real questionnaire,
+# low enough that a form, a report and an export stay cheap.
+MAX_QUESTIONS = 500
+MAX_OPTIONS = 200
+MAX_INDICATORS = 100
+MAX_VERSION = 2**31 - 1  # the database's integer column
+MAX_NUMBER = 2**31 - 1  # the bounds of a number question
 
 # Fixed answer codes of the built-in scales; their labels are UI strings.
 YES, NO, DONT_KNOW = "yes", "no", "dont_know"
@@ -71,13 +82,13 @@ class ShowIf(_Frozen):
     """Show the question only when an earlier question has one of these answers."""
 
     question: str = Field(pattern=IDENTIFIER)
-    any_of: tuple[str, ...] = Field(min_length=1)
+    any_of: tuple[str, ...] = Field(min_length=1, max_length=MAX_OPTIONS)
 
 
 class _QuestionBase(_Frozen):
     id: str = Field(pattern=IDENTIFIER, description="stable id; the form field and export column")
     text: Text
-    help: Text | None = None
+    help: LongText | None = None
     required: bool = False
     show_if: ShowIf | None = None
     quasi_identifier: bool = Field(False, description="could help single out a person; protected by small-cell rules")
@@ -90,7 +101,9 @@ class _QuestionBase(_Frozen):
 
 
 class _ChoiceBase(_QuestionBase):
-    options: tuple[Option, ...] = Field((), description="at least 2; or none, with options_from")
+    options: tuple[Option, ...] = Field(
+        (), max_length=MAX_OPTIONS, description="at least 2; or none, with options_from"
+    )
     options_from: Literal["actor_groups"] | None = Field(
         None, description="take the options from a list the network keeps (resolved when a version is stored)"
     )
@@ -127,8 +140,8 @@ class Likert(_QuestionBase):
 
 class Number(_QuestionBase):
     type: Literal["number"]
-    min: int
-    max: int
+    min: int = Field(ge=-MAX_NUMBER, le=MAX_NUMBER)
+    max: int = Field(ge=-MAX_NUMBER, le=MAX_NUMBER)
 
 
 class FreeText(_QuestionBase):
@@ -149,7 +162,9 @@ class Indicator(_Frozen):
     id: str = Field(pattern=IDENTIFIER)
     text: Text
     question: str = Field(pattern=IDENTIFIER)
-    success: tuple[str, ...] = Field(min_length=1, description="answer codes that count as success")
+    success: tuple[str, ...] = Field(
+        min_length=1, max_length=MAX_OPTIONS, description="answer codes that count as success"
+    )
     denominator: Denominator = Field(description="all_respondents | answered | answered_excluding_dont_know")
     target: float = Field(description="target share, strictly between 0 and 1")
     comparison: Literal["at_least", "at_most"] = "at_least"
@@ -166,14 +181,14 @@ class Questionnaire(Document):
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
-    version: int = Field(ge=1)
+    id: str = Field(pattern=KEY)
+    version: int = Field(ge=1, le=MAX_VERSION)
     mittlerziel: Mittlerziel
     title: Text
-    intro: Text | None = None
+    intro: LongText | None = None
     languages: tuple[LanguageCode, ...] = Field(min_length=1, description="first is the default")
-    questions: tuple[Question, ...] = Field(min_length=1)
-    indicators: tuple[Indicator, ...] = ()
+    questions: tuple[Question, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
+    indicators: tuple[Indicator, ...] = Field((), max_length=MAX_INDICATORS)
 
     _languages_unique = field_validator("languages")(unique_languages)
 
@@ -212,15 +227,67 @@ class CheckResult(Checked):
     questionnaire: Questionnaire | None
     problems: tuple[Problem, ...]
     coverage: dict[str, tuple[int, int]]  # language -> (texts present, texts expected)
+    # What names each question and indicator for people: ("questions", 2) ->
+    # its texts by language (or its id), read even from a document that does
+    # not validate.
+    subjects: Mapping[tuple[str, int], Mapping[str, str]] = field(default_factory=dict)
 
 
 QuestionnaireError = DocumentError
 
-_MESSAGES = {
-    "union_tag_invalid": lambda e: (
-        f"unknown question type {e['ctx']['tag']!r} (expected one of: {', '.join(QUESTION_TYPES)})"
+UNKNOWN_TYPE = Message("unknown_type", N_("unknown question type '%(type)s' (expected one of: %(expected)s)"))
+NO_TYPE = Message("no_type", N_("question has no 'type' (expected one of: %(expected)s)"))
+OPTIONS_TWICE = Message("options_twice", N_("give either 'options' or 'options_from', not both"))
+TOO_FEW_OPTIONS = Message("too_few_options", N_("needs at least 2 options"))
+TOO_FEW_ACTOR_GROUPS = Message(
+    "too_few_actor_groups",
+    N_(
+        "the network has %(count)s actor groups; a choice needs at least 2 "
+        "(an admin adds them under Actor groups in the workspace)"
     ),
-    "union_tag_not_found": lambda e: f"question has no 'type' (expected one of: {', '.join(QUESTION_TYPES)})",
+)
+ACTOR_GROUP_WITHOUT_DEFAULT = Message(
+    "actor_group_without_default",
+    N_(
+        "actor group '%(code)s' has no label in '%(language)s', the questionnaire's default language "
+        "(an admin adds it under Actor groups in the workspace)"
+    ),
+)
+UNKNOWN_GOAL = Message("unknown_goal", N_("unknown Mittlerziel '%(code)s': the network's strategy has %(known)s"))
+DUPLICATE_QUESTION = Message(
+    "duplicate_question", N_("duplicate question id '%(id)s' (question %(number)s has it already)")
+)
+DUPLICATE_OPTION = Message("duplicate_option", N_("duplicate option code '%(code)s'"))
+MAX_BELOW_MIN = Message("max_below_min", N_("max (%(max)s) is below min (%(min)s)"))
+BREAKDOWN_NOT_SINGLE = Message(
+    "breakdown_not_single", N_("a breakdown needs a single_choice question; '%(id)s' is %(type)s")
+)
+CONDITION_ON_ITSELF = Message("condition_on_itself", N_("show_if refers to the question itself (a cycle)"))
+CONDITION_ON_LATER = Message(
+    "condition_on_later",
+    N_("show_if refers to a later question '%(id)s'; conditions may only use earlier questions"),
+)
+CONDITION_ON_UNKNOWN = Message("condition_on_unknown", N_("show_if refers to an unknown question '%(id)s'"))
+CONDITION_NOT_CHOICE = Message(
+    "condition_not_choice", N_("show_if needs a choice question; '%(id)s' has no answer codes")
+)
+NO_SUCH_ANSWER = Message("no_such_answer", N_("question '%(id)s' has no answer code '%(code)s'"))
+DUPLICATE_INDICATOR = Message("duplicate_indicator", N_("duplicate indicator id '%(id)s'"))
+TARGET_OUT_OF_RANGE = Message("target_out_of_range", N_("target must lie strictly between 0 and 1, got %(target)s"))
+UNKNOWN_QUESTION = Message("unknown_question", N_("unknown question '%(id)s'"))
+INDICATOR_ON_MULTIPLE = Message(
+    "indicator_on_multiple",
+    N_("question '%(id)s' allows several answers; an indicator needs a question with one answer per respondent"),
+)
+INDICATOR_WITHOUT_CODES = Message(
+    "indicator_without_codes", N_("question '%(id)s' has no answer codes to count (%(type)s)")
+)
+NOTHING_TO_EXCLUDE = Message("nothing_to_exclude", N_("question '%(id)s' has no 'dont_know' answer to exclude"))
+
+_TYPES = ", ".join(QUESTION_TYPES)
+_MESSAGES = {
+    "union_tag_invalid": lambda e: (UNKNOWN_TYPE, {"type": e["ctx"]["tag"], "expected": _TYPES}),
+    "union_tag_not_found": lambda e: (NO_TYPE, {"expected": _TYPES}),
 }
 
 
@@ -252,13 +319,9 @@ def _option_problems(q: Questionnaire, lines: Lines) -> list[Problem]:
         if not isinstance(question, _ChoiceBase):
             continue
         if question.options_from and question.options:
-            where = ("questions", i, "options_from")
-            problems.append(
-                Problem(line_for(lines, where), format_path(where), "give either 'options' or 'options_from', not both")
-            )
+            problems.append(Problem.at(lines, ("questions", i, "options_from"), OPTIONS_TWICE))
         elif not question.options_from and len(question.options) < 2:
-            where = ("questions", i, "options")
-            problems.append(Problem(line_for(lines, where), format_path(where), "needs at least 2 options"))
+            problems.append(Problem.at(lines, ("questions", i, "options"), TOO_FEW_OPTIONS))
     return problems
 
 
@@ -281,27 +344,18 @@ def _resolve(
             for group in actor_groups
         )
         if len(options) < 2:
-            problems.append(
-                Problem(
-                    line_for(lines, here),
-                    format_path(here),
-                    f"the network has {len(options)} actor groups; a choice needs at least 2 "
-                    "(an admin adds them under Actor groups in the workspace)",
-                )
-            )
+            problems.append(Problem.at(lines, here, TOO_FEW_ACTOR_GROUPS, count=len(options)))
         for j, option in enumerate(options):
             for language in q.languages:
                 if language in option.label:
                     continue
                 where = ("questions", i, "options", j, "label", language)
+                line = line_for(lines, here)
                 if language == q.default_language:
-                    message = (
-                        f"actor group {option.code!r} has no label in {language!r}, the questionnaire's default "
-                        "language (an admin adds it under Actor groups in the workspace)"
-                    )
-                    problems.append(Problem(line_for(lines, here), format_path(where), message))
+                    what = ACTOR_GROUP_WITHOUT_DEFAULT
+                    problems.append(Problem.of(line, where, what, code=option.code, language=language))
                 else:
-                    problems.append(Problem(line_for(lines, here), format_path(where), "missing translation", True))
+                    problems.append(Problem.of(line, where, MISSING_TRANSLATION, warning=True, language=language))
         questions.append(question.model_copy(update={"options": options, "options_from": None}))
     return q.model_copy(update={"questions": tuple(questions)}), problems, resolved
 
@@ -313,16 +367,15 @@ def _goal_problems(q: Questionnaire, goals: Collection[str], lines: Lines) -> li
     named += [(("indicators", i, "goal"), indicator.goal) for i, indicator in enumerate(q.indicators) if indicator.goal]
     for where, code in named:
         if code not in goals:
-            message = f"unknown Mittlerziel {code!r}: the network's strategy has {known}"
-            problems.append(Problem(line_for(lines, where), format_path(where), message))
+            problems.append(Problem.at(lines, where, UNKNOWN_GOAL, code=code, known=known))
     return problems
 
 
 def _semantic_problems(q: Questionnaire, lines: Lines, resolved: Collection[int] = ()) -> list[Problem]:
     problems: list[Problem] = text_problems(_texts(q, resolved), q.languages, lines)
 
-    def report(path: Path, message: str) -> None:
-        problems.append(Problem(line_for(lines, path), format_path(path), message))
+    def report(path: Path, what: Message, **params) -> None:
+        problems.append(Problem.at(lines, path, what, **params))
 
     def unresolved(question) -> bool:
         """Options from the network's list that this check was not given: their codes are unknown."""
@@ -331,76 +384,81 @@ def _semantic_problems(q: Questionnaire, lines: Lines, resolved: Collection[int]
     position: dict[str, int] = {}
     for i, question in enumerate(q.questions):
         if question.id in position:
-            report(
-                ("questions", i, "id"),
-                f"duplicate question id {question.id!r} (first used at questions[{position[question.id]}])",
-            )
+            report(("questions", i, "id"), DUPLICATE_QUESTION, id=question.id, number=position[question.id] + 1)
         else:
             position[question.id] = i
         codes = [o.code for o in getattr(question, "options", ())]
         for j, code in enumerate(codes):
             if code in codes[:j]:
-                report(("questions", i, "options", j, "code"), f"duplicate option code {code!r}")
+                report(("questions", i, "options", j, "code"), DUPLICATE_OPTION, code=code)
         if isinstance(question, Number) and question.min > question.max:
-            report(("questions", i, "max"), f"max ({question.max}) is below min ({question.min})")
+            report(("questions", i, "max"), MAX_BELOW_MIN, max=question.max, min=question.min)
         if question.breakdown and not isinstance(question, SingleChoice):
-            report(
-                ("questions", i, "breakdown"),
-                f"a breakdown needs a single_choice question; {question.id!r} is {question.type}",
-            )
+            report(("questions", i, "breakdown"), BREAKDOWN_NOT_SINGLE, id=question.id, type=question.type)
         if question.show_if:
             target = question.show_if.question
             where = ("questions", i, "show_if", "question")
             if target == question.id:
-                report(where, "show_if refers to the question itself (a cycle)")
+                report(where, CONDITION_ON_ITSELF)
             elif target not in position:
                 later = any(other.id == target for other in q.questions[i + 1 :])
-                report(
-                    where,
-                    f"show_if refers to a later question {target!r}; conditions may only use earlier questions"
-                    if later
-                    else f"show_if refers to an unknown question {target!r}",
-                )
+                report(where, CONDITION_ON_LATER if later else CONDITION_ON_UNKNOWN, id=target)
             elif not unresolved(q.questions[position[target]]):
                 shown_codes = q.questions[position[target]].codes
                 if not shown_codes:
-                    report(where, f"show_if needs a choice question; {target!r} has no answer codes")
+                    report(where, CONDITION_NOT_CHOICE, id=target)
                 for j, code in enumerate(question.show_if.any_of):
                     if shown_codes and code not in shown_codes:
-                        report(("questions", i, "show_if", "any_of", j), f"{target!r} has no answer code {code!r}")
+                        report(("questions", i, "show_if", "any_of", j), NO_SUCH_ANSWER, id=target, code=code)
 
     indicator_ids: set[str] = set()
     for i, indicator in enumerate(q.indicators):
         if indicator.id in indicator_ids:
-            report(("indicators", i, "id"), f"duplicate indicator id {indicator.id!r}")
+            report(("indicators", i, "id"), DUPLICATE_INDICATOR, id=indicator.id)
         indicator_ids.add(indicator.id)
         if not 0 < indicator.target < 1:
-            report(("indicators", i, "target"), f"target must lie strictly between 0 and 1, got {indicator.target}")
+            report(("indicators", i, "target"), TARGET_OUT_OF_RANGE, target=indicator.target)
         if indicator.question not in position:
-            report(("indicators", i, "question"), f"unknown question {indicator.question!r}")
+            report(("indicators", i, "question"), UNKNOWN_QUESTION, id=indicator.question)
             continue
         question = q.questions[position[indicator.question]]
         if isinstance(question, MultipleChoice):
-            report(
-                ("indicators", i, "question"),
-                f"question {question.id!r} allows several answers; an indicator needs a question "
-                "with one answer per respondent",
-            )
+            report(("indicators", i, "question"), INDICATOR_ON_MULTIPLE, id=question.id)
             continue
         if unresolved(question):
             continue
         if not question.codes:
-            report(
-                ("indicators", i, "question"),
-                f"question {question.id!r} has no answer codes to count ({question.type})",
-            )
+            report(("indicators", i, "question"), INDICATOR_WITHOUT_CODES, id=question.id, type=question.type)
             continue
         for j, code in enumerate(indicator.success):
             if code not in question.codes:
-                report(("indicators", i, "success", j), f"question {question.id!r} has no answer code {code!r}")
+                report(("indicators", i, "success", j), NO_SUCH_ANSWER, id=question.id, code=code)
         if indicator.denominator == "answered_excluding_dont_know" and DONT_KNOW not in question.codes:
-            report(("indicators", i, "denominator"), f"question {question.id!r} has no '{DONT_KNOW}' answer to exclude")
+            report(("indicators", i, "denominator"), NOTHING_TO_EXCLUDE, id=question.id)
     return problems
+
+
+def _subjects(data: dict) -> dict[tuple[str, int], dict[str, str]]:
+    """Each question's and indicator's texts by language, first language first
+    (or, without texts, its id under ""), taken from the document as read,
+    however wrong it is."""
+    languages = data.get("languages")
+    first = languages[0] if isinstance(languages, list) and languages and isinstance(languages[0], str) else ""
+    subjects = {}
+    for kind in ("questions", "indicators"):
+        items = data.get(kind)
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if not isinstance(item, dict):
+                continue
+            text = item.get("text") if isinstance(item.get("text"), dict) else {}
+            texts = {str(k): " ".join(v.split()) for k, v in text.items() if isinstance(v, str) and v.strip()}
+            if first in texts:
+                texts = {first: texts.pop(first), **texts}
+            if not texts and isinstance(item.get("id"), str):
+                texts = {"": item["id"]}
+            if texts:
+                subjects[(kind, i)] = texts
+    return subjects
 
 
 def check_questionnaire(
@@ -417,10 +475,12 @@ def check_questionnaire(
     if isinstance(read, Problem):
         return CheckResult(None, (read,), {})
     data, lines = read
+    subjects = _subjects(data)
     try:
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:
-        return CheckResult(None, tuple(pydantic_problems(exc, lines, messages=_MESSAGES, tags=QUESTION_TYPES)), {})
+        problems = tuple(pydantic_problems(exc, lines, messages=_MESSAGES, tags=QUESTION_TYPES))
+        return CheckResult(None, problems, {}, subjects)
     problems = _option_problems(questionnaire, lines)
     resolved: set[int] = set()
     if actor_groups is not None and not problems:
@@ -433,6 +493,7 @@ def check_questionnaire(
         questionnaire,
         tuple(sorted(problems, key=lambda p: p.line)),
         coverage(_texts(questionnaire), questionnaire.languages),
+        subjects,
     )
 
 

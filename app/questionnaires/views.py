@@ -3,15 +3,19 @@ Each view reads and checks first, then writes in one short transaction."""
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
 from app.db import db_session, get_from_query_or_404, get_or_404, writing
 from app.http.validators import NUL
 from app.models import Meeting, QuestionnaireDraft, QuestionnaireVersion
-from app.questionnaires import drafts, paper, versions, workbook
-from app.questionnaires.forms import DraftForm, UploadForm
+from app.questionnaires import drafts, paper, problems, versions, workbook
+from app.questionnaires.forms import DRAFT_LIMIT, DraftForm, UploadForm
+from app.questionnaires.problems import refusal_words
 
 blueprint = Blueprint("questionnaires", __name__, url_prefix="/workspace/questionnaires", template_folder="templates")
 coordinators_only = role_required("coordinator")
@@ -47,19 +51,11 @@ def new_draft():
         upload = UploadForm()
         if not upload.validate():
             return _questionnaires_page(upload, 422)
-        data = upload.file.data.read()
-        if upload.file.data.filename.lower().endswith(".xlsx"):
-            try:
-                conversion = workbook.read_xlsform(data)
-            except workbook.UnreadableWorkbook as exc:
-                upload.file.errors.append(_("This file could not be read: %(reason)s", reason=str(exc)))
-                return _questionnaires_page(upload, 422)
-            source, import_report = conversion.source, "\n".join(conversion.unsupported)
-        else:
-            source = data.decode("utf-8", errors="replace")
-        if NUL in source:
-            upload.file.errors.append(_("This text contains a character that cannot be stored (NUL)."))
+        read = _read_upload(upload.file.data)
+        if isinstance(read, str):
+            upload.file.errors.append(read)
             return _questionnaires_page(upload, 422)
+        source, import_report = read
     else:
         form = DraftForm()
         if not form.validate_on_submit():
@@ -69,6 +65,32 @@ def new_draft():
     draft = drafts.save_draft(session, source, import_report=import_report)
     session.commit()
     return redirect(url_for(".draft", draft_id=draft.id))
+
+
+def _read_upload(file) -> tuple[str, str | None] | str:
+    """An uploaded YAML or XLSForm file as a draft's source and import report,
+    or why it cannot be one.  The upload's size is bounded by the request's
+    (MAX_CONTENT_LENGTH); the draft, like the editor, by DRAFT_LIMIT."""
+    data = file.read()
+    import_report = None
+    if file.filename.lower().endswith(".xlsx"):
+        try:
+            conversion = workbook.read_xlsform(data)
+        except workbook.UnreadableWorkbook as exc:
+            return _("This file could not be read: %(reason)s", reason=refusal_words(exc.refusal))
+        source = conversion.source
+        import_report = json.dumps([note.as_json() for note in conversion.notes], ensure_ascii=False)
+    else:
+        source = data.decode("utf-8", errors="replace")
+    if NUL in source:
+        return _("This text contains a character that cannot be stored (NUL).")
+    if len(source) > DRAFT_LIMIT:
+        return _(
+            "This file has %(length)s characters; a draft holds at most %(limit)s.",
+            length=format_decimal(len(source)),
+            limit=format_decimal(DRAFT_LIMIT),
+        )
+    return source, import_report
 
 
 @blueprint.route("/drafts/<int:draft_id>", methods=["GET", "POST"])
@@ -84,7 +106,13 @@ def draft(draft_id: int):
         drafts.save_draft(session, form.source.data or "", current)  # kept even when invalid
         session.commit()
     return render_template(
-        "questionnaires/draft.html", draft=current, form=form, result=result, title=_("Edit questionnaire")
+        "questionnaires/draft.html",
+        draft=current,
+        form=form,
+        result=result,
+        describe=lambda problem: problems.describe(problem, result.subjects),
+        import_report=problems.import_report_words(current.import_report),
+        title=_("Edit questionnaire"),
     ), (422 if result.errors or form.errors else 200)
 
 

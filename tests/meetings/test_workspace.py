@@ -165,7 +165,8 @@ def test_editor_shows_each_error_with_line_and_path_and_keeps_the_text(coordinat
     html = response.get_data(as_text=True)
     line = broken.splitlines().index("    target: 2") + 1
     assert response.status_code == 422
-    assert f"line {line}</a>: <code>indicators[2].target</code>: target must lie strictly between 0 and 1" in html
+    indicator = "At least 20 % of respondents gained new cooperation partners."
+    assert f"line {line}</a>: Indicator 3 “{indicator}”, target: target must lie strictly between 0 and 1" in html
     assert "target: 2" in html  # the text is kept
     assert "Publish" not in html
     # Fixing it in the text area makes it valid; the draft keeps the new text.

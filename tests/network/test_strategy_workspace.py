@@ -180,7 +180,7 @@ def test_load_publishes_a_strategy_file(runner, db, tmp_path):
     assert "strategy version 1 unchanged" in runner.invoke(args=["questionnaires", "load", str(path)]).output
     path.write_text(STRATEGY.replace("target: 2\n", "target: two\n"), "utf-8")
     refused = runner.invoke(args=["questionnaires", "load", str(path)])
-    assert refused.exit_code == 1 and "target: input should be a valid number" in refused.output
+    assert refused.exit_code == 1 and "target: must be a number" in refused.output
     assert len(published(db)) == 1
 
 

@@ -286,7 +286,7 @@ def test_options_from_unresolved_checks_what_it_can():
     wrong = source.replace("any_of: [school]", "any_of: [spaceship]")
     assert check_questionnaire(wrong).errors == ()
     assert [p.format("q.yaml") for p in check_questionnaire(wrong, actor_groups=GROUPS).errors] == [
-        "q.yaml:18: questions[2].show_if.any_of[0]: 'group' has no answer code 'spaceship'"
+        "q.yaml:18: questions[2].show_if.any_of[0]: question 'group' has no answer code 'spaceship'"
     ]
 
 

@@ -28,8 +28,8 @@ def test_a_language_we_do_not_offer_is_reported_once_per_sheet():
     ]
     report = convert({"choices": SCALE, "survey": survey}).unsupported
     assert [line for line in report if "Spanish" in line] == [
-        "choices: column 'label::Spanish (es)': language not supported; left out",
-        "survey: column 'label::Spanish (es)': language not supported; left out",
+        "choices row 1: column 'label::Spanish (es)': the language is not offered here; left out",
+        "survey row 1: column 'label::Spanish (es)': the language is not offered here; left out",
     ]
 
 
@@ -54,3 +54,60 @@ def test_an_unsupported_default_language_falls_back_to_german():
     )
     questionnaire = parse_questionnaire(conversion.source)
     assert questionnaire.default_language == "de" and None not in questionnaire.languages
+
+
+def test_headers_are_read_whatever_their_case_and_colons():
+    conversion = convert(
+        {
+            "survey": [
+                {"TYPE": "text", "NAME": "a", "LABEL::EN": "Comment?", "Label:Deutsch": "Kommentar?", "HINT::FR": "?"},
+                {"TYPE": "integer", "NAME": "b", "LABEL::EN": "How many?", "HINT::EN": "Count", "HINT::FR": "Combien"},
+            ],
+            "settings": [{"DEFAULT_LANGUAGE": "en"}],
+        }
+    )
+    questionnaire = parse_questionnaire(conversion.source)
+    assert questionnaire.languages[0] == "en"
+    assert questionnaire.question("a").text == {"en": "Comment?", "de": "Kommentar?"}
+    assert questionnaire.question("b").help == {"en": "Count", "fr": "Combien"}
+    assert questionnaire.question("a").help is None
+    assert conversion.unsupported[0] == "survey row 2: the hint has no text in the default language; left out"
+    assert not any("column" in line for line in conversion.unsupported)
+
+
+def test_a_row_without_a_name_and_a_missing_list_are_reported():
+    conversion = convert(
+        {"survey": [{"type": "text", "label": "What?"}, {"type": "select_one nowhere", "name": "x", "label": "Which?"}]}
+    )
+    assert conversion.unsupported[1:3] == [
+        "survey row 2: the row has no name; the question is called 'q2'",
+        "survey row 3: choice list 'nowhere' not found; question 'x' left out",
+    ]
+    assert conversion.unsupported[0] == "settings: the form names no default language; its plain labels are read as en"
+
+
+def test_the_cli_prints_the_same_report_and_writes_the_draft(runner, tmp_path):
+    from tests.meetings.test_workspace import xlsform_bytes
+
+    form = tmp_path / "kobo.xlsx"
+    form.write_bytes(xlsform_bytes())
+    out = tmp_path / "kobo.yaml"
+    result = runner.invoke(args=["questionnaires", "import-xlsform", str(form), "--out", str(out)])
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    from app.questionnaires.workbook import read_xlsform
+
+    conversion = read_xlsform(xlsform_bytes())
+    printed = [line for line in result.output.splitlines() if line.startswith(f"{form}: ")]
+    assert printed == [f"{form}: {line}" for line in conversion.unsupported]
+    assert out.read_text("utf-8") == conversion.source
+    assert "wrote" in result.output and "5 questions" in result.output
+
+
+def test_the_cli_refuses_a_broken_workbook_without_a_traceback(runner, tmp_path):
+    from tests.questionnaires import bombs
+
+    form = tmp_path / "bomb.xlsx"
+    form.write_bytes(bombs.entity_bomb())
+    result = runner.invoke(args=["questionnaires", "import-xlsform", str(form), "--out", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "declares a DTD or entities" in result.output and not (tmp_path / "x.yaml").exists()

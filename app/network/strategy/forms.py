@@ -10,9 +10,11 @@ from wtforms.validators import Length
 
 from app.http.validators import storable
 
+DRAFT_LIMIT = 200_000  # characters of a draft, typed or uploaded
+
 
 class StrategyDraftForm(FlaskForm):
-    source = TextAreaField(_l("Strategy (YAML)"), validators=[Length(max=200_000), storable])
+    source = TextAreaField(_l("Strategy (YAML)"), validators=[Length(max=DRAFT_LIMIT), storable])
 
 
 class StrategyUploadForm(FlaskForm):

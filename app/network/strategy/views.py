@@ -5,6 +5,7 @@ first, then writes in one short transaction and commits once."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
@@ -15,7 +16,7 @@ from app.http.validators import NUL
 from app.models import StrategyDraft, StrategyVersion
 from app.network import settings
 from app.network.strategy import overview, store
-from app.network.strategy.forms import StrategyDraftForm, StrategyUploadForm
+from app.network.strategy.forms import DRAFT_LIMIT, StrategyDraftForm, StrategyUploadForm
 from app.network.strategy.model import check_strategy
 from app.questionnaires.versions import source_diff
 
@@ -76,6 +77,15 @@ def new_draft():
         source = upload.file.data.read().decode("utf-8", errors="replace")
         if NUL in source:
             upload.file.errors.append(_("This text contains a character that cannot be stored (NUL)."))
+            return _versions_page(upload, 422)
+        if len(source) > DRAFT_LIMIT:
+            upload.file.errors.append(
+                _(
+                    "This file has %(length)s characters; a draft holds at most %(limit)s.",
+                    length=format_decimal(len(source)),
+                    limit=format_decimal(DRAFT_LIMIT),
+                )
+            )
             return _versions_page(upload, 422)
     else:
         form = StrategyDraftForm()
