@@ -150,6 +150,7 @@ def test_login_rate_limit_is_shared_through_redis(database_url, staff, redis_url
 # --- the role x route matrix ---------------------------------------------------------
 
 PUBLIC = {
+    "front_door.enter",
     "participation.show_form",
     "participation.submit",
     "participation.thanks",

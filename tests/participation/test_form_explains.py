@@ -150,3 +150,12 @@ def test_a_closed_meetings_code_says_so(client, db):
     html = client.get("/", query_string={"code": meeting.public_code, "lang": "de"}).get_data(as_text=True)
     assert "Die Befragung zu diesem Treffen ist geschlossen." in html
     assert count(db, Response) == 0
+
+
+def test_a_marker_given_before_it_kept_the_language_still_counts(app, client, meeting):
+    from itsdangerous import URLSafeSerializer
+
+    old_marker = URLSafeSerializer("test-secret", salt="answered-meeting").dumps(meeting.public_code)
+    client.set_cookie("resonanz_answered", old_marker, path=f"/m/{meeting.public_code}")
+    html = client.get(f"/m/{meeting.public_code}?lang=en").get_data(as_text=True)
+    assert "You have already answered" in html and "<form" not in html

@@ -45,6 +45,7 @@ def test_a_submission_counts_for_the_day_and_year_in_berlin(app, client, db, sta
         attended=40,
         opens_at=utc - dt.timedelta(minutes=30),
         closes_at=utc + dt.timedelta(minutes=10),
+        paper_entry_finished=True,  # no paper forms to wait for
     )
     db.add(meeting)
     db.commit()

@@ -202,12 +202,13 @@ def test_second_new_submission_from_the_same_browser_is_refused(client, db, meet
     assert count(db) == 1
 
 
-def test_answered_cookie_says_only_which_meeting(client, meeting):
+def test_answered_cookie_says_only_which_meeting_and_in_which_language(client, meeting):
     page = open_form(client, meeting.public_code)
     response = client.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("resonanz_answered="))
     value = cookie.split(";")[0].split("=", 1)[1]
-    assert URLSafeSerializer("test-secret", salt="answered-meeting").loads(value) == meeting.public_code
+    said = URLSafeSerializer("test-secret", salt="answered-meeting").loads(value)
+    assert said == {"meeting": meeting.public_code, "language": page.language}
     assert f"Path=/m/{meeting.public_code}" in cookie and "HttpOnly" in cookie
 
 
@@ -305,4 +306,4 @@ def test_answered_marker_outlives_a_key_change_only_with_the_old_key_as_fallback
     response = other_phone.post(f"/m/{meeting.public_code}", data=page.fields(VALID_ANSWERS))
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("resonanz_answered="))
     marker = cookie.split(";")[0].split("=", 1)[1]
-    assert URLSafeSerializer("the-new-key", salt="answered-meeting").loads(marker) == meeting.public_code
+    assert URLSafeSerializer("the-new-key", salt="answered-meeting").loads(marker)["meeting"] == meeting.public_code

@@ -40,7 +40,7 @@ def test_the_paper_questionnaire_in_german(coordinator, db):
     assert "Ja" in text and "Weiß nicht" in text
     # show_if as a plain instruction, with the answer and the question's number.
     number = [q.id for q in questionnaire.questions].index("new_contacts") + 1
-    assert f"Nur wenn Sie bei Frage {number} „Ja“ angekreuzt haben." in text
+    assert f"Nur wenn Sie bei Frage {number} „Ja“ geantwortet haben." in text
     # Nothing tells one sheet from another: a second copy reads exactly the same.
     again = scan(coordinator.get(url).data)
     assert [page.text for page in again] == [page.text for page in pages]
@@ -91,7 +91,7 @@ def test_every_question_type_is_printed_for_paper(app):
     ]
     assert [key for key, _code, _label in printed["topics"].options] == ["1", "2", "3"]
     assert printed["count"].digits == 1 and printed["note"].lines >= 3
-    assert printed["note"].instruction == "Nur wenn Sie bei Frage 1 „A / B“ angekreuzt haben."
+    assert printed["note"].instruction == "Nur wenn Sie bei Frage 1 „A / B“ geantwortet haben."
     assert html.count('class="box square"') == 3 and html.count('class="box"') == 2 + 5
     assert html.count('class="digit"') == 1 and html.count('class="line"') == printed["note"].lines
 
