@@ -81,6 +81,7 @@ def _register_features(app: Flask) -> None:
     from app.participation import views as participation
     from app.questionnaires import cli as questionnaires_cli
     from app.questionnaires import views as questionnaires
+    from app.questionnaires.builder import views as builder
 
     accounts.init_app(app)
     for feature in (
@@ -91,6 +92,7 @@ def _register_features(app: Flask) -> None:
         account_admin,
         meetings,
         questionnaires,
+        builder,
         reports,
         exports,
         strategy,

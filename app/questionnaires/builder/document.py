@@ -75,9 +75,10 @@ class Unbuildable(Exception):
     """A draft the builder cannot show: unreadable YAML, or a shape it cannot
     edit (the YAML editor can)."""
 
-    def __init__(self, problem: Problem):
-        super().__init__(problem.message)
-        self.problem = problem
+    def __init__(self, problem: Problem | None = None, shape: str | None = None):
+        super().__init__(problem.message if problem else shape)
+        self.problem = problem  # YAML could not read it
+        self.shape = shape  # or the path of the part the builder cannot edit
 
 
 # --------------------------------------------------------------------------
@@ -92,7 +93,7 @@ def load(source: str) -> dict:
     data, _lines = read
     shape = shape_problem(data)
     if shape:
-        raise Unbuildable(Problem(1, shape, "the builder cannot edit this part; use the YAML editor"))
+        raise Unbuildable(shape=shape)
     return data
 
 
@@ -182,7 +183,9 @@ def dump(data: dict, header: str = "") -> str:
     for key, order in (("questions", QUESTION_ORDER), ("indicators", INDICATOR_ORDER)):
         if isinstance(ordered.get(key), list):
             ordered[key] = [_ordered(item, order) if isinstance(item, dict) else item for item in ordered[key]]
-    plain = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False)
+    plain = yaml.dump(
+        ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False
+    )
     lines = plain.splitlines()
     spaced = []
     for number, line in enumerate(lines):
@@ -223,8 +226,8 @@ def slug(text: str) -> str:
     """A code from a label: lower-case ASCII letters, digits and ``_``, at most
     40 characters, cut at a word's end (``Schule und Kita`` → ``schule_und_kita``)."""
     spelled = unicodedata.normalize("NFKD", text.translate(_SPELLED))
-    ascii_only = spelled.encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", ascii_only)
+    letters = "".join(c for c in spelled if not unicodedata.combining(c))  # é → e
+    words = re.findall(r"[a-z0-9]+", "".join(c if c.isascii() else " " for c in letters).lower())
     code = ""
     for word in words:
         longer = f"{code}_{word}" if code else word

@@ -34,7 +34,9 @@ def test_every_questionnaire_of_the_repository_comes_back_the_same():
     for name, source in sources.items():
         saved = through_builder(source)
         for groups in (None, ACTOR_GROUP_OPTIONS):
-            assert parse_questionnaire(saved, actor_groups=groups) == parse_questionnaire(source, actor_groups=groups), name
+            assert parse_questionnaire(saved, actor_groups=groups) == parse_questionnaire(
+                source, actor_groups=groups
+            ), name
 
 
 def test_the_written_yaml_stays_readable():
@@ -67,7 +69,7 @@ def questionnaires(draw):
     languages = draw(st.lists(st.sampled_from(SUPPORTED_LANGUAGES), min_size=1, max_size=4, unique=True))
     ids = draw(st.lists(codes, min_size=1, max_size=6, unique=True))
     questions = []
-    for position, question_id in enumerate(ids):
+    for question_id in ids:
         kind = draw(st.sampled_from(document.QUESTION_TYPES))
         question = {"id": question_id, "type": kind, "text": draw(texts(languages))}
         for flag in ("required", "quasi_identifier"):
@@ -76,7 +78,9 @@ def questionnaires(draw):
         if draw(st.booleans()):
             question["help"] = draw(texts(languages))
         if kind in document.CHOICE_TYPES:
-            option_codes = draw(st.lists(st.from_regex(r"[a-z0-9][a-z0-9_]{0,7}", fullmatch=True), min_size=2, max_size=5, unique=True))
+            option_codes = draw(
+                st.lists(st.from_regex(r"[a-z0-9][a-z0-9_]{0,7}", fullmatch=True), min_size=2, max_size=5, unique=True)
+            )
             question["options"] = [{"code": code, "label": draw(texts(languages))} for code in option_codes]
             if kind == "single_choice" and draw(st.booleans()):
                 question["breakdown"] = True
@@ -98,7 +102,9 @@ def questionnaires(draw):
     for number in range(draw(st.integers(0, 3)) if counted else 0):
         question = draw(st.sampled_from(counted))
         offered = document.codes_of(question)
-        denominators = ["answered", "all_respondents"] + (["answered_excluding_dont_know"] if "dont_know" in offered else [])
+        denominators = ["answered", "all_respondents"] + (
+            ["answered_excluding_dont_know"] if "dont_know" in offered else []
+        )
         indicator = {
             "id": f"indicator_{number}",
             "question": question["id"],
