@@ -19,6 +19,8 @@ PURE = {
         "questionnaires/answers.py",
         "questionnaires/xlsform.py",
         "questionnaires/workbook.py",
+        "questionnaires/builder/document.py",
+        "questionnaires/builder/entries.py",
     ),
     "meetings": ("meetings/codes.py",),
     "evaluation": (
