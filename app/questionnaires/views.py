@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.accounts.access import role_required
 from app.db import db_session, get_from_query_or_404, get_or_404, writing
 from app.http.validators import NUL
+from app.meetings import services as meeting_services
 from app.models import QuestionnaireDraft, QuestionnaireVersion
+from app.network import settings
 from app.questionnaires import drafts, versions, workbook
 from app.questionnaires.forms import DraftForm, UploadForm
 
@@ -109,7 +112,63 @@ def publish(draft_id: int):
         return redirect(url_for(".draft", draft_id=draft_id))
     session.commit()
     flash(_("Published as %(key)s version %(version)s.", key=version.questionnaire_key, version=version.version))
+    if meeting_services.meetings_on_older_versions(db_session(), version, settings.now()):
+        return redirect(url_for(".switch_meetings", version_id=version.id))
     return redirect(url_for(".questionnaires"))
+
+
+@blueprint.route("/versions/<int:version_id>/meetings", methods=["GET", "POST"])
+@coordinators_only
+def switch_meetings(version_id: int):
+    """The meetings not yet closed that ask an older version, offered to switch
+    to this one: those without responses ticked, those with responses only
+    with a confirmation that their results will be split."""
+    version = get_or_404(QuestionnaireVersion, version_id)
+    rows = meeting_services.meetings_on_older_versions(db_session(), version, settings.now())
+    if request.method == "GET":
+        chosen = {row.meeting.id for row in rows if not row.responses}
+        confirmed: set[int] = set()
+    else:
+        confirmed = _ids(request.form.getlist("split"))
+        chosen = _ids(request.form.getlist("switch")) | confirmed  # confirming the split asks for the switch
+    unconfirmed = set()
+    if request.method == "POST":
+        unconfirmed = {row.meeting.id for row in rows if row.meeting.id in chosen and row.responses} - confirmed
+        if not unconfirmed:
+            switched = [row for row in rows if row.meeting.id in chosen]
+            session = writing()
+            try:
+                for row in switched:
+                    meeting_services.switch_version(
+                        session, row.meeting, version.id, split_confirmed=row.meeting.id in confirmed
+                    )
+            except meeting_services.SplitNotConfirmed:  # a first response came in meanwhile
+                session.rollback()
+                flash(_("A meeting received its first responses meanwhile; please check the list again."))
+                return redirect(url_for(".switch_meetings", version_id=version_id))
+            session.commit()
+            flash(
+                ngettext(
+                    "%(num)s meeting now asks version %(version)s.",
+                    "%(num)s meetings now ask version %(version)s.",
+                    len(switched),
+                    version=version.version,
+                )
+            )
+            return redirect(url_for(".questionnaires"))
+    return render_template(
+        "questionnaires/switch_meetings.html",
+        version=version,
+        rows=rows,
+        chosen=chosen,
+        confirmed=confirmed,
+        unconfirmed=unconfirmed,
+        title=_("Meetings on an older version"),
+    ), (422 if unconfirmed else 200)
+
+
+def _ids(values: list[str]) -> set[int]:
+    return {int(value) for value in values if value.isdigit() and len(value) < 10}
 
 
 @blueprint.post("/versions/<int:version_id>/edit")
