@@ -45,7 +45,7 @@ def test_publishing_offers_to_switch_the_open_meetings(coordinator, db):
     assert "Ohne Antworten" in page and "Mit Antworten" in page and "Vorbei" not in page
     assert f'name="switch" value="{fresh.id}" checked' in page  # no responses: offered, ticked
     assert f'name="switch" value="{busy.id}" aria' in page  # responses: not ticked
-    assert "Its results will be split: the 1 responses so far stay with version 1" in page
+    assert "Its results will be split: the responses so far (1) stay with version 1" in page
 
     # Ticking the answered meeting without the confirmation switches nothing.
     url = published.headers["Location"]
