@@ -82,6 +82,7 @@ def _register_features(app: Flask) -> None:
     from app.questionnaires import cli as questionnaires_cli
     from app.questionnaires import views as questionnaires
     from app.questionnaires.builder import views as builder
+    from app.questionnaires.translations import views as translations
 
     accounts.init_app(app)
     for feature in (
@@ -93,6 +94,7 @@ def _register_features(app: Flask) -> None:
         meetings,
         questionnaires,
         builder,
+        translations,
         reports,
         exports,
         strategy,

@@ -21,6 +21,8 @@ PURE = {
         "questionnaires/workbook.py",
         "questionnaires/builder/document.py",
         "questionnaires/builder/entries.py",
+        "questionnaires/translations/texts.py",
+        "questionnaires/translations/xlsx.py",
     ),
     "meetings": ("meetings/codes.py",),
     "evaluation": (

@@ -14,7 +14,11 @@ from app.meetings import services as meeting_services
 from app.models import QuestionnaireDraft, QuestionnaireVersion
 from app.network import settings
 from app.questionnaires import drafts, versions, workbook
+from app.questionnaires.builder import document as builder_document
 from app.questionnaires.forms import DraftForm, UploadForm
+from app.questionnaires.translations import store as translation_store
+from app.questionnaires.translations import texts
+from app.questionnaires.translations import views as translation_views
 
 blueprint = Blueprint("questionnaires", __name__, url_prefix="/workspace/questionnaires", template_folder="templates")
 coordinators_only = role_required("coordinator")
@@ -83,12 +87,58 @@ def draft(draft_id: int):
         db_session(), form.source.data if form.source.data is not None else current.source
     )
     if form.validate_on_submit():
+        before, after = _document(current.source), _document(form.source.data or "")
         session = writing()
         drafts.save_draft(session, form.source.data or "", current)  # kept even when invalid
+        if after is not None:
+            translation_store.record_changes(session, before, after)
         session.commit()
     return render_template(
         "questionnaires/draft.html", draft=current, form=form, result=result, title=_("Edit questionnaire")
     ), (422 if result.errors or form.errors else 200)
+
+
+def _document(source: str) -> dict | None:
+    """The draft's document as the builder reads it, or None when it cannot."""
+    try:
+        return builder_document.load(source)
+    except builder_document.Unbuildable:
+        return None
+
+
+def _fallbacks(source: str, result) -> dict[str, dict[str, list]]:
+    """Per language, the texts that will show the default language instead:
+    missing ones and those to check (made from an older source)."""
+    data = _document(source)
+    if data is None or result.questionnaire is None:
+        return {}
+    stale = texts.stale(data, translation_store.bases(db_session(), result.questionnaire.id))
+    found: dict[str, dict[str, list]] = {}
+    for entry in texts.entries(data):
+        for language in builder_document.languages(data)[1:]:
+            kind = "to_check" if (entry.key, language) in stale else None if entry.text.get(language) else "missing"
+            if kind:
+                found.setdefault(language, {"missing": [], "to_check": []})[kind].append(entry)
+    return found
+
+
+@blueprint.get("/drafts/<int:draft_id>/publish")
+@coordinators_only
+def confirm_publish(draft_id: int):
+    """Before publishing with missing or stale translations: what each language will show instead."""
+    current = get_or_404(QuestionnaireDraft, draft_id)
+    result = versions.check_for_network(db_session(), current.source)
+    if result.errors or result.questionnaire is None:
+        return redirect(url_for(".draft", draft_id=draft_id))
+    questionnaire = result.questionnaire
+    return render_template(
+        "questionnaires/confirm_publish.html",
+        draft=current,
+        questionnaire=questionnaire,
+        fallbacks=_fallbacks(current.source, result),
+        context_of=translation_views.context_of,
+        title=_("Publish with translations missing?"),
+    )
 
 
 @blueprint.post("/drafts/<int:draft_id>/publish")
@@ -99,9 +149,14 @@ def publish(draft_id: int):
     if result.errors or result.questionnaire is None:
         flash(_("The questionnaire still has errors; it was not published."))
         return redirect(url_for(".draft", draft_id=draft_id))
+    if request.form.get("fallback_confirmed") != "y" and _fallbacks(current.source, result):
+        return redirect(url_for(".confirm_publish", draft_id=draft_id))
+    published_document = _document(current.source)
     session = writing()
     try:
         version, _outcome = drafts.publish_draft(session, current, result.questionnaire)
+        if published_document is not None:
+            translation_store.seed(session, published_document)
     except versions.VersionFrozen:
         session.rollback()
         flash(

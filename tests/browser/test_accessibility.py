@@ -171,6 +171,7 @@ def builder_states(page, audit) -> None:
         ("builder-choice-question", "/questions/1"),
         ("builder-scale-question", "/questions/6"),
         ("builder-indicator", "/indicators/1"),
+        ("translations", "/translations?to=ar"),
     ]:
         page.goto(overview + path)
         assert page.evaluate(STRUCTURE) == [], state

@@ -27,6 +27,8 @@ from app.questionnaires import drafts, versions
 from app.questionnaires.builder import document, entries, messages
 from app.questionnaires.builder.document import Refused, Unbuildable
 from app.questionnaires.builder.entries import Entries
+from app.questionnaires.translations import store as translation_store
+from app.questionnaires.translations import texts
 
 blueprint = Blueprint("builder", __name__, url_prefix="/workspace/questionnaires/builder", template_folder="templates")
 coordinators_only = role_required("coordinator")
@@ -65,7 +67,7 @@ def _draft(draft_id: int) -> tuple[QuestionnaireDraft, dict | None, Unbuildable 
         return draft, None, exc
 
 
-def _buildable(draft_id: int) -> tuple[QuestionnaireDraft, dict]:
+def buildable_draft(draft_id: int) -> tuple[QuestionnaireDraft, dict]:
     """The draft and its document; a draft the builder cannot read goes to its overview, which says why."""
     draft, data, unreadable = _draft(draft_id)
     if unreadable is not None:
@@ -73,11 +75,22 @@ def _buildable(draft_id: int) -> tuple[QuestionnaireDraft, dict]:
     return draft, data
 
 
-def _save(draft: QuestionnaireDraft, data: dict, notice: str, target: str | None = None):
-    """Write the document into the draft (one short transaction) and redirect."""
+def save_document(
+    draft: QuestionnaireDraft, data: dict, notice: str, target: str | None = None, *, confirmed=frozenset()
+):
+    """Write the document into the draft (one short transaction) and redirect.
+    Translations written anew, and those ``confirmed`` (key, language), are
+    remembered as made from today's sources."""
     source = document.dump(data, document.header_of(draft.source))
+    try:
+        before = document.load(draft.source)
+    except Unbuildable:
+        before = None
     session = writing()
     drafts.save_draft(session, source, draft)
+    translation_store.record_changes(session, before, data)
+    if confirmed and isinstance(data.get("id"), str):
+        translation_store.record(session, data["id"], texts.made_from(data, confirmed))
     session.commit()
     flash(notice)
     return redirect(target or url_for(".overview", draft_id=draft.id))
@@ -248,6 +261,7 @@ def overview(draft_id: int):
             q.get("id"): dict(_answers(q, groups, document.default_language(data))) for q in document.questions(data)
         },
         positions={q.get("id"): i + 1 for i, q in enumerate(document.questions(data))},
+        coverage=texts.coverage(data, translation_store.bases(db_session(), str(data.get("id", "")))),
         title=_text(data.get("title"), document.default_language(data)) or _("Build a questionnaire"),
     )
 
@@ -259,7 +273,7 @@ def overview(draft_id: int):
 @blueprint.route("/<int:draft_id>/settings", methods=["GET", "POST"])
 @coordinators_only
 def settings(draft_id: int):
-    draft, data = _buildable(draft_id)
+    draft, data = buildable_draft(draft_id)
     mittlerziele = _mittlerziele()
     sent, errors = entries.settings_entries(data), {}
     if request.method == "POST":
@@ -271,7 +285,7 @@ def settings(draft_id: int):
             notice = _("The settings are saved.")
             if dropped:
                 notice += " " + _("The texts in %(languages)s were removed.", languages=", ".join(dropped))
-            return _save(draft, made, notice)
+            return save_document(draft, made, notice)
     return _page(
         "settings.html",
         draft,
@@ -292,7 +306,7 @@ def settings(draft_id: int):
 @blueprint.route("/<int:draft_id>/questions/new", methods=["GET", "POST"])
 @coordinators_only
 def new_question(draft_id: int):
-    draft, data = _buildable(draft_id)
+    draft, data = buildable_draft(draft_id)
     kind = (request.form if request.method == "POST" else request.args).get("type", "")
     if kind not in document.QUESTION_TYPES:
         flash(messages.text_of("unknown_type", {}))
@@ -303,7 +317,7 @@ def new_question(draft_id: int):
 @blueprint.route("/<int:draft_id>/questions/<int:number>", methods=["GET", "POST"])
 @coordinators_only
 def question(draft_id: int, number: int):
-    draft, data = _buildable(draft_id)
+    draft, data = buildable_draft(draft_id)
     index = _number(number, len(document.questions(data)))
     return _question_form(draft, data, index, document.questions(data)[index].get("type", ""))
 
@@ -333,7 +347,7 @@ def _question_form(draft, data: dict, index: int | None, kind: str):
                     errors["form"] = messages.text_of(exc.reason, exc.details)
                 else:
                     number = (index if index is not None else len(document.questions(made)) - 1) + 1
-                    return _save(
+                    return save_document(
                         draft,
                         made,
                         _("Question %(number)s is saved.", number=number),
@@ -361,7 +375,7 @@ def _question_form(draft, data: dict, index: int | None, kind: str):
 @blueprint.post("/<int:draft_id>/questions/<int:number>/move")
 @coordinators_only
 def move_question(draft_id: int, number: int):
-    draft, data = _buildable(draft_id)
+    draft, data = buildable_draft(draft_id)
     index = _number(number, len(document.questions(data)))
     sent = _sent()
     if not _unchanged(sent, document.questions(data)[index]):
@@ -374,7 +388,7 @@ def move_question(draft_id: int, number: int):
     except Refused as exc:
         return _refused(draft, exc)
     moved = min(max(index + step, 0), len(document.questions(data)) - 1) + 1
-    return _save(
+    return save_document(
         draft,
         made,
         _("The question is now number %(number)s.", number=moved),
@@ -385,7 +399,7 @@ def move_question(draft_id: int, number: int):
 @blueprint.route("/<int:draft_id>/questions/<int:number>/delete", methods=["GET", "POST"])
 @coordinators_only
 def delete_question(draft_id: int, number: int):
-    draft, data = _buildable(draft_id)
+    draft, data = buildable_draft(draft_id)
     index = _number(number, len(document.questions(data)))
     shown = document.questions(data)[index]
     if request.method == "POST":
@@ -395,7 +409,7 @@ def delete_question(draft_id: int, number: int):
             made = document.delete_question(data, index)
         except Refused as exc:
             return _refused(draft, exc)
-        return _save(draft, made, _("Question %(number)s was deleted.", number=number))
+        return save_document(draft, made, _("Question %(number)s was deleted.", number=number))
     return _page(
         "delete.html",
         draft,
@@ -414,14 +428,14 @@ def delete_question(draft_id: int, number: int):
 @blueprint.route("/<int:draft_id>/indicators/new", methods=["GET", "POST"])
 @coordinators_only
 def new_indicator(draft_id: int):
-    draft, data = _buildable(draft_id)
+    draft, data = buildable_draft(draft_id)
     return _indicator_form(draft, data, None)
 
 
 @blueprint.route("/<int:draft_id>/indicators/<int:number>", methods=["GET", "POST"])
 @coordinators_only
 def indicator(draft_id: int, number: int):
-    draft, data = _buildable(draft_id)
+    draft, data = buildable_draft(draft_id)
     return _indicator_form(draft, data, _number(number, len(document.indicators(data))))
 
 
@@ -442,7 +456,7 @@ def _indicator_form(draft, data: dict, index: int | None):
                 errors["form"] = messages.text_of(exc.reason, exc.details)
             else:
                 number = (index if index is not None else len(document.indicators(made)) - 1) + 1
-                return _save(
+                return save_document(
                     draft,
                     made,
                     _("Indicator %(number)s is saved.", number=number),
@@ -474,13 +488,13 @@ def _indicator_form(draft, data: dict, index: int | None):
 @blueprint.route("/<int:draft_id>/indicators/<int:number>/delete", methods=["GET", "POST"])
 @coordinators_only
 def delete_indicator(draft_id: int, number: int):
-    draft, data = _buildable(draft_id)
+    draft, data = buildable_draft(draft_id)
     index = _number(number, len(document.indicators(data)))
     shown = document.indicators(data)[index]
     if request.method == "POST":
         if not _unchanged(_sent(), shown):
             return _refused(draft, Refused("no_such_indicator"))
-        return _save(
+        return save_document(
             draft, document.delete_indicator(data, index), _("Indicator %(number)s was deleted.", number=number)
         )
     return _page(

@@ -42,7 +42,7 @@ class Builder:
             expanded.append(("csrf_token", self.csrf))
         from werkzeug.datastructures import MultiDict
 
-        return self.client.post(url + "?lang=en", data=MultiDict(expanded), **options)
+        return self.client.post(url + ("&" if "?" in url else "?") + "lang=en", data=MultiDict(expanded), **options)
 
     def saved(self, url: str, fields) -> str:
         response = self.post(url, fields)
@@ -198,7 +198,16 @@ def test_a_coordinator_builds_eight_questions_with_a_condition_and_two_indicator
         assert f"/drafts/{builder.draft_id}/preview?lang={language}" in overview
         preview = builder.client.get(f"/workspace/questionnaires/drafts/{builder.draft_id}/preview?lang={language}")
         assert preview.status_code == 200
-    published = builder.post(f"/workspace/questionnaires/drafts/{builder.draft_id}/publish", {})
+    # English texts are missing: publishing asks first, showing what English readers will see instead.
+    asked = builder.post(f"/workspace/questionnaires/drafts/{builder.draft_id}/publish", {})
+    assert asked.headers["Location"].endswith(f"/drafts/{builder.draft_id}/publish")
+    page = builder.client.get(asked.headers["Location"] + "?lang=en").get_data(as_text=True)
+    # 28 texts (Mittlerziel, title, 8 questions, 1 help, 5 answers, 10 scale points, 2 indicators), 2 in English.
+    assert "English</span>: 26 missing, 0 to check" in page
+    assert 'Question 1: answer 1: <span lang="de" dir="ltr">Schule</span>' in page
+    published = builder.post(
+        f"/workspace/questionnaires/drafts/{builder.draft_id}/publish", {"fallback_confirmed": "y"}
+    )
     assert published.status_code == 302
     db.rollback()
     version = db.scalars(select(QuestionnaireVersion).filter_by(questionnaire_key="feedback")).one()
