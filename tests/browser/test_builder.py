@@ -87,3 +87,26 @@ def test_a_questionnaire_built_without_javascript(server, new_phone):
     (indicator,) = questionnaire.indicators
     assert (indicator.target, indicator.denominator) == (0.6, "answered_excluding_dont_know")
     assert json.loads(definition[0][0])["mittlerziel"]["code"]  # the strategy's first Mittlerziel
+
+
+def test_with_javascript_codes_show_as_typed_and_a_condition_names_one_question(server, new_phone):
+    page = new_phone()
+    login(page, server, "coordinator")
+    page.goto("/workspace/questionnaires/builder/new?lang=en")
+    page.check("input[name=template][value=iv-1]")
+    page.fill("input[name=id]", "iv-1-mit-skript")
+    page.click("button:has-text('Start')")
+    page.wait_for_url("**/builder/*")
+    page.select_option("select[name=type]", "single_choice")
+    page.click("button:has-text('Add a question')")
+    page.fill("[name=option-0-label-de]", "Kita und Familie")
+    assert page.get_attribute("[name=option-0-code]", "placeholder") == "kita_und_familie"
+    page.fill("[name=option-1-label-de]", "Übergänge Schule–Beruf")
+    assert page.get_attribute("[name=option-1-code]", "placeholder") == "uebergaenge_schule_beruf"
+    page.check("input[name=show_if][value='new_contacts:yes']")
+    page.check("input[name=show_if][value='knows_more_offers:no']")
+    assert not page.is_checked("input[name=show_if][value='new_contacts:yes']")
+    page.fill("[name=text-de]", "Welche Bereiche?")
+    page.click("button:has-text('Save the question')")
+    page.wait_for_url("**/builder/*#question-13")
+    assert "Shown only when question 2 is answered with:" in page.locator("#question-13").inner_text()
