@@ -87,11 +87,8 @@ def draft(draft_id: int):
         db_session(), form.source.data if form.source.data is not None else current.source
     )
     if form.validate_on_submit():
-        before, after = _document(current.source), _document(form.source.data or "")
         session = writing()
         drafts.save_draft(session, form.source.data or "", current)  # kept even when invalid
-        if after is not None:
-            translation_store.record_changes(session, before, after)
         session.commit()
     return render_template(
         "questionnaires/draft.html", draft=current, form=form, result=result, title=_("Edit questionnaire")
@@ -152,11 +149,11 @@ def publish(draft_id: int):
     if request.form.get("fallback_confirmed") != "y" and _fallbacks(current.source, result):
         return redirect(url_for(".confirm_publish", draft_id=draft_id))
     published_document = _document(current.source)
+    seeding = {} if published_document is None else translation_store.to_seed(db_session(), published_document)
     session = writing()
     try:
         version, _outcome = drafts.publish_draft(session, current, result.questionnaire)
-        if published_document is not None:
-            translation_store.seed(session, published_document)
+        translation_store.record(session, result.questionnaire.id, seeding)
     except versions.VersionFrozen:
         session.rollback()
         flash(

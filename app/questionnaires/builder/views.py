@@ -86,11 +86,10 @@ def save_document(
         before = document.load(draft.source)
     except Unbuildable:
         before = None
+    made = {**texts.made_anew(before, data), **texts.made_from(data, confirmed)}
     session = writing()
     drafts.save_draft(session, source, draft)
-    translation_store.record_changes(session, before, data)
-    if confirmed and isinstance(data.get("id"), str):
-        translation_store.record(session, data["id"], texts.made_from(data, confirmed))
+    translation_store.record(session, data.get("id"), made)
     session.commit()
     flash(notice)
     return redirect(target or url_for(".overview", draft_id=draft.id))

@@ -148,3 +148,8 @@ def with_text(data: dict, entry: Entry, language: str, value: str) -> dict:
     else:
         node.pop(language, None)
     return made
+
+
+def made_anew(old: dict | None, new: dict) -> dict[tuple[str, str], str]:
+    """The translations written anew between two documents, with the sources they are made from."""
+    return made_from(new, changed_translations(old, new))
