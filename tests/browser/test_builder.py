@@ -5,13 +5,24 @@ answers; then publishes it, and the database holds the version."""
 
 import json
 
+import pytest
+
 from app.questionnaires.model import questionnaire_from_json
 from tests.browser.conftest import login, shot
 
 
-def test_a_questionnaire_built_without_javascript(server, new_phone):
-    page = new_phone(javascript=False)
-    login(page, server, "coordinator")
+@pytest.fixture(scope="module")
+def coordinator_session(browser, server):
+    """One login for the module's walks: the login limit counts every attempt from 127.0.0.1."""
+    context = browser.new_context(base_url=server.base_url)
+    login(context.new_page(), server, "coordinator")
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+def test_a_questionnaire_built_without_javascript(server, new_phone, coordinator_session):
+    page = new_phone(javascript=False, storage_state=coordinator_session)
     page.goto("/workspace/questionnaires/?lang=en")
     page.click("text=Build a questionnaire")
     page.check("input[name=template][value=blank]")
@@ -94,9 +105,8 @@ def test_a_questionnaire_built_without_javascript(server, new_phone):
     assert json.loads(definition[0][0])["mittlerziel"]["code"]  # the strategy's first Mittlerziel
 
 
-def test_with_javascript_codes_show_as_typed_and_a_condition_names_one_question(server, new_phone):
-    page = new_phone()
-    login(page, server, "coordinator")
+def test_with_javascript_codes_show_as_typed_and_a_condition_names_one_question(new_phone, coordinator_session):
+    page = new_phone(storage_state=coordinator_session)
     page.goto("/workspace/questionnaires/builder/new?lang=en")
     page.check("input[name=template][value=iv-1]")
     page.fill("input[name=id]", "iv-1-mit-skript")
