@@ -81,6 +81,8 @@ def _register_features(app: Flask) -> None:
     from app.participation import views as participation
     from app.questionnaires import cli as questionnaires_cli
     from app.questionnaires import views as questionnaires
+    from app.questionnaires.builder import views as builder
+    from app.questionnaires.translations import views as translations
 
     accounts.init_app(app)
     for feature in (
@@ -92,6 +94,8 @@ def _register_features(app: Flask) -> None:
         account_admin,
         meetings,
         questionnaires,
+        builder,
+        translations,
         reports,
         exports,
         strategy,

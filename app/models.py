@@ -354,3 +354,18 @@ class AccessCode(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TranslationBasis(Base):
+    """Which source a translation was made from: the digest of the text in the
+    questionnaire's default language when the translation was written or last
+    confirmed.  A translation whose source has changed since is "to check"
+    (app/questionnaires/translations/texts.py).  Keyed by the questionnaire and
+    the text's key (built from ids and codes), so it holds across versions."""
+
+    __tablename__ = "translation_basis"
+
+    questionnaire_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    text_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    source_digest: Mapped[str] = mapped_column(String(64))

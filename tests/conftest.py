@@ -323,6 +323,7 @@ def route_url(rule, meeting) -> str:
         "token": "no-such-link",
         "strategy_version_id": 999999,
         "group_id": 999999,
+        "number": 1,
     }
     path = rule.rule
     for argument in rule.arguments:

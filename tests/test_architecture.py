@@ -19,6 +19,10 @@ PURE = {
         "questionnaires/answers.py",
         "questionnaires/xlsform.py",
         "questionnaires/workbook.py",
+        "questionnaires/builder/document.py",
+        "questionnaires/builder/entries.py",
+        "questionnaires/translations/texts.py",
+        "questionnaires/translations/xlsx.py",
     ),
     "meetings": ("meetings/codes.py", "meetings/plausibility.py"),
     "evaluation": (

@@ -70,6 +70,8 @@ class MeetingForm(FlaskForm):
     # Not sent at all (an older page): the open link, as before.
     survey_access = RadioField(_l("Who may answer"), choices=choices(SURVEY_ACCESS), default=Meeting.OPEN_LINK)
     topics = FieldList(FormField(TopicForm), min_entries=TOPIC_ROWS, max_entries=TOPIC_ROWS)
+    # Asked only of a meeting with responses whose questionnaire version changes.
+    split_confirmed = BooleanField(_l("Yes, switch the questionnaire and split the results"))
 
     def validate_closes_at(self, field):
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
@@ -87,6 +89,7 @@ class MeetingForm(FlaskForm):
             attended=self.attended.data,
             good_practice_presentations=self.good_practice_presentations.data,
             survey_access=self.survey_access.data,
+            split_confirmed=bool(self.split_confirmed.data),
             topics=tuple(
                 (t["title"].strip(), bool(t["brought_in_by_members"]))
                 for t in self.topics.data

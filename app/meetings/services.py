@@ -16,6 +16,7 @@ from app.models import (
     Meeting,
     MeetingTopic,
     PartnerOrganisation,
+    QuestionnaireVersion,
     Response,
 )
 
@@ -37,12 +38,20 @@ class MeetingData:
     good_practice_presentations: int
     topics: tuple[tuple[str, bool], ...]  # (title, brought in by members)
     survey_access: str = Meeting.OPEN_LINK
+    split_confirmed: bool = False  # a meeting with responses may move to another questionnaire version
+
+
+class SplitNotConfirmed(Exception):
+    """A meeting with responses was to ask another questionnaire version
+    without the confirmation that its results will then be split."""
 
 
 def save_meeting(session: Session, data: MeetingData, meeting: Meeting | None = None) -> Meeting:
     if meeting is None:
         meeting = Meeting(public_code=new_public_code())
         session.add(meeting)
+    else:
+        _may_switch(session, meeting, data.questionnaire_version_id, data.split_confirmed)
     if (meeting.opens_at, meeting.closes_at) != (data.opens_at, data.closes_at):
         _window_changes(meeting)
     for name in (
@@ -64,6 +73,66 @@ def save_meeting(session: Session, data: MeetingData, meeting: Meeting | None = 
     ]
     session.flush()
     return meeting
+
+
+def responses_of(session: Session, meeting: Meeting) -> int:
+    return session.scalar(select(func.count()).select_from(Response).filter_by(meeting_id=meeting.id))
+
+
+def _may_switch(session: Session, meeting: Meeting, version_id: int, split_confirmed: bool) -> None:
+    if meeting.questionnaire_version_id != version_id and not split_confirmed and responses_of(session, meeting):
+        raise SplitNotConfirmed(meeting.id)
+
+
+def switch_version(session: Session, meeting: Meeting, version_id: int, *, split_confirmed: bool = False) -> None:
+    """Let the meeting ask another questionnaire version from now on (raises
+    SplitNotConfirmed for a meeting with responses, unless confirmed): its
+    responses so far stay with the version they answered."""
+    _may_switch(session, meeting, version_id, split_confirmed)
+    meeting.questionnaire_version_id = version_id
+    session.flush()
+
+
+@dataclass(frozen=True)
+class OnOlderVersion:
+    """A meeting whose survey is not over yet, asking an older version of a questionnaire."""
+
+    meeting: Meeting
+    version: QuestionnaireVersion
+    responses: int
+    state: str
+
+
+def meetings_on_older_versions(
+    session: Session, version: QuestionnaireVersion, now: dt.datetime
+) -> list[OnOlderVersion]:
+    """The meetings not yet closed that ask an older version of ``version``'s questionnaire."""
+    counts = dict(
+        session.execute(
+            select(Response.meeting_id, func.count())
+            .join(Meeting, Meeting.id == Response.meeting_id)
+            .join(QuestionnaireVersion, QuestionnaireVersion.id == Meeting.questionnaire_version_id)
+            .where(
+                QuestionnaireVersion.questionnaire_key == version.questionnaire_key,
+                QuestionnaireVersion.version < version.version,
+            )
+            .group_by(Response.meeting_id)
+        ).all()
+    )
+    rows = session.execute(
+        select(Meeting, QuestionnaireVersion)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Meeting.questionnaire_version_id)
+        .where(
+            QuestionnaireVersion.questionnaire_key == version.questionnaire_key,
+            QuestionnaireVersion.version < version.version,
+        )
+        .order_by(Meeting.date.desc(), Meeting.id.desc())
+    ).all()
+    found = [
+        OnOlderVersion(meeting, older, counts.get(meeting.id, 0), survey_window(meeting, now).state)
+        for meeting, older in rows
+    ]
+    return [row for row in found if row.state != "closed"]
 
 
 def _window_changes(meeting: Meeting) -> None:

@@ -5,7 +5,7 @@ short write transaction and commits once."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -74,16 +74,49 @@ def edit_meeting(meeting_id: int | None = None):
     form.questionnaire_version_id.choices = _version_choices()
     if request.method == "GET" and meeting is not None:
         form.fill_from(meeting)
+    answered = services.responses_of(db_session(), meeting) if meeting is not None else 0
     if form.validate_on_submit():
         data = form.data_for_service()
-        session = writing()
-        saved = services.save_meeting(session, data, meeting)
-        session.commit()
-        flash(_("The meeting was saved."))
-        return redirect(url_for(".meetings", _anchor=f"meeting-{saved.id}"))
+        if answered and data.questionnaire_version_id != meeting.questionnaire_version_id and not data.split_confirmed:
+            form.split_confirmed.errors.append(_split_warning(meeting, answered))
+        else:
+            session = writing()
+            try:
+                saved = services.save_meeting(session, data, meeting)
+            except services.SplitNotConfirmed:  # its first response came in meanwhile
+                session.rollback()
+                form.split_confirmed.errors.append(
+                    _split_warning(meeting, services.responses_of(db_session(), meeting))
+                )
+            else:
+                session.commit()
+                flash(_("The meeting was saved."))
+                return redirect(url_for(".meetings", _anchor=f"meeting-{saved.id}"))
     status = 422 if form.errors else 200
     title = _("Edit meeting") if meeting else _("New meeting")
-    return render_template("meetings/meeting_form.html", form=form, meeting=meeting, title=title), status
+    return render_template(
+        "meetings/meeting_form.html",
+        form=form,
+        meeting=meeting,
+        answered=answered,
+        split_warning=_split_warning(meeting, answered) if answered else None,
+        title=title,
+    ), status
+
+
+def _split_warning(meeting: Meeting, answered: int) -> str:
+    version = meeting.questionnaire_version
+    return ngettext(
+        "This meeting has %(num)s response to %(key)s version %(version)s. With another version its results "
+        "are split: the responses so far stay with version %(version)s, new ones count for the other version, "
+        "and the report shows each version on its own. Tick the confirmation to switch.",
+        "This meeting has %(num)s responses to %(key)s version %(version)s. With another version its results "
+        "are split: the responses so far stay with version %(version)s, new ones count for the other version, "
+        "and the report shows each version on its own. Tick the confirmation to switch.",
+        answered,
+        key=version.questionnaire_key,
+        version=version.version,
+    )
 
 
 @blueprint.post("/meetings/<int:meeting_id>/open")

@@ -132,6 +132,25 @@ def version_rows(session: Session) -> list[VersionRow]:
     return [VersionRow(version, count) for version, count in rows]
 
 
+def versions_of(session: Session, key: str) -> list[QuestionnaireVersion]:
+    """Every version of one questionnaire, oldest first."""
+    return list(
+        session.scalars(
+            select(QuestionnaireVersion).filter_by(questionnaire_key=key).order_by(QuestionnaireVersion.version)
+        )
+    )
+
+
+def indicator_versions(session: Session, key: str) -> dict[str, list[QuestionnaireVersion]]:
+    """By indicator id, the versions of a questionnaire that have it: an
+    indicator is the same one across versions when its id is."""
+    found: dict[str, list[QuestionnaireVersion]] = {}
+    for version in versions_of(session, key):
+        for indicator in questionnaire_of(version).indicators:
+            found.setdefault(indicator.id, []).append(version)
+    return found
+
+
 def version_diff(old: QuestionnaireVersion, new: QuestionnaireVersion) -> list[tuple[str, str]]:
     """The changed lines of two versions' YAML (see :func:`source_diff`)."""
     return source_diff(old.source, new.source)

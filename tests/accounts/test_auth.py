@@ -203,8 +203,34 @@ ALLOWED = {
     },
     **{
         f"questionnaires.{name}": {"coordinator", "admin"}
-        for name in ("questionnaires", "new_draft", "draft", "publish", "edit_version", "diff", "paper_pdf")
+        for name in (
+            "questionnaires",
+            "new_draft",
+            "draft",
+            "publish",
+            "confirm_publish",
+            "edit_version",
+            "diff",
+            "switch_meetings",
+            "paper_pdf",
+        )
     },
+    **{
+        f"builder.{name}": {"coordinator", "admin"}
+        for name in (
+            "start",
+            "overview",
+            "settings",
+            "new_question",
+            "question",
+            "move_question",
+            "delete_question",
+            "new_indicator",
+            "indicator",
+            "delete_indicator",
+        )
+    },
+    **{f"translations.{name}": {"coordinator", "admin"} for name in ("translate", "export", "import_texts")},
     **{f"preview.{name}": {"coordinator", "admin"} for name in ("draft", "version")},
     **{f"exports.{name}": {"evaluator", "admin"} for name in ("index", "codebook", "codebook_markdown")},
     "exports.log": {"admin"},

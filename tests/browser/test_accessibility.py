@@ -160,6 +160,36 @@ WORKSPACE = {
 }
 
 
+def builder_states(page, audit) -> None:
+    """The builder's pages for the draft just opened, with and without errors."""
+    page.click("text=Open in the builder")
+    page.wait_for_url("**/builder/*")
+    overview = page.url
+    for state, path in [
+        ("builder-overview", ""),
+        ("builder-settings", "/settings"),
+        ("builder-choice-question", "/questions/1"),
+        ("builder-scale-question", "/questions/6"),
+        ("builder-indicator", "/indicators/1"),
+        ("translations", "/translations?to=ar"),
+    ]:
+        page.goto(overview + path)
+        assert page.evaluate(STRUCTURE) == [], state
+        audit.check(page, state)
+    page.goto(overview + "/questions/new?type=likert")
+    page.check("input[name=show_if][value='new_contacts:yes']")
+    page.check("input[name=show_if][value='knows_more_offers:no']")
+    page.locator("form.stacked button:has-text('Save')").click()
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate(STRUCTURE) == [], "builder question with errors"
+    audit.check(page, "builder-question-with-errors")
+    page.goto(overview.rsplit("/", 1)[0] + "/new")
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate(STRUCTURE) == [], "builder start with errors"
+    audit.check(page, "builder-start-with-errors")
+
+
 @pytest.mark.parametrize("role", ["coordinator", "evaluator", "admin"])
 def test_workspace_pages(server, new_phone, role):
     page = new_phone(audit=True)
@@ -182,6 +212,7 @@ def test_workspace_pages(server, new_phone, role):
         assert page.evaluate(STRUCTURE) == [], "draft editor"
         audit.check(page, "draft-editor")
         shot(page, "workspace-draft-editor")
+        builder_states(page, audit)
     elif role == "evaluator":
         assert re.search(r"/workspace/reports/\d+$", page.url)
         shot(page, "workspace-report")

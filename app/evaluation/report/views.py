@@ -109,6 +109,8 @@ def show(version_id: int):
     return render_template(
         "reports/show.html",
         report=report,
+        versions=versions.versions_of(db_session(), version.questionnaire_key),
+        indicator_versions=versions.indicator_versions(db_session(), version.questionnaire_key),
         title=_("Indicator report"),
         percent=percent,
         interval=interval,
