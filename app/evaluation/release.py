@@ -46,7 +46,7 @@ def results_released(meeting: Window, now: dt.datetime) -> bool:
     ``queries.released_meetings``: its survey has closed and its coordinator
     has marked its paper entry finished (app/meetings/paper_entry.py), so
     that no paper form typed in later can be read off by comparing reports."""
-    return survey_closed(meeting.closes_at, now) and meeting.paper_entry_finished
+    return waiting_for(meeting, now) is None
 
 
 def waiting_for(meeting: Window, now: dt.datetime) -> str | None:

@@ -4,7 +4,7 @@ short write transaction and commits once."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts.access import role_required
 from app.db import database, db_session, get_or_404, writing
+from app.http.downloads import attachment
 from app.meetings import access_codes, codes, handouts, paper_entry, services, storage_order
 from app.meetings.forms import PARTNER_STATUSES, AccessCodesForm, MeetingForm, PartnerForm, choices
 from app.models import Meeting, PartnerOrganisation
@@ -185,11 +186,7 @@ def access_codes_csv(meeting_id: int):
     if made is None:
         return _not_these_codes_page()
     filename = f"resonanz-codes-{meeting.date.isoformat()}-{meeting.public_code}.csv"
-    return Response(
-        access_codes.codes_csv(meeting, made),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(access_codes.codes_csv(meeting, made), filename, "text/csv; charset=utf-8")
 
 
 def _no_handout_page(meeting):
@@ -228,7 +225,9 @@ def access_code_cards(meeting_id: int):
         body = handouts.access_code_cards_pdf(meeting, made, language)
     except handouts.NoSurveyWindow:
         return _no_handout_page(meeting)
-    return _pdf_response(body, f"resonanz-code-cards-{meeting.date.isoformat()}-{meeting.public_code}-{language}.pdf")
+    return attachment(
+        body, f"resonanz-code-cards-{meeting.date.isoformat()}-{meeting.public_code}-{language}.pdf", "application/pdf"
+    )
 
 
 @blueprint.get("/meetings/<int:meeting_id>/handout")
@@ -260,12 +259,6 @@ def _pdf_language(meeting) -> str | None:
     return asked if asked in offered else None
 
 
-def _pdf_response(body: bytes, filename: str) -> Response:
-    return Response(
-        body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
-
-
 def _not_offered_page():
     return render_template(
         "message.html",
@@ -285,7 +278,9 @@ def handout_pdf(meeting_id: int):
         body = handouts.handout_pdf(meeting, language)
     except handouts.NoSurveyWindow:
         return _no_handout_page(meeting)
-    return _pdf_response(body, f"resonanz-handout-{meeting.date.isoformat()}-{meeting.public_code}-{language}.pdf")
+    return attachment(
+        body, f"resonanz-handout-{meeting.date.isoformat()}-{meeting.public_code}-{language}.pdf", "application/pdf"
+    )
 
 
 @blueprint.get("/meetings/<int:meeting_id>/qr.<kind>")
@@ -299,7 +294,7 @@ def qr(meeting_id: int, kind: str):
     else:
         abort(404)
     filename = f"resonanz-{meeting.date.isoformat()}-{meeting.public_code}.{kind}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return attachment(body, filename, mimetype)
 
 
 # --- partner organisations ---------------------------------------------------

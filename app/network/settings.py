@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.db import UNAVAILABLE, db_session, rollback_quietly
+from app.http.i18n import choose_language, use_language
 from app.models import NetworkSettings
 from app.network import rules
 from app.network.rules import Network
@@ -89,3 +90,13 @@ def min_cell_size() -> int:
 def participant_languages(questionnaire) -> tuple[tuple[str, ...], str]:
     """The languages a participant page of ``questionnaire`` offers, and its first one."""
     return rules.offered_languages(questionnaire.languages, questionnaire.default_language, current())
+
+
+def speak_network_language() -> Network:
+    """Render this request in one of the network's languages (a public page that
+    belongs to no questionnaire: the front door, the privacy notice, the imprint)."""
+    network = current()
+    g.offered_languages = network.languages
+    g.default_language = network.default_language
+    use_language(choose_language(network.languages, network.default_language))
+    return network

@@ -7,13 +7,12 @@ language travelling in the address (``?lang=``), like the form under /m/.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
 from app.db import writing
 from app.evaluation.anonymise import MIN_K
-from app.http.i18n import choose_language, use_language
 from app.network import services, settings
 from app.network.forms import SettingsForm
 
@@ -33,24 +32,16 @@ def _network():
     return {"network": settings.shown()}
 
 
-def _speak_network_language():
-    network = settings.current()
-    g.offered_languages = network.languages
-    g.default_language = network.default_language
-    use_language(choose_language(network.languages, network.default_language))
-    return network
-
-
 @blueprint.get("/privacy")
 def privacy():
     """The privacy notice (GDPR Art. 13), made from the settings, in every offered language."""
-    _speak_network_language()
+    settings.speak_network_language()
     return render_template("network/privacy.html", title=_("Privacy notice"))
 
 
 @blueprint.get("/imprint")
 def imprint():
-    network = _speak_network_language()
+    network = settings.speak_network_language()
     if not network.imprint:
         abort(404)
     if network.imprint_link:

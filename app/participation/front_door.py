@@ -11,7 +11,6 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.db import db_session
-from app.http.i18n import choose_language, use_language
 from app.meetings.codes import ACCESS_CODE_LENGTH, could_be_code, survey_window, typed_public_code
 from app.network import settings
 from app.participation import submission
@@ -27,10 +26,7 @@ def _set_up(state):
 
 @blueprint.get("/")
 def enter():
-    network = settings.current()
-    g.offered_languages = network.languages
-    g.default_language = network.default_language
-    use_language(choose_language(network.languages, network.default_language))
+    settings.speak_network_language()
     typed = request.args.get("code", "")
     if not typed.strip():
         return render_template("participation/front_door.html", typed="", problem=None)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
 from app.db import db_session, get_from_query_or_404, get_or_404, writing
+from app.http.downloads import attachment
 from app.http.validators import NUL
 from app.meetings import services as meeting_services
 from app.models import Meeting, QuestionnaireDraft, QuestionnaireVersion
@@ -293,6 +294,4 @@ def paper_pdf(version_id: int):
             text=_("It is written in: %(languages)s.", languages=", ".join(questionnaire.languages)),
         ), 422
     filename = f"resonanz-paper-{version.questionnaire_key}-{version.version}-{language}.pdf"
-    return Response(
-        body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    return attachment(body, filename, "application/pdf")

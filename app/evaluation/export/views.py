@@ -19,6 +19,7 @@ from app.db import db_session, get_or_404, writing
 from app.evaluation.export import codebook as words
 from app.evaluation.export import exporting
 from app.evaluation.export import rows as domain_exports
+from app.http.downloads import attachment
 from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
 from app.meetings.codes import survey_window
 from app.models import ExportLog, Meeting, QuestionnaireVersion
@@ -150,9 +151,7 @@ def send_export(plan: exporting.Plan) -> Response:
     """The file, streamed as it is written."""
     engine = current_app.extensions["resonanz.db"].engine
     body = stream_with_context(exporting.export_bytes(engine, plan, today=settings.today()))
-    response = Response(body, content_type=plan.format.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{plan.filename}"'
-    return response
+    return attachment(body, plan.filename, plan.format.media_type)
 
 
 @blueprint.route("/", methods=["GET", "POST"])
@@ -223,11 +222,7 @@ def codebook(version_id: int):
 def codebook_markdown(version_id: int):
     version, _questionnaire, book = _codebook(version_id)
     name = exporting.file_name(version, None, None, "md", settings.today(), selection="codebook")
-    return Response(
-        words.markdown(words.describe(book)),
-        content_type="text/markdown; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(words.markdown(words.describe(book)), name, "text/markdown; charset=utf-8")
 
 
 @blueprint.get("/log")

@@ -228,7 +228,8 @@ def survey_scopes(
         n = respondents[meeting.id]
         # Answers were counted by the query form of the rule; both must agree (tests/evaluation/test_release.py).
         if meeting.id not in released or not results_released(meeting, now):
-            status = "paper" if waiting_for(meeting, now) == "paper" else "open"
+            # Not in ``released`` yet released by the rule: the clock moved between query and check.
+            status = waiting_for(meeting, now) or "open"
             meeting_scopes.append(Scope("meeting", meeting.title, n, None, (), meeting, status))
         elif not large_enough(n, k):
             meeting_scopes.append(Scope("meeting", meeting.title, n, None, (), meeting, "too_few"))

@@ -7,12 +7,13 @@ the builder's."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.access import role_required
 from app.db import db_session
+from app.http.downloads import attachment
 from app.languages import NATIVE_NAMES
 from app.questionnaires.builder import document
 from app.questionnaires.builder.entries import TEXT_LENGTH, Entries
@@ -109,11 +110,7 @@ def export(draft_id: int):
     bases = store.bases(db_session(), str(data.get("id", "")))
     body = xlsx.workbook_of(data, texts.stale(data, bases), context_of, _("to check"))
     name = f"{data.get('id') or 'questionnaire'}-texts.xlsx"
-    return Response(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(body, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @blueprint.post("/<int:draft_id>/translations/import")
