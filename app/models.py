@@ -109,6 +109,14 @@ class Meeting(Base):
 
 
 class MeetingTopic(Base):
+    """A topic a meeting is devoted to: a link to the network's topic list.
+
+    Rows from before the topic list have no topic, only their title, and
+    ``brought_in_by_members`` keeps what a coordinator then ticked: a
+    statement that still counts for the member-topic indicator.  Linked rows
+    copy the topic's default title (what the meeting was devoted to, even if
+    the topic is renamed later) and never set the statement."""
+
     __tablename__ = "meeting_topic"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -116,8 +124,58 @@ class MeetingTopic(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(300))
     brought_in_by_members: Mapped[bool] = mapped_column(Boolean, default=False)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
 
     meeting: Mapped[Meeting] = relationship(back_populates="topics")
+    topic: Mapped[Topic | None] = relationship(back_populates="meetings")
+
+
+class Topic(Base):
+    """One entry of the network's topic list (app/meetings/topics).
+
+    Its origin says who brought it in: members (made from a proposal in a
+    meeting's survey) or coordinators (entered in the workspace).  Its status
+    (proposed, scheduled, treated) follows from the meetings it is linked to."""
+
+    __tablename__ = "topic"
+    __table_args__ = (CheckConstraint("origin IN ('members', 'coordinators')", name="known_origin"),)
+
+    MEMBERS = "members"
+    COORDINATORS = "coordinators"
+    ORIGINS = (MEMBERS, COORDINATORS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    titles: Mapped[dict[str, str]] = mapped_column(JSON, doc="language -> title")
+    origin: Mapped[str] = mapped_column(String(20))
+
+    meetings: Mapped[list[MeetingTopic]] = relationship(back_populates="topic", passive_deletes=True)
+    proposals: Mapped[list[TopicProposal]] = relationship(
+        back_populates="topic", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class TopicProposal(Base):
+    """Member proposals of one meeting's survey taken into a topic: the
+    meeting, how many answers gave this text, and the digest of the scrubbed
+    text, so the proposals page shows them as taken.  Nothing of the response
+    they came from: no id, no other answer."""
+
+    __tablename__ = "topic_proposal"
+    __table_args__ = (
+        UniqueConstraint(
+            "meeting_id",
+            "text_digest",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    text_digest: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[int] = mapped_column(Integer, default=1)
+
+    topic: Mapped[Topic] = relationship(back_populates="proposals")
+    meeting: Mapped[Meeting] = relationship()
 
 
 def new_response_id() -> uuid.UUID:

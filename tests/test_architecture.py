@@ -24,7 +24,7 @@ PURE = {
         "questionnaires/translations/texts.py",
         "questionnaires/translations/xlsx.py",
     ),
-    "meetings": ("meetings/codes.py", "meetings/plausibility.py"),
+    "meetings": ("meetings/codes.py", "meetings/plausibility.py", "meetings/topics/rule.py"),
     "evaluation": (
         "evaluation/stats.py",
         "evaluation/indicators.py",

@@ -147,6 +147,9 @@ class Number(_QuestionBase):
 class FreeText(_QuestionBase):
     type: Literal["free_text"]
     max_length: int = Field(gt=0, le=5000)
+    collects: Literal["topics"] | None = Field(
+        None, description="topics: the answers are topic proposals, offered to coordinators once the survey closes"
+    )
 
 
 Question = Annotated[
@@ -216,6 +219,11 @@ class Questionnaire(Document):
     def breakdowns(self) -> tuple[SingleChoice, ...]:
         """The questions whose answers the report breaks the indicators down by."""
         return tuple(q for q in self.questions if q.breakdown)
+
+    @property
+    def topic_questions(self) -> tuple[FreeText, ...]:
+        """The free-text questions whose answers are topic proposals (``collects: topics``)."""
+        return tuple(q for q in self.questions if isinstance(q, FreeText) and q.collects == "topics")
 
 
 # --------------------------------------------------------------------------

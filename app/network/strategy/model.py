@@ -57,7 +57,8 @@ class RecordIndicator(Frozen):
     - ``attendance``: those who attended as a share of those invited, all meetings pooled;
     - ``partners_won``: organisations of the partner register with the status "won";
     - ``good_practice``: share of meetings with at least one good-practice presentation;
-    - ``member_topics``: share of meetings with a topic brought in by members.
+    - ``member_topics``: share of meetings with a topic brought in by members,
+      by the strategy's :class:`MemberTopicRule`.
     """
 
     id: str = Field(pattern=IDENTIFIER)
@@ -95,6 +96,19 @@ class Leitzielbereich(Frozen):
     mittlerziele: tuple[Mittlerziel, ...] = Field(min_length=1)
 
 
+class MemberTopicRule(Frozen):
+    """When a topic of a meeting counts as brought in by members, for the
+    ``member_topics`` indicator (app/meetings/topics/rule.py).  A meeting's
+    topic stated so by a coordinator before topics were linked always counts."""
+
+    from_proposals: bool = Field(
+        True, description="a topic made from, or merged with, members' proposals in an earlier meeting's survey"
+    )
+    top_n_of_latest_ranking: int | None = Field(
+        None, strict=True, ge=1, description="a topic among the first N of the latest ranking before the meeting"
+    )
+
+
 class Strategy(Document):
     model_config = ConfigDict(
         frozen=True,
@@ -105,6 +119,9 @@ class Strategy(Document):
 
     languages: tuple[LanguageCode, ...] = Field(min_length=1, description="first is the default")
     leitzielbereiche: tuple[Leitzielbereich, ...] = Field(min_length=1)
+    member_topic_rule: MemberTopicRule = Field(
+        MemberTopicRule(), description="which topics count as brought in by members"
+    )
 
     _languages_unique = field_validator("languages")(unique_languages)
 

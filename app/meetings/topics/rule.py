@@ -1,0 +1,47 @@
+"""Whether a meeting was devoted to a topic brought in by members, by the
+rule the strategy declares (``member_topic_rule``, app/network/strategy/model.py).
+
+Pure: the caller gathers, per topic of the meeting, the dates of the meetings
+whose surveys proposed it and whether it ranked in the top N of the latest
+ranking before the meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LinkedTopic:
+    """One topic of a meeting, as the rule sees it."""
+
+    proposed_on: tuple[dt.date, ...] = ()  # dates of the meetings whose surveys proposed it
+    ranked_top: bool = False  # among the first N of the latest ranking before the meeting
+    stated: bool = False  # a coordinator stated it was brought in by members (before topics were linked)
+
+
+def brought_in_by_members(topic: LinkedTopic, meeting_date: dt.date, *, from_proposals: bool, by_ranking: bool) -> bool:
+    """A proposal counts only from a survey of an earlier meeting: what members
+    say about a meeting afterwards cannot have set its agenda."""
+    if topic.stated:
+        return True
+    if from_proposals and any(day < meeting_date for day in topic.proposed_on):
+        return True
+    return by_ranking and topic.ranked_top
+
+
+def devoted_to_member_topics(
+    topics: tuple[LinkedTopic, ...], meeting_date: dt.date, *, from_proposals: bool, by_ranking: bool
+) -> bool:
+    return any(
+        brought_in_by_members(t, meeting_date, from_proposals=from_proposals, by_ranking=by_ranking) for t in topics
+    )
+
+
+def status(meeting_dates: tuple[dt.date, ...], today: dt.date) -> str:
+    """A topic's status: ``treated`` once a meeting devoted to it has been held,
+    ``scheduled`` while its meetings are still to come, else ``proposed``."""
+    if any(day <= today for day in meeting_dates):
+        return "treated"
+    return "scheduled" if meeting_dates else "proposed"
