@@ -73,6 +73,7 @@ def _register_features(app: Flask) -> None:
     from app.evaluation.report import views as reports
     from app.meetings import cli as meetings_cli
     from app.meetings import views as meetings
+    from app.meetings.topics import views as topics
     from app.network import cli as network_cli
     from app.network import views as network
     from app.network.actor_groups import views as actor_groups
@@ -93,6 +94,7 @@ def _register_features(app: Flask) -> None:
         accounts,
         account_admin,
         meetings,
+        topics,
         questionnaires,
         builder,
         translations,

@@ -355,9 +355,8 @@ def meeting_form(version_id, **changes):
         "invited": "300",
         "attended": "140",
         "good_practice_presentations": "2",
-        "topics-0-title": "Sprachbildung",
-        "topics-0-brought_in_by_members": "y",
-        "topics-1-title": "Übergänge",
+        "new_topics-0": "Sprachbildung",
+        "new_topics-1": "Übergänge",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}

@@ -13,8 +13,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     FieldList,
-    Form,
-    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -23,11 +21,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.http.validators import storable
 from app.meetings.codes import MAX_ACCESS_CODES_AT_ONCE
 from app.meetings.services import MeetingData
 from app.models import Meeting
 
 TOPIC_ROWS = 5
+NEW_TOPIC_ROWS = 2
 
 PARTNER_STATUSES = {"identified": _l("identified"), "informed": _l("informed"), "won": _l("won")}
 SURVEY_ACCESS = {
@@ -50,9 +50,16 @@ def to_local(utc: dt.datetime | None) -> dt.datetime | None:
     return None if utc is None else flask_babel.to_user_timezone(utc).replace(tzinfo=None)
 
 
-class TopicForm(Form):
-    title = StringField(_l("Topic"), validators=[Optional(), Length(max=300)])
-    brought_in_by_members = BooleanField(_l("brought in by members"))
+def _topic_id(value):
+    """A chosen topic's id; the empty choice (no topic) is None."""
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def _topic_on_the_list(form, field):
+    if field.data is not None and field.data not in {value for value, _label in field.choices}:
+        raise ValidationError(_l("This topic is not on the list (any more). Choose one from the list."))
 
 
 class MeetingForm(FlaskForm):
@@ -69,7 +76,18 @@ class MeetingForm(FlaskForm):
     )
     # Not sent at all (an older page): the open link, as before.
     survey_access = RadioField(_l("Who may answer"), choices=choices(SURVEY_ACCESS), default=Meeting.OPEN_LINK)
-    topics = FieldList(FormField(TopicForm), min_entries=TOPIC_ROWS, max_entries=TOPIC_ROWS)
+    # A meeting's topics come from the topic list (the view sets the choices),
+    # or are entered anew here and so join the list.
+    topic_ids = FieldList(
+        SelectField(_l("Topic"), coerce=_topic_id, validate_choice=False, validators=[_topic_on_the_list]),
+        min_entries=TOPIC_ROWS,
+        max_entries=TOPIC_ROWS,
+    )
+    new_topics = FieldList(
+        StringField(_l("New topic"), validators=[Optional(), Length(max=300), storable]),
+        min_entries=NEW_TOPIC_ROWS,
+        max_entries=NEW_TOPIC_ROWS,
+    )
     # Asked only of a meeting with responses whose questionnaire version changes.
     split_confirmed = BooleanField(_l("Yes, switch the questionnaire and split the results"))
 
@@ -77,7 +95,11 @@ class MeetingForm(FlaskForm):
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("The survey must close after it opens."))
 
-    def data_for_service(self) -> MeetingData:
+    def set_topic_choices(self, choices: list[SelectChoice]) -> None:
+        for row in self.topic_ids:
+            row.choices = [SelectChoice("", _l("– no topic –")), *choices]
+
+    def data_for_service(self, default_language: str) -> MeetingData:
         return MeetingData(
             title=self.title.data.strip(),
             date=self.date.data,
@@ -90,10 +112,10 @@ class MeetingForm(FlaskForm):
             good_practice_presentations=self.good_practice_presentations.data,
             survey_access=self.survey_access.data,
             split_confirmed=bool(self.split_confirmed.data),
-            topics=tuple(
-                (t["title"].strip(), bool(t["brought_in_by_members"]))
-                for t in self.topics.data
-                if t["title"] and t["title"].strip()
+            default_language=default_language,
+            topic_ids=tuple(topic_id for topic_id in self.topic_ids.data if topic_id is not None),
+            new_topics=tuple(
+                {default_language: " ".join(title.split())} for title in self.new_topics.data if title and title.strip()
             ),
         )
 
@@ -110,8 +132,9 @@ class MeetingForm(FlaskForm):
         ):
             getattr(self, name).data = getattr(meeting, name)
         self.opens_at.data, self.closes_at.data = to_local(meeting.opens_at), to_local(meeting.closes_at)
-        for row, topic in zip(self.topics, meeting.topics):
-            row.form.title.data, row.form.brought_in_by_members.data = topic.title, topic.brought_in_by_members
+        linked = [link.topic_id for link in meeting.topics if link.topic_id is not None]
+        for row, topic_id in zip(self.topic_ids, linked):
+            row.data = topic_id
 
 
 class PartnerForm(FlaskForm):

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 from app.meetings.access_codes import CodeCount, code_counts
 from app.meetings.codes import new_public_code, survey_window
 from app.meetings.plausibility import TooManyResponses, too_many_responses
+from app.meetings.topics import services as topics
 from app.models import (
     Meeting,
-    MeetingTopic,
     PartnerOrganisation,
     QuestionnaireVersion,
     Response,
+    Topic,
 )
 
 # --- meetings ----------------------------------------------------------------
@@ -36,7 +37,9 @@ class MeetingData:
     invited: int | None
     attended: int | None
     good_practice_presentations: int
-    topics: tuple[tuple[str, bool], ...]  # (title, brought in by members)
+    topic_ids: tuple[int, ...] = ()  # chosen from the topic list
+    new_topics: tuple[dict[str, str], ...] = ()  # titles by language, entered anew: they join the list
+    default_language: str = "de"  # the network's, for the title a meeting keeps of each topic
     survey_access: str = Meeting.OPEN_LINK
     split_confirmed: bool = False  # a meeting with responses may move to another questionnaire version
 
@@ -67,10 +70,9 @@ def save_meeting(session: Session, data: MeetingData, meeting: Meeting | None = 
         "survey_access",
     ):
         setattr(meeting, name, getattr(data, name))
-    meeting.topics = [
-        MeetingTopic(position=i, title=title, brought_in_by_members=members)
-        for i, (title, members) in enumerate(data.topics)
-    ]
+    chosen = [session.get(Topic, topic_id) for topic_id in data.topic_ids]
+    chosen += [topics.add_topic(session, titles) for titles in data.new_topics]
+    topics.link_meeting(meeting, [topic for topic in chosen if topic is not None], data.default_language)
     session.flush()
     return meeting
 

@@ -15,6 +15,7 @@ from app.db import database, db_session, get_or_404, writing
 from app.http.downloads import attachment
 from app.meetings import access_codes, codes, handouts, paper_entry, services, storage_order
 from app.meetings.forms import PARTNER_STATUSES, AccessCodesForm, MeetingForm, PartnerForm, choices
+from app.meetings.topics import services as topics
 from app.models import Meeting, PartnerOrganisation
 from app.network import settings
 from app.network.actor_groups import services as actor_groups
@@ -73,11 +74,18 @@ def edit_meeting(meeting_id: int | None = None):
     meeting = get_or_404(Meeting, meeting_id) if meeting_id else None
     form = MeetingForm()
     form.questionnaire_version_id.choices = _version_choices()
+    network = settings.current()
+    form.set_topic_choices(
+        [
+            SelectChoice(i, title)
+            for i, title in topics.titled(db_session(), str(get_locale()), network.default_language)
+        ]
+    )
     if request.method == "GET" and meeting is not None:
         form.fill_from(meeting)
     answered = services.responses_of(db_session(), meeting) if meeting is not None else 0
     if form.validate_on_submit():
-        data = form.data_for_service()
+        data = form.data_for_service(network.default_language)
         if answered and data.questionnaire_version_id != meeting.questionnaire_version_id and not data.split_confirmed:
             form.split_confirmed.errors.append(_split_warning(meeting, answered))
         else:

@@ -21,9 +21,10 @@ def test_create_meeting_with_topics_and_window(coordinator, db, meeting):
     assert response.status_code == 302
     db.rollback()
     created = db.scalars(select(Meeting).filter_by(title="Netzwerktreffen Frühjahr")).one()
-    assert [(t.title, t.brought_in_by_members) for t in created.topics] == [
-        ("Sprachbildung", True),
-        ("Übergänge", False),
+    # Topics entered anew join the topic list, entered by coordinators, and the meeting links them.
+    assert [(t.title, t.topic.titles, t.topic.origin, t.brought_in_by_members) for t in created.topics] == [
+        ("Sprachbildung", {"de": "Sprachbildung"}, "coordinators", False),
+        ("Übergänge", {"de": "Übergänge"}, "coordinators", False),
     ]
     assert created.attended == 140 and created.invited == 300 and created.good_practice_presentations == 2
     assert created.opens_at.isoformat() == "2026-03-18T15:00:00"  # 16:00 in Freiburg is 15:00 UTC

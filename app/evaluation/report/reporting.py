@@ -30,8 +30,9 @@ from app.evaluation.release import cells_to_leave_out, large_enough, results_rel
 from app.evaluation.report import queries
 from app.meetings.plausibility import TooManyResponses, too_many_responses
 from app.meetings.services import partner_status_counts
-from app.models import Meeting, QuestionnaireVersion
-from app.network.strategy.model import RecordIndicator
+from app.meetings.topics import services as topics
+from app.models import Meeting, MeetingTopic, QuestionnaireVersion
+from app.network.strategy.model import MemberTopicRule, RecordIndicator
 from app.network.strategy.store import strategy_in_force
 from app.questionnaires.model import Indicator, Likert, Questionnaire, SingleChoice
 from app.questionnaires.versions import questionnaire_of
@@ -150,6 +151,7 @@ class Report:
     likert: tuple[LikertResult, ...]
     breakdowns: tuple[Breakdown, ...]
     records: tuple[RecordResult, ...]
+    priorities: tuple[PriorityYear, ...] = ()
 
     @property
     def shown_meetings(self) -> tuple[Scope, ...]:
@@ -286,7 +288,14 @@ def build_report(
         scopes.meetings,
         likert,
         breakdowns,
-        record_indicators(session, declared, today=today, confidence=options.confidence),
+        record_indicators(
+            session,
+            declared,
+            today=today,
+            confidence=options.confidence,
+            member_rule=None if strategy is None else strategy.member_topic_rule,
+        ),
+        priorities(session, today=today, member_rule=None if strategy is None else strategy.member_topic_rule),
     )
 
 
@@ -371,22 +380,35 @@ def meets(value: float, target: float, comparison: str) -> bool:
 
 
 def record_indicators(
-    session: Session, declared: Sequence[RecordIndicator], *, today: dt.date, confidence: float
+    session: Session,
+    declared: Sequence[RecordIndicator],
+    *,
+    today: dt.date,
+    confidence: float,
+    member_rule: MemberTopicRule | None = None,
 ) -> tuple[RecordResult, ...]:
     """Each declared indicator measured from the meetings held up to ``today``
-    and the partner register."""
+    and the partner register; a meeting's member topics by the strategy's
+    ``member_rule`` (its default when not given)."""
     if not declared:
         return ()
-    held = list(
+    held = _held(session, today)
+    partners = partner_status_counts(session)
+    devoted = topics.devoted_meetings(session, held, member_rule or MemberTopicRule())
+    return tuple(_measure(indicator, held, partners, confidence, devoted) for indicator in declared)
+
+
+def _held(session: Session, today: dt.date) -> list[Meeting]:
+    return list(
         session.scalars(
             select(Meeting).where(Meeting.date <= today).order_by(Meeting.date).options(selectinload(Meeting.topics))
         )
     )
-    partners = partner_status_counts(session)
-    return tuple(_measure(indicator, held, partners, confidence) for indicator in declared)
 
 
-def _measure(indicator: RecordIndicator, held: list[Meeting], partners: dict, confidence: float) -> RecordResult:
+def _measure(
+    indicator: RecordIndicator, held: list[Meeting], partners: dict, confidence: float, devoted: set[int]
+) -> RecordResult:
     target, comparison = indicator.target, indicator.comparison
     if indicator.kind == "partners_won":
         won = partners["won"]
@@ -416,9 +438,66 @@ def _measure(indicator: RecordIndicator, held: list[Meeting], partners: dict, co
     if indicator.kind == "good_practice":
         having = sum(1 for m in held if m.good_practice_presentations > 0)
     else:
-        having = sum(1 for m in held if any(t.brought_in_by_members for t in m.topics))
+        having = sum(1 for m in held if m.id in devoted)
     detail = {"with": having, "meetings": len(held)}
     if not held:
         return RecordResult(indicator, None, "inconclusive", detail)
     share = having / len(held)
     return RecordResult(indicator, share, "met" if meets(share, target, comparison) else "not_met", detail)
+
+
+# ---------------------------------------------------------------------------
+# Priorities of the network: the topics treated per calendar year, and where they came from.
+
+
+@dataclass(frozen=True)
+class TreatedTopic:
+    titles: dict[str, str]  # empty for a topic recorded before the topic list
+    recorded_title: str  # the title the meeting keeps
+    origin: str | None  # members | coordinators; None for a topic recorded before the topic list
+    proposed_at: tuple[Meeting, ...]  # the meetings whose surveys proposed it
+    meetings: tuple[Meeting, ...]  # the meetings of the year devoted to it
+    stated: bool  # recorded before the topic list, stated as brought in by members
+
+
+@dataclass(frozen=True)
+class PriorityYear:
+    year: int
+    topics: tuple[TreatedTopic, ...]
+    meetings: int  # held in the year
+    devoted: int  # of them devoted to member topics, by the strategy's rule
+
+
+def priorities(
+    session: Session, *, today: dt.date, member_rule: MemberTopicRule | None = None
+) -> tuple[PriorityYear, ...]:
+    """Per calendar year of the meetings held up to ``today``: the topics treated and where they came from."""
+    held = _held(session, today)
+    devoted = topics.devoted_meetings(session, held, member_rule or MemberTopicRule())
+    proposed_at = {row.topic.id: row.proposed_at for row in topics.topic_rows(session, today)}
+    years: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in held:
+        years[meeting.date.year].append(meeting)
+    found = []
+    for year in sorted(years):
+        # One entry per topic of the list, or per topic recorded before it (by its title and statement).
+        links: dict[object, MeetingTopic] = {}
+        meetings: dict[object, list[Meeting]] = defaultdict(list)
+        for meeting in years[year]:
+            for link in meeting.topics:
+                key = link.topic_id if link.topic_id is not None else (link.title, link.brought_in_by_members)
+                links.setdefault(key, link)
+                meetings[key].append(meeting)
+        treated = tuple(
+            TreatedTopic(
+                link.topic.titles if link.topic else {},
+                link.title,
+                link.topic.origin if link.topic else None,
+                proposed_at.get(link.topic_id, ()),
+                tuple(meetings[key]),
+                link.topic is None and link.brought_in_by_members,
+            )
+            for key, link in links.items()
+        )
+        found.append(PriorityYear(year, treated, len(years[year]), sum(1 for m in years[year] if m.id in devoted)))
+    return tuple(found)

@@ -69,6 +69,11 @@ def topics(session: Session) -> list[Topic]:
     )
 
 
+def titled(session: Session, language: str, default: str) -> list[tuple[int, str]]:
+    """(id, title in ``language``) of every topic, as a list to choose from."""
+    return [(topic.id, title(topic, language, default)) for topic in topics(session)]
+
+
 def topic_rows(session: Session, today: dt.date) -> list[TopicRow]:
     rows = []
     for topic in topics(session):

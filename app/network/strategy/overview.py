@@ -86,7 +86,11 @@ def strategy_overview(
     if strategy is None:
         return Overview(None, (), tuple(figures))
     records = reporting.record_indicators(
-        session, strategy.record_indicators, today=today, confidence=options.confidence
+        session,
+        strategy.record_indicators,
+        today=today,
+        confidence=options.confidence,
+        member_rule=strategy.member_topic_rule,
     )
     by_indicator = {result.indicator.id: result for result in records}
     goals = tuple(
