@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Session
 from app.accounts import users as accounts
 from app.languages import SUPPORTED_LANGUAGES
 from app.meetings import codes
-from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Response
+from app.meetings.topics import services as topics
+from app.models import Answer, Meeting, QuestionnaireVersion, Response, Topic
 from app.network import services as network_services
 from app.network.actor_groups import services as actor_groups
 from app.network.rules import Network
@@ -29,13 +31,77 @@ from app.questionnaires.answers import validate_submission
 
 SEED = 20170426  # the day the network presented its figures
 
+# The network's five topics (../shared/seed), as its topic list carries them.
+# The first was set by the coordinators when the network began; members
+# proposed the others, and proposed the first too, in the surveys.
 TOPICS = (
-    "Abstimmung der Sprachbildungskonzepte",
-    "Sensibilisierung und Professionalisierung des (pädagogischen) Fachpersonals",
-    "Gelingende Übergänge für alle",
-    "Bildung und Teilhabe für Kinder, Jugendliche und Erwachsene mit Fluchtgeschichte",
-    "Integration durch Bildung in Vereinen und Verbänden",
+    {
+        "de": "Abstimmung der Sprachbildungskonzepte",
+        "en": "Coordinating language education concepts",
+        "tr": "Dil eğitimi kavramlarının uyumlu hâle getirilmesi",
+        "ar": "تنسيق مفاهيم التعليم اللغوي",
+        "ru": "Согласование концепций языкового образования",
+        "uk": "Узгодження концепцій мовної освіти",
+        "fa": "هماهنگ‌سازی مفاهیم آموزش زبان",
+        "fr": "Harmonisation des concepts d’éducation langagière",
+    },
+    {
+        "de": "Sensibilisierung und Professionalisierung des (pädagogischen) Fachpersonals",
+        "en": "Raising awareness and professional development of (educational) staff",
+        "tr": "(Pedagojik) uzman personelin farkındalığının artırılması ve profesyonelleşmesi",
+        "ar": "توعية الكوادر المتخصصة (التربوية) وتطوير مهنيتها",
+        "ru": "Повышение осведомлённости и профессионализма (педагогических) специалистов",
+        "uk": "Підвищення обізнаності та професіоналізму (педагогічних) фахівців",
+        "fa": "آگاه‌سازی و حرفه‌ای‌سازی کارکنان متخصص (آموزشی)",
+        "fr": "Sensibilisation et professionnalisation du personnel (éducatif) spécialisé",
+    },
+    {
+        "de": "Gelingende Übergänge für alle",
+        "en": "Successful transitions for everyone",
+        "tr": "Herkes için başarılı geçişler",
+        "ar": "انتقالات ناجحة للجميع",
+        "ru": "Успешные переходы для всех",
+        "uk": "Успішні переходи для всіх",
+        "fa": "گذارهای موفق برای همه",
+        "fr": "Des transitions réussies pour toutes et tous",
+    },
+    {
+        "de": "Bildung und Teilhabe für Kinder, Jugendliche und Erwachsene mit Fluchtgeschichte",
+        "en": "Education and participation for children, young people and adults with a refugee background",
+        "tr": "Mülteci geçmişi olan çocuklar, gençler ve yetişkinler için eğitim ve katılım",
+        "ar": "التعليم والمشاركة للأطفال والشباب والبالغين ذوي تجربة اللجوء",
+        "ru": "Образование и участие для детей, молодёжи и взрослых с опытом бегства",
+        "uk": "Освіта та участь для дітей, молоді й дорослих з досвідом вимушеної міграції",
+        "fa": "آموزش و مشارکت برای کودکان، نوجوانان و بزرگسالان با پیشینه پناهندگی",
+        "fr": "Éducation et participation des enfants, des jeunes et des adultes ayant un parcours d’exil",
+    },
+    {
+        "de": "Integration durch Bildung in Vereinen und Verbänden",
+        "en": "Integration through education in clubs and associations",
+        "tr": "Dernek ve birliklerde eğitim yoluyla entegrasyon",
+        "ar": "الاندماج عبر التعليم في الجمعيات والاتحادات",
+        "ru": "Интеграция через образование в объединениях и союзах",
+        "uk": "Інтеграція через освіту в товариствах і спілках",
+        "fa": "ادغام از راه آموزش در انجمن‌ها و اتحادیه‌ها",
+        "fr": "L’intégration par l’éducation dans les clubs et les associations",
+    },
 )
+# What members wrote when asked which topic the network should take up next:
+# per topic of TOPICS, then proposals no topic was made of.
+PROPOSALS = (
+    ("Sprachbildungskonzepte von Kita und Schule aufeinander abstimmen", "Ein gemeinsames Konzept für Sprachförderung"),
+    ("Fortbildung für pädagogische Fachkräfte zu Vielfalt", "Fachpersonal für das Thema Migration sensibilisieren"),
+    ("Übergang von der Kita in die Grundschule", "Übergänge von der Schule in den Beruf"),
+    ("Bildungsangebote für Geflüchtete", "Teilhabe von geflüchteten Jugendlichen an Bildung"),
+    ("Bildungsarbeit in Sportvereinen", "Migrantenvereine als Lernorte"),
+)
+OTHER_PROPOSALS = (
+    "Elternarbeit mit mehrsprachigen Familien",
+    "Digitale Medien in der Sprachförderung",
+    "More meetings in the evening, please",
+)
+PROPOSAL_SHARE = 0.15  # of the respondents who propose a topic
+COORDINATORS_TOPIC = 0  # the topic the coordinators entered; the others were made of proposals
 
 # (date, attended) of the 13 meetings; 80 to 240 participants each.
 MEETINGS = (
@@ -237,6 +303,16 @@ def _raw_answers(rng: random.Random, meeting_number: int) -> dict[str, list[str]
     return answers
 
 
+def _proposal(rng: random.Random) -> list[str] | None:
+    """A topic proposal, or None; drawn apart from the other answers, so the
+    published effects keep their generator."""
+    if rng.random() >= PROPOSAL_SHARE:
+        return None
+    if rng.random() < 0.15:
+        return [rng.choice(OTHER_PROPOSALS)]
+    return [rng.choice(rng.choice(PROPOSALS))]
+
+
 # Demo accounts for a local try-out only; `make run` prints them.
 DEMO_ACCOUNTS = (
     ("koordination", "demo-koordination", "coordinator"),
@@ -282,7 +358,9 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
     strategy_store.store_strategy(session, (questionnaire_dir / "strategy.yaml").read_text("utf-8"))
     version, _ = versions.store_questionnaire(session, (questionnaire_dir / "iv-1.yaml").read_text("utf-8"))
     questionnaire = versions.questionnaire_of(version)
-    rng = random.Random(SEED)
+    rng, proposing = random.Random(SEED), random.Random(SEED + 1)
+    listed = {COORDINATORS_TOPIC: topics.add_topic(session, TOPICS[COORDINATORS_TOPIC], Topic.COORDINATORS)}
+    proposed: list[tuple[Meeting, Counter]] = []
     for number, (date, attended) in enumerate(MEETINGS, start=1):
         meeting = _meeting(version, f"{number}. Netzwerktreffen Bildung und Migration", date)
         meeting.attended = attended
@@ -291,11 +369,16 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
         meeting.closes_at = meeting.opens_at + dt.timedelta(days=14)
         meeting.paper_entry_finished = True  # long over: no paper form is still to come
         meeting.good_practice_presentations = rng.choice((1, 1, 2, 2, 3))
-        meeting.topics = [MeetingTopic(position=0, title=TOPICS[number % len(TOPICS)], brought_in_by_members=True)]
         session.add(meeting)
         session.flush()
+        texts: Counter = Counter()
         for _ in range(round(attended * rng.uniform(0.45, 0.65))):
-            sent = validate_submission(questionnaire, _raw_answers(rng, number))
+            raw = _raw_answers(rng, number)
+            proposal = _proposal(proposing)
+            if proposal is not None:
+                raw["topic_proposal"] = proposal
+                texts[topics.proposal_text(proposal[0])] += 1
+            sent = validate_submission(questionnaire, raw)
             assert sent.valid, sent.errors  # the generator follows the questionnaire
             response = Response(
                 meeting_id=meeting.id,
@@ -305,6 +388,21 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
             )
             response.answers = [Answer(**values) for values in answer_values(sent)]
             session.add(response)
+        for index, variants in enumerate(PROPOSALS):  # a topic joins the list with its first proposal
+            if index not in listed and any(texts[text] for text in variants):
+                listed[index] = topics.add_topic(session, TOPICS[index], Topic.MEMBERS)
+        proposed.append((meeting, texts))
+        # The first meeting treats the coordinators' topic, each later one the topics of the list in turn.
+        turn = (number - 1) % len(TOPICS)
+        topics.link_meeting(meeting, [listed.get(turn, listed[COORDINATORS_TOPIC])], NETWORK.default_language)
+    # The coordinators took every proposal of the list's topics into them,
+    # save those of the last survey: they wait on its proposals page.
+    for meeting, texts in proposed[:-1]:
+        for index, variants in enumerate(PROPOSALS):  # every topic is on the list by the last survey
+            for text in variants:
+                if texts[text]:
+                    proposal = topics.Proposal(topics.digest_of(text), text, texts[text])
+                    topics.take_proposal(session, meeting, proposal, into=listed[index])
     for username, password, role in DEMO_ACCOUNTS:
         if accounts.find_user(session, username) is None:
             # Published passwords: no strength rule could make them secret.
@@ -313,8 +411,8 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
     open_meeting = _meeting(version, "Netzwerktreffen Bildung und Migration (Demo)", today)
     open_meeting.opens_at = now - dt.timedelta(hours=1)
     open_meeting.closes_at = now + dt.timedelta(days=30)
-    open_meeting.topics = [MeetingTopic(position=0, title=TOPICS[0], brought_in_by_members=True)]
     session.add(open_meeting)
+    topics.link_meeting(open_meeting, [listed[2]], NETWORK.default_language)  # transitions, proposed most
     session.flush()
     return open_meeting
 

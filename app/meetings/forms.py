@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.http.validators import storable
 from app.meetings.codes import MAX_ACCESS_CODES_AT_ONCE
 from app.meetings.services import MeetingData
+from app.meetings.topics.forms import TOPIC_NOT_LISTED, id_or_none, on_the_list
 from app.models import Meeting
 
 TOPIC_ROWS = 5
@@ -50,16 +51,7 @@ def to_local(utc: dt.datetime | None) -> dt.datetime | None:
     return None if utc is None else flask_babel.to_user_timezone(utc).replace(tzinfo=None)
 
 
-def _topic_id(value):
-    """A chosen topic's id; the empty choice (no topic) is None."""
-    if value in (None, ""):
-        return None
-    return int(value)
-
-
-def _topic_on_the_list(form, field):
-    if field.data is not None and field.data not in {value for value, _label in field.choices}:
-        raise ValidationError(_l("This topic is not on the list (any more). Choose one from the list."))
+TOPIC_ON_THE_LIST_OR_NONE = on_the_list(TOPIC_NOT_LISTED, optional=True)
 
 
 class MeetingForm(FlaskForm):
@@ -79,7 +71,7 @@ class MeetingForm(FlaskForm):
     # A meeting's topics come from the topic list (the view sets the choices),
     # or are entered anew here and so join the list.
     topic_ids = FieldList(
-        SelectField(_l("Topic"), coerce=_topic_id, validate_choice=False, validators=[_topic_on_the_list]),
+        SelectField(_l("Topic"), coerce=id_or_none, validate_choice=False, validators=[TOPIC_ON_THE_LIST_OR_NONE]),
         min_entries=TOPIC_ROWS,
         max_entries=TOPIC_ROWS,
     )

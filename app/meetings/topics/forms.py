@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.http.validators import storable
 from app.languages import NATIVE_NAMES
@@ -65,24 +65,36 @@ def titles_form(languages: Sequence[str], **kwargs) -> _TitlesForm:
     return TitlesForm(**kwargs)
 
 
-def _on_the_list(message):
-    """A choice among the view's choices, refused in words (not WTForms' "Not a valid choice")."""
+def id_or_none(value):
+    """A chosen id; anything that is none (empty, typed in) is None, which no list holds."""
+    try:
+        return None if value in (None, "") else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def on_the_list(message, *, optional: bool = False):
+    """A choice among the view's choices, refused in words (not WTForms' "Not a valid choice");
+    with ``optional``, no choice at all is allowed too."""
 
     def check(form, field):
-        if field.data not in {value for value, _label in field.choices}:
+        if optional and field.raw_data in ([], [""]):
+            return
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(message)
 
     return check
 
 
-_TOPIC_ON_THE_LIST = _on_the_list(_l("This topic is not on the list (any more). Choose one from the list."))
+TOPIC_NOT_LISTED = _l("This topic is not on the list (any more). Choose one from the list.")
+_TOPIC_ON_THE_LIST = on_the_list(TOPIC_NOT_LISTED)
 
 
 class MergeForm(FlaskForm):
     """Fold this topic into another one; the view sets the choices (the other topics)."""
 
     target = SelectField(
-        _l("Merge into"), coerce=int, validate_choice=False, validators=[InputRequired(), _TOPIC_ON_THE_LIST]
+        _l("Merge into"), coerce=id_or_none, validate_choice=False, validators=[InputRequired(), _TOPIC_ON_THE_LIST]
     )
 
     def __init__(self, topic_id: int, *args, **kwargs):
@@ -99,11 +111,11 @@ class ScheduleForm(FlaskForm):
 
     meeting = SelectField(
         _l("Meeting"),
-        coerce=int,
+        coerce=id_or_none,
         validate_choice=False,
         validators=[
             InputRequired(),
-            _on_the_list(_l("This meeting does not exist (any more). Choose one from the list.")),
+            on_the_list(_l("This meeting does not exist (any more). Choose one from the list.")),
         ],
     )
 
@@ -115,7 +127,7 @@ class ProposalToTopicForm(FlaskForm):
     title = StringField(
         _l("Title of the new topic"),
         filters=[_stripped],
-        validators=[InputRequired(_l("Please give the new topic a title.")), Length(max=TITLE_LENGTH), storable],
+        validators=[DataRequired(_l("Please give the new topic a title.")), Length(max=TITLE_LENGTH), storable],
     )
 
 
@@ -124,5 +136,5 @@ class ProposalIntoTopicForm(FlaskForm):
 
     proposal = HiddenField(validators=[InputRequired()])
     target = SelectField(
-        _l("Add to topic"), coerce=int, validate_choice=False, validators=[InputRequired(), _TOPIC_ON_THE_LIST]
+        _l("Add to topic"), coerce=id_or_none, validate_choice=False, validators=[InputRequired(), _TOPIC_ON_THE_LIST]
     )

@@ -29,7 +29,7 @@ from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Resp
 from app.questionnaires.model import Option
 from app.questionnaires.versions import questionnaire_of
 
-TOPIC_CODE_PREFIX = "topic-"
+TOPIC_CODE_PREFIX = "topic_"  # answer codes are a-z, 0-9 and _
 
 
 class SameTopic(Exception):
@@ -173,6 +173,11 @@ def digest_of(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def proposal_text(answer: str) -> str:
+    """A proposal as coordinators see it: scrubbed like free text in exports, spaces evened out."""
+    return " ".join(scrub(answer).split())
+
+
 def _topic_questions(session: Session, meeting: Meeting) -> list:
     """(version id, question id) of every version the meeting's responses answered whose question collects topics."""
     version_ids = set(
@@ -206,7 +211,7 @@ def proposals_of(
             or_(*(and_(Response.questionnaire_version_id == v, Answer.question_id == q) for v, q in questions)),
         )
     )
-    counted = Counter(cleaned for text in texts if (cleaned := " ".join(scrub(text).split())))
+    counted = Counter(shown for text in texts if (shown := proposal_text(text)))
     taken = dict(
         session.execute(select(TopicProposal.text_digest, TopicProposal.answers).filter_by(meeting_id=meeting.id)).all()
     )
