@@ -146,6 +146,10 @@ WORKSPACE = {
         ("meeting-form", "/workspace/meetings/new"),
         ("partners", "/workspace/partners/"),
         ("questionnaires", "/workspace/questionnaires/"),
+        ("topics", "/workspace/topics/"),
+        ("topic", "/workspace/topics/1"),
+        # The demo's last closed meeting: its proposals wait to be taken into topics.
+        ("topic-proposals", "/workspace/meetings/13/proposals"),
     ],
     # With one answered questionnaire, the list of reports leads straight to its report.
     "evaluator": [
@@ -206,6 +210,16 @@ def test_workspace_pages(server, new_phone, role):
         page.locator("form.stacked button[type=submit]").click()
         page.wait_for_selector(".error-summary")
         audit.check(page, "meeting-form-with-errors")
+        page.goto("/workspace/topics/")
+        page.locator("form.stacked button[type=submit]").click()
+        page.wait_for_selector(".error-summary")
+        audit.check(page, "topic-form-with-errors")
+        page.goto("/workspace/meetings/13/proposals")
+        page.fill("#title-1", "")
+        page.locator("#proposal-1 form").first.locator("button").click()
+        page.wait_for_selector(".error-summary")
+        assert page.evaluate(STRUCTURE) == [], "topic proposals with errors"
+        audit.check(page, "topic-proposals-with-errors")
         page.goto("/workspace/questionnaires/")
         page.locator("form[action*='/versions/'] button").first.click()
         page.wait_for_url("**/drafts/*")
