@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_serializer
 
 from app.languages import LanguageCode
 from app.yaml_documents import (
@@ -150,6 +150,14 @@ class FreeText(_QuestionBase):
     collects: Literal["topics"] | None = Field(
         None, description="topics: the answers are topic proposals, offered to coordinators once the survey closes"
     )
+
+    @model_serializer(mode="wrap")
+    def _collects_only_when_declared(self, handler):
+        # Versions stored before ``collects`` existed keep their fingerprint.
+        data = handler(self)
+        if self.collects is None:
+            data.pop("collects", None)
+        return data
 
 
 Question = Annotated[

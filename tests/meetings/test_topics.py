@@ -466,3 +466,11 @@ def test_the_demo_tells_the_loop(runner, db, coordinator):
     before = db.scalars(select(Meeting).where(Meeting.date == dt.date(2017, 4, 5))).one()
     waiting = topics.proposals_of(db, before, now=dt.datetime.utcnow(), k=5)
     assert {p.text for p in waiting.items} <= set(__import__("app.demo", fromlist=["OTHER_PROPOSALS"]).OTHER_PROPOSALS)
+
+
+def test_a_free_text_question_without_collects_keeps_its_stored_form():
+    """Versions stored before ``collects`` existed keep their fingerprint: the key appears only when declared."""
+    source = IV1.read_text("utf-8")
+    plain = source.replace("    collects: topics\n", "")
+    assert '"collects"' not in check_questionnaire(plain).questionnaire.canonical_json()
+    assert '"collects": "topics"' in check_questionnaire(source).questionnaire.canonical_json()
