@@ -136,7 +136,8 @@ def counts_by_meeting_and_group(
     session: Session, version_id: int, group_question: str, now: dt.datetime
 ) -> dict[int, dict[str, Counts]]:
     """Counts of each released meeting split by the answer to ``group_question`` (e.g. actor group)."""
-    if group_question in group_questions(session.get(QuestionnaireVersion, version_id)):
+    version = session.get(QuestionnaireVersion, version_id)
+    if version is not None and group_question in group_questions(version):
         code = MeetingCount.group_code
         stored_respondents = _stored(version_id, group_question, now, code).where(MeetingCount.question_id == WHOLE)
         stored_answers = _stored(version_id, group_question, now, code, MeetingCount.question_id, MeetingCount.code)
