@@ -397,7 +397,7 @@ def empty_database(request):
 
 
 def test_the_migration_keeps_a_ticked_meeting_as_a_coordinators_statement(empty_database):
-    upgrade(empty_database, "0010")
+    upgrade(empty_database, "0011_stored_counts")
     engine = make_engine(empty_database)
     try:
         with engine.begin() as connection:
