@@ -367,7 +367,7 @@ def test_the_indicator_is_computed_from_the_links_by_the_declared_rule(db):
     assert member.detail == {"with": 2, "meetings": 5} and member.value == pytest.approx(0.4)
     assert member.verdict == "not_met"
 
-    [year] = reporting.priorities(db, today=dt.date(2020, 1, 1))
+    [year] = reporting.treated_per_year(db, today=dt.date(2020, 1, 1))
     assert (year.year, year.meetings, year.devoted) == (2015, 5, 2)
     by_title = {t.recorded_title: t for t in year.topics}
     assert [m.id for m in by_title["Übergänge"].meetings] == [early.id, proposing.id, later.id]
@@ -456,8 +456,8 @@ def test_the_demo_tells_the_loop(runner, db, coordinator):
     member = next(r for r in report.records if r.kind == "member_topics")
     # 13 meetings and the open one held; only the first, on the coordinators' topic, came before any proposal.
     assert member.detail == {"with": 13, "meetings": 14}
-    assert [p.year for p in report.priorities][:4] == [2014, 2015, 2016, 2017]
-    assert report.priorities[0].devoted == 2 and report.priorities[0].meetings == 3
+    assert [p.year for p in report.topics_treated][:4] == [2014, 2015, 2016, 2017]
+    assert report.topics_treated[0].devoted == 2 and report.topics_treated[0].meetings == 3
 
     html = coordinator.get(english(f"/workspace/reports/{version.id}?lang=de")).get_data(as_text=True)
     assert "Prioritäten des Netzwerks" in html or "Priorities of the network" in html

@@ -151,7 +151,7 @@ class Report:
     likert: tuple[LikertResult, ...]
     breakdowns: tuple[Breakdown, ...]
     records: tuple[RecordResult, ...]
-    priorities: tuple[PriorityYear, ...] = ()
+    topics_treated: tuple[TreatedYear, ...] = ()  # per calendar year
 
     @property
     def shown_meetings(self) -> tuple[Scope, ...]:
@@ -295,7 +295,9 @@ def build_report(
             confidence=options.confidence,
             member_rule=None if strategy is None else strategy.member_topic_rule,
         ),
-        priorities(session, today=today, member_rule=None if strategy is None else strategy.member_topic_rule),
+        topics_treated=treated_per_year(
+            session, today=today, member_rule=None if strategy is None else strategy.member_topic_rule
+        ),
     )
 
 
@@ -461,16 +463,16 @@ class TreatedTopic:
 
 
 @dataclass(frozen=True)
-class PriorityYear:
+class TreatedYear:
     year: int
     topics: tuple[TreatedTopic, ...]
     meetings: int  # held in the year
     devoted: int  # of them devoted to member topics, by the strategy's rule
 
 
-def priorities(
+def treated_per_year(
     session: Session, *, today: dt.date, member_rule: MemberTopicRule | None = None
-) -> tuple[PriorityYear, ...]:
+) -> tuple[TreatedYear, ...]:
     """Per calendar year of the meetings held up to ``today``: the topics treated and where they came from."""
     held = _held(session, today)
     devoted = topics.devoted_meetings(session, held, member_rule or MemberTopicRule())
@@ -499,5 +501,5 @@ def priorities(
             )
             for key, link in links.items()
         )
-        found.append(PriorityYear(year, treated, len(years[year]), sum(1 for m in years[year] if m.id in devoted)))
+        found.append(TreatedYear(year, treated, len(years[year]), sum(1 for m in years[year] if m.id in devoted)))
     return tuple(found)
