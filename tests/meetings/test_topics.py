@@ -12,7 +12,7 @@ from sqlalchemy import event, select, text
 from app.db import make_engine, upgrade
 from app.evaluation.report import reporting
 from app.meetings import codes
-from app.meetings.topics import rule
+from app.meetings.topics import options, rule
 from app.meetings.topics import services as topics
 from app.models import Meeting, MeetingTopic, QuestionnaireVersion, Topic, TopicProposal
 from app.network.strategy.model import MemberTopicRule, check_strategy, parse_strategy
@@ -145,10 +145,11 @@ def test_status_follows_the_meetings(coordinator, db):
     assert response.status_code == 302
     db.rollback()
     assert [row.status for row in topics.topic_rows(db, dt.date.today())] == ["scheduled"]
-    assert [t.id for t in topics.open_topics(db, dt.date.today())] == [topic.id]
     assert [row.status for row in topics.topic_rows(db, dt.date.today() + dt.timedelta(days=30))] == ["treated"]
-    assert topics.open_topics(db, dt.date.today() + dt.timedelta(days=30)) == []
-    assert [o.code for o in topics.as_options(db, dt.date.today())] == [f"topic_{topic.id}"]
+    # The open topics, as a ranking takes them: not treated yet, each with its code.
+    assert options.topic_options(db, dt.date.today()) == [(f"topic_{topic.id}", {"de": "Sprachbildung"})]
+    assert options.topic_options(db, dt.date.today() + dt.timedelta(days=30)) == []
+    assert options.topic_id_of(f"topic_{topic.id}") == topic.id and options.topic_id_of("school") is None
 
 
 def test_status_rule():

@@ -26,10 +26,7 @@ from app.evaluation.release import large_enough, waiting_for
 from app.languages import pick
 from app.meetings.topics import rule
 from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Response, Topic, TopicProposal
-from app.questionnaires.model import Option
 from app.questionnaires.versions import questionnaire_of
-
-TOPIC_CODE_PREFIX = "topic_"  # answer codes are a-z, 0-9 and _
 
 
 class SameTopic(Exception):
@@ -87,16 +84,6 @@ def topic_rows(session: Session, today: dt.date) -> list[TopicRow]:
             )
         )
     return rows
-
-
-def open_topics(session: Session, today: dt.date) -> list[Topic]:
-    """The topics not treated yet: proposed, or scheduled for a meeting to come."""
-    return [row.topic for row in topic_rows(session, today) if row.status != "treated"]
-
-
-def as_options(session: Session, today: dt.date) -> tuple[Option, ...]:
-    """The open topics as a choice question's options; a topic's code never changes."""
-    return tuple(Option(code=f"{TOPIC_CODE_PREFIX}{t.id}", label=t.titles) for t in open_topics(session, today))
 
 
 def add_topic(session: Session, titles: Mapping[str, str], origin: str = Topic.COORDINATORS) -> Topic:
