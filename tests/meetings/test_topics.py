@@ -14,7 +14,7 @@ from app.evaluation.report import reporting
 from app.meetings import codes
 from app.meetings.topics import options, rule
 from app.meetings.topics import services as topics
-from app.models import Meeting, MeetingTopic, QuestionnaireVersion, Topic, TopicProposal
+from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Response, Topic, TopicProposal
 from app.network.strategy.model import MemberTopicRule, check_strategy, parse_strategy
 from app.questionnaires.model import check_questionnaire
 from tests.conftest import (
@@ -150,6 +150,19 @@ def test_status_follows_the_meetings(coordinator, db):
     assert options.topic_options(db, dt.date.today()) == [(f"topic_{topic.id}", {"de": "Sprachbildung"})]
     assert options.topic_options(db, dt.date.today() + dt.timedelta(days=30)) == []
     assert options.topic_id_of(f"topic_{topic.id}") == topic.id and options.topic_id_of("school") is None
+
+
+def test_the_leading_items_of_a_ranking():
+    # Three places; a ranked by 4 (first 3 times, third once: 10 points), b by 4 (first once,
+    # second 3 times: 9 points), c by 2: a and b tie on 4, a leads on points.
+    counts = {("a", 1): 3, ("a", 3): 1, ("b", 1): 1, ("b", 2): 3, ("c", 2): 1, ("c", 3): 1}
+    assert rule.leading_items(counts, 1) == {"a"}
+    assert rule.leading_items(counts, 2) == {"a", "b"}
+    assert rule.leading_items({}, 3) == frozenset()
+    days = [(dt.date(2015, 3, 1), "march"), (dt.date(2015, 8, 1), "august")]
+    assert rule.latest_before(days, dt.date(2015, 9, 1)) == "august"
+    assert rule.latest_before(days, dt.date(2015, 8, 1)) == "march"  # the same day is not before
+    assert rule.latest_before(days, dt.date(2015, 1, 1)) is None
 
 
 def test_status_rule():
@@ -347,14 +360,31 @@ def test_the_indicator_is_computed_from_the_links_by_the_declared_rule(db):
     held = db.scalars(select(Meeting).order_by(Meeting.date)).all()
 
     # Proposed in the survey of the meeting of March: counts for later meetings only.
-    assert topics.devoted_meetings(db, held, MemberTopicRule()) == {later.id, legacy.id}
-    assert topics.devoted_meetings(db, held, MemberTopicRule(from_proposals=False)) == {legacy.id}
-    ranked = {entered.id: frozenset({own.id})}
-    assert topics.devoted_meetings(db, held, MemberTopicRule(top_n_of_latest_ranking=3), ranked) == {
-        later.id,
-        entered.id,
-        legacy.id,
-    }
+    now = dt.datetime(2020, 1, 1)
+    assert topics.devoted_meetings(db, held, MemberTopicRule(), now=now, k=5) == {later.id, legacy.id}
+    assert topics.devoted_meetings(db, held, MemberTopicRule(from_proposals=False), now=now, k=5) == {legacy.id}
+
+    # A ranking in August, before the coordinators' topic was treated in September, puts it first.
+    ranking = _meeting_on(db, version, dt.date(2015, 8, 1), "Rangfolge")
+    ranking.closes_at, ranking.paper_entry_finished = dt.datetime(2015, 8, 15), True
+    for places in [(own, proposed)] * 4 + [(proposed, own)] * 2:
+        response = Response(
+            meeting_id=ranking.id, questionnaire_version_id=version.id, language="de", submitted_on=ranking.date
+        )
+        # As a ranking is stored: one row per item ranked, its place in ``number``.
+        response.answers = [
+            Answer(question_id="needs", code=options.topic_code(topic.id), number=place)
+            for place, topic in enumerate(places, start=1)
+        ]
+        db.add(response)
+    db.commit()
+    held = db.scalars(select(Meeting).order_by(Meeting.date)).all()
+    by_ranking = MemberTopicRule(from_proposals=False, top_n_of_latest_ranking=1)
+    assert topics.devoted_meetings(db, held, by_ranking, now=now, k=5) == {entered.id, legacy.id}
+    assert topics.devoted_meetings(db, held, by_ranking, now=now, k=7) == {legacy.id}  # 6 ranked: under k
+    assert topics.devoted_meetings(db, held, by_ranking, now=dt.datetime(2015, 8, 10), k=5) == {legacy.id}  # open
+    both = MemberTopicRule(top_n_of_latest_ranking=1)
+    assert topics.devoted_meetings(db, held, both, now=now, k=5) == {later.id, entered.id, legacy.id}
 
     strategy = parse_strategy(STRATEGY_SOURCE)
     found = reporting.record_indicators(
@@ -365,11 +395,11 @@ def test_the_indicator_is_computed_from_the_links_by_the_declared_rule(db):
         member_rule=strategy.member_topic_rule,
     )
     member = next(r for r in found if r.kind == "member_topics")
-    assert member.detail == {"with": 2, "meetings": 5} and member.value == pytest.approx(0.4)
+    assert member.detail == {"with": 2, "meetings": 6} and member.value == pytest.approx(2 / 6)
     assert member.verdict == "not_met"
 
     [year] = reporting.treated_per_year(db, today=dt.date(2020, 1, 1))
-    assert (year.year, year.meetings, year.devoted) == (2015, 5, 2)
+    assert (year.year, year.meetings, year.devoted) == (2015, 6, 2)
     by_title = {t.recorded_title: t for t in year.topics}
     assert [m.id for m in by_title["Übergänge"].meetings] == [early.id, proposing.id, later.id]
     assert by_title["Übergänge"].origin == "members" and [m.id for m in by_title["Übergänge"].proposed_at] == [
@@ -418,7 +448,7 @@ def test_the_migration_keeps_a_ticked_meeting_as_a_coordinators_statement(empty_
 
         with Session(engine) as session:
             held = session.scalars(select(Meeting)).all()
-            assert topics.devoted_meetings(session, held, MemberTopicRule()) == {1}
+            assert topics.devoted_meetings(session, held, MemberTopicRule(), now=dt.datetime(2020, 1, 1), k=5) == {1}
             assert [(link.title, link.topic_id) for m in held for link in m.topics] == [
                 ("Sprachbildung", None),
                 ("Satzung", None),

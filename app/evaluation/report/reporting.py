@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.clock import utcnow
 from app.evaluation import stats
 from app.evaluation.anonymise import DEFAULT_K
 from app.evaluation.indicators import Counts, Share, indicator_share, likert_counts
@@ -279,6 +280,7 @@ def build_report(
     )
     strategy = strategy_in_force(session)
     declared = () if strategy is None else strategy.record_indicators_of(questionnaire.goals)
+    rule = None if strategy is None else strategy.member_topic_rule
     return Report(
         version,
         questionnaire,
@@ -293,11 +295,11 @@ def build_report(
             declared,
             today=today,
             confidence=options.confidence,
-            member_rule=None if strategy is None else strategy.member_topic_rule,
+            member_rule=rule,
+            now=now,
+            k=options.min_cell,
         ),
-        topics_treated=treated_per_year(
-            session, today=today, member_rule=None if strategy is None else strategy.member_topic_rule
-        ),
+        topics_treated=treated_per_year(session, today=today, member_rule=rule, now=now, k=options.min_cell),
     )
 
 
@@ -388,15 +390,18 @@ def record_indicators(
     today: dt.date,
     confidence: float,
     member_rule: MemberTopicRule | None = None,
+    now: dt.datetime | None = None,
+    k: int = DEFAULT_K,
 ) -> tuple[RecordResult, ...]:
     """Each declared indicator measured from the meetings held up to ``today``
     and the partner register; a meeting's member topics by the strategy's
-    ``member_rule`` (its default when not given)."""
+    ``member_rule`` (its default when not given), with the rankings released
+    by ``now`` that at least ``k`` answered."""
     if not declared:
         return ()
     held = _held(session, today)
     partners = partner_status_counts(session)
-    devoted = topics.devoted_meetings(session, held, member_rule or MemberTopicRule())
+    devoted = topics.devoted_meetings(session, held, member_rule or MemberTopicRule(), now=now or utcnow(), k=k)
     return tuple(_measure(indicator, held, partners, confidence, devoted) for indicator in declared)
 
 
@@ -471,11 +476,16 @@ class TreatedYear:
 
 
 def treated_per_year(
-    session: Session, *, today: dt.date, member_rule: MemberTopicRule | None = None
+    session: Session,
+    *,
+    today: dt.date,
+    member_rule: MemberTopicRule | None = None,
+    now: dt.datetime | None = None,
+    k: int = DEFAULT_K,
 ) -> tuple[TreatedYear, ...]:
     """Per calendar year of the meetings held up to ``today``: the topics treated and where they came from."""
     held = _held(session, today)
-    devoted = topics.devoted_meetings(session, held, member_rule or MemberTopicRule())
+    devoted = topics.devoted_meetings(session, held, member_rule or MemberTopicRule(), now=now or utcnow(), k=k)
     proposed_at = {row.topic.id: row.proposed_at for row in topics.topic_rows(session, today)}
     years: dict[int, list[Meeting]] = defaultdict(list)
     for meeting in held:

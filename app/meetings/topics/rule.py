@@ -9,7 +9,12 @@ ranking before the meeting.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,3 +50,23 @@ def status(meeting_dates: tuple[dt.date, ...], today: dt.date) -> str:
     if any(day <= today for day in meeting_dates):
         return "treated"
     return "scheduled" if meeting_dates else "proposed"
+
+
+def leading_items(place_counts: Mapping[tuple[str, int], int], n: int) -> frozenset[str]:
+    """The first ``n`` items of a ranking, as its priority table sorts them:
+    by how many ranked the item, then by its score (for R places: R points
+    for first place, one less for each place below), then by code."""
+    places = max((place for _code, place in place_counts), default=0)
+    ranked: dict[str, int] = defaultdict(int)
+    score: dict[str, int] = defaultdict(int)
+    for (code, place), count in place_counts.items():
+        ranked[code] += count
+        score[code] += (places + 1 - place) * count
+    order = sorted(ranked, key=lambda code: (-ranked[code], -score[code], code))
+    return frozenset(order[:n])
+
+
+def latest_before(rankings: Sequence[tuple[dt.date, T]], day: dt.date) -> T | None:
+    """Of ``rankings`` (date, ranking), the latest dated before ``day``."""
+    earlier = [(date, ranking) for date, ranking in rankings if date < day]
+    return max(earlier, key=lambda pair: pair[0])[1] if earlier else None

@@ -22,9 +22,9 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.evaluation.anonymise import scrub
-from app.evaluation.release import large_enough, waiting_for
+from app.evaluation.release import large_enough, results_released, waiting_for
 from app.languages import pick
-from app.meetings.topics import rule
+from app.meetings.topics import options, rule
 from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Response, Topic, TopicProposal
 from app.questionnaires.versions import questionnaire_of
 
@@ -232,22 +232,42 @@ def take_proposal(
 # --- the member-topic indicator ------------------------------------------------
 
 
+def rankings(session: Session, *, now: dt.datetime, k: int) -> list[tuple[dt.date, dict[tuple[str, int], int]]]:
+    """(meeting date, counts of (topic code, place)) of each meeting whose
+    members ranked the network's topics: released, with at least k who ranked."""
+    counts: dict[int, dict[tuple[str, int], int]] = defaultdict(dict)
+    for meeting_id, code, place, n in session.execute(
+        select(Response.meeting_id, Answer.code, Answer.number, func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .where(Answer.code.startswith(options.TOPIC_CODE_PREFIX), Answer.number.is_not(None))
+        .group_by(Response.meeting_id, Answer.code, Answer.number)
+    ):
+        counts[meeting_id][(code, place)] = n
+    found = []
+    for meeting in session.scalars(select(Meeting).where(Meeting.id.in_(counts))):
+        ranked = sum(n for (_code, place), n in counts[meeting.id].items() if place == 1)  # one first place each
+        if results_released(meeting, now) and large_enough(ranked, k):
+            found.append((meeting.date, counts[meeting.id]))
+    return found
+
+
 def devoted_meetings(
-    session: Session, meetings: Iterable[Meeting], member_rule, ranked_top: Mapping[int, frozenset[int]] | None = None
+    session: Session, meetings: Iterable[Meeting], member_rule, *, now: dt.datetime, k: int
 ) -> set[int]:
     """The ids of ``meetings`` devoted to a topic brought in by members, by
-    the strategy's ``member_rule``; ``ranked_top`` gives, per meeting id, the
-    topics among the first N of the latest ranking before it."""
+    the strategy's ``member_rule``."""
     meetings = list(meetings)
     proposed: dict[int, list[dt.date]] = defaultdict(list)
     for topic_id, day in session.execute(
         select(TopicProposal.topic_id, Meeting.date).join(Meeting, Meeting.id == TopicProposal.meeting_id)
     ):
         proposed[topic_id].append(day)
-    by_ranking = member_rule.top_n_of_latest_ranking is not None
+    top_n = member_rule.top_n_of_latest_ranking
+    ranked = rankings(session, now=now, k=k) if top_n is not None else []
     devoted = set()
     for meeting in meetings:
-        tops = (ranked_top or {}).get(meeting.id, frozenset())
+        latest = rule.latest_before(ranked, meeting.date)
+        tops = {options.topic_id_of(code) for code in rule.leading_items(latest, top_n)} if latest else set()
         linked = tuple(
             rule.LinkedTopic(
                 proposed_on=tuple(proposed.get(link.topic_id, ())),
@@ -257,7 +277,7 @@ def devoted_meetings(
             for link in meeting.topics
         )
         if rule.devoted_to_member_topics(
-            linked, meeting.date, from_proposals=member_rule.from_proposals, by_ranking=by_ranking
+            linked, meeting.date, from_proposals=member_rule.from_proposals, by_ranking=top_n is not None
         ):
             devoted.add(meeting.id)
     return devoted

@@ -91,6 +91,8 @@ def strategy_overview(
         today=today,
         confidence=options.confidence,
         member_rule=strategy.member_topic_rule,
+        now=now,
+        k=options.min_cell,
     )
     by_indicator = {result.indicator.id: result for result in records}
     goals = tuple(
