@@ -169,7 +169,11 @@ def test_status_rule():
     today = dt.date(2026, 6, 1)
     assert rule.status((), today) == "proposed"
     assert rule.status((dt.date(2026, 7, 1),), today) == "scheduled"
-    assert rule.status((dt.date(2026, 7, 1), today), today) == "treated"
+    assert rule.status((dt.date(2026, 7, 1), today), today) == "scheduled"  # and to come again
+    assert rule.status((dt.date(2026, 5, 1), today), today) == "treated"
+    # Proposed again by members in the survey of its last meeting or later: open again.
+    assert rule.status((dt.date(2026, 5, 1),), today, (dt.date(2026, 5, 1),)) == "proposed"
+    assert rule.status((dt.date(2026, 5, 1),), today, (dt.date(2026, 4, 1),)) == "treated"
 
 
 def test_the_meeting_form_chooses_topics_from_the_list(coordinator, db, meeting):
@@ -395,11 +399,13 @@ def test_the_indicator_is_computed_from_the_links_by_the_declared_rule(db):
         member_rule=strategy.member_topic_rule,
     )
     member = next(r for r in found if r.kind == "member_topics")
-    assert member.detail == {"with": 2, "meetings": 6} and member.value == pytest.approx(2 / 6)
+    # The demo strategy's rule: proposals, or the first three of the latest ranking.
+    assert strategy.member_topic_rule == MemberTopicRule(from_proposals=True, top_n_of_latest_ranking=3)
+    assert member.detail == {"with": 3, "meetings": 6} and member.value == pytest.approx(3 / 6)
     assert member.verdict == "not_met"
 
     [year] = reporting.treated_per_year(db, today=dt.date(2020, 1, 1))
-    assert (year.year, year.meetings, year.devoted) == (2015, 6, 2)
+    assert (year.year, year.meetings, year.devoted) == (2015, 6, 2)  # the default rule: proposals only
     by_title = {t.recorded_title: t for t in year.topics}
     assert [m.id for m in by_title["Übergänge"].meetings] == [early.id, proposing.id, later.id]
     assert by_title["Übergänge"].origin == "members" and [m.id for m in by_title["Übergänge"].proposed_at] == [
@@ -409,15 +415,12 @@ def test_the_indicator_is_computed_from_the_links_by_the_declared_rule(db):
 
 
 def test_the_strategy_declares_the_rule():
-    declared = STRATEGY_SOURCE.replace(
-        "leitzielbereiche:",
-        "member_topic_rule:\n  from_proposals: true\n  top_n_of_latest_ranking: 3\nleitzielbereiche:",
-        1,
-    )
-    assert parse_strategy(declared).member_topic_rule == MemberTopicRule(from_proposals=True, top_n_of_latest_ranking=3)
-    assert parse_strategy(STRATEGY_SOURCE).member_topic_rule == MemberTopicRule()
+    declared = STRATEGY_SOURCE[STRATEGY_SOURCE.index("member_topic_rule:") :]
+    without = STRATEGY_SOURCE.replace(declared[: declared.index("leitzielbereiche:")], "")
+    assert parse_strategy(STRATEGY_SOURCE).member_topic_rule == MemberTopicRule(top_n_of_latest_ranking=3)
+    assert parse_strategy(without).member_topic_rule == MemberTopicRule(from_proposals=True)
     for bad in ("top_n_of_latest_ranking: 0", "top_n_of_latest_ranking: drei", "from_members: true"):
-        wrong = STRATEGY_SOURCE.replace("leitzielbereiche:", f"member_topic_rule:\n  {bad}\nleitzielbereiche:", 1)
+        wrong = without.replace("leitzielbereiche:", f"member_topic_rule:\n  {bad}\nleitzielbereiche:", 1)
         assert check_strategy(wrong).problems, bad
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.meetings.topics import rule
-from app.models import Meeting, MeetingTopic, Topic
+from app.models import Meeting, MeetingTopic, Topic, TopicProposal
 
 TOPIC_CODE_PREFIX = "topic_"  # answer codes are a-z, 0-9 and _
 
@@ -29,7 +29,7 @@ def topic_id_of(code: str) -> int | None:
 
 
 def open_topics(session: Session, today: dt.date) -> list[Topic]:
-    """The topics not treated yet (``rule.status``): proposed, or scheduled for a meeting to come."""
+    """The topics not treated (``rule.status``): proposed, proposed again, or scheduled for a meeting to come."""
     dates: dict[int, list[dt.date]] = defaultdict(list)
     for topic_id, day in session.execute(
         select(MeetingTopic.topic_id, Meeting.date)
@@ -37,8 +37,15 @@ def open_topics(session: Session, today: dt.date) -> list[Topic]:
         .where(MeetingTopic.topic_id.is_not(None))
     ):
         dates[topic_id].append(day)
+    proposed: dict[int, list[dt.date]] = defaultdict(list)
+    for topic_id, day in session.execute(
+        select(TopicProposal.topic_id, Meeting.date).join(Meeting, Meeting.id == TopicProposal.meeting_id)
+    ):
+        proposed[topic_id].append(day)
     listed = session.scalars(select(Topic).order_by(Topic.id))
-    return [t for t in listed if rule.status(tuple(dates.get(t.id, ())), today) != "treated"]
+    return [
+        t for t in listed if rule.status(tuple(dates.get(t.id, ())), today, tuple(proposed.get(t.id, ()))) != "treated"
+    ]
 
 
 def topic_options(session: Session, today: dt.date) -> list[tuple[str, dict[str, str]]]:

@@ -44,12 +44,16 @@ def devoted_to_member_topics(
     )
 
 
-def status(meeting_dates: tuple[dt.date, ...], today: dt.date) -> str:
-    """A topic's status: ``treated`` once a meeting devoted to it has been held,
-    ``scheduled`` while its meetings are still to come, else ``proposed``."""
-    if any(day <= today for day in meeting_dates):
-        return "treated"
-    return "scheduled" if meeting_dates else "proposed"
+def status(meeting_dates: tuple[dt.date, ...], today: dt.date, proposed_on: tuple[dt.date, ...] = ()) -> str:
+    """A topic's status: ``scheduled`` while a meeting devoted to it is still
+    to come; ``treated`` once one has been held, unless members proposed it
+    again in the survey of that meeting or a later one; else ``proposed``."""
+    if any(day > today for day in meeting_dates):
+        return "scheduled"
+    if not meeting_dates:
+        return "proposed"
+    last = max(meeting_dates)
+    return "proposed" if any(day >= last for day in proposed_on) else "treated"
 
 
 def leading_items(place_counts: Mapping[tuple[str, int], int], n: int) -> frozenset[str]:

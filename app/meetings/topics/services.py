@@ -78,7 +78,7 @@ def topic_rows(session: Session, today: dt.date) -> list[TopicRow]:
         rows.append(
             TopicRow(
                 topic,
-                rule.status(tuple(m.date for m in meetings), today),
+                rule.status(tuple(m.date for m in meetings), today, tuple(p.meeting.date for p in topic.proposals)),
                 meetings,
                 sum(p.answers for p in topic.proposals),
             )
