@@ -41,7 +41,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("resource", sa.String(length=20), nullable=True))
         batch_op.alter_column("questionnaire_version_id", existing_type=sa.Integer(), nullable=True)
         batch_op.create_foreign_key(
-            batch_op.f("fk_export_log_api_token_id_api_token"), "api_token", ["api_token_id"], ["id"], ondelete="SET NULL"
+            batch_op.f("fk_export_log_api_token_id_api_token"),
+            "api_token",
+            ["api_token_id"],
+            ["id"],
+            ondelete="SET NULL",
         )
 
 

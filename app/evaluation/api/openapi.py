@@ -375,7 +375,9 @@ PATHS = {
                 _query("year", {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}, "Only this year."),
                 *PAGING,
             ],
-            "responses": _answers({"description": "The meetings", "content": _json(_listing("Meeting"))}, "BadRequest"),
+            "responses": _answers(
+                {"description": "The meetings", "content": _json(_listing("Meeting"))}, "BadRequest", "NotFound"
+            ),
         }
     },
     "/meetings/{meeting_id}": {

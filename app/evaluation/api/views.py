@@ -193,15 +193,27 @@ def _page_args() -> tuple[int, int]:
     )
 
 
-def _version(version_id: int) -> QuestionnaireVersion:
-    version = db_session().get(QuestionnaireVersion, version_id) if version_id <= MAX_ID else None
+def _row_id(raw: str | int) -> int | None:
+    """An id from the path (a string, so that a malformed one reaches the
+    token check like any other request) or the query; None if it cannot be one."""
+    if isinstance(raw, str):
+        if not re.fullmatch(r"\d{1,10}", raw):
+            return None
+        raw = int(raw)
+    return raw if 1 <= raw <= MAX_ID else None
+
+
+def _version(version_id: str | int) -> QuestionnaireVersion:
+    found = _row_id(version_id)
+    version = None if found is None else db_session().get(QuestionnaireVersion, found)
     if version is None:
         raise ApiError(404, "unknown_version", _("This questionnaire version does not exist."))
     return version
 
 
-def _meeting(meeting_id: int) -> Meeting:
-    meeting = db_session().get(Meeting, meeting_id) if meeting_id <= MAX_ID else None
+def _meeting(meeting_id: str | int) -> Meeting:
+    found = _row_id(meeting_id)
+    meeting = None if found is None else db_session().get(Meeting, found)
     if meeting is None:
         raise ApiError(404, "unknown_meeting", _("This meeting does not exist."))
     return meeting
@@ -238,8 +250,8 @@ def questionnaires():
     return jsonify(page=page, per_page=per_page, total=len(rows), items=items)
 
 
-@blueprint.get("/questionnaires/<int:version_id>/indicators")
-def indicators(version_id: int):
+@blueprint.get("/questionnaires/<version_id>/indicators")
+def indicators(version_id: str):
     version = _version(version_id)
     questionnaire = questionnaire_of(version)
     items = [
@@ -278,8 +290,8 @@ def _indicator_result(result: reporting.IndicatorResult) -> dict:
     }
 
 
-@blueprint.get("/questionnaires/<int:version_id>/results")
-def results(version_id: int):
+@blueprint.get("/questionnaires/<version_id>/results")
+def results(version_id: str):
     version = _version(version_id)
     selection = _selection()
     options = reporting.ReportOptions(
@@ -326,9 +338,9 @@ def results(version_id: int):
     return jsonify(body)
 
 
-@blueprint.get("/questionnaires/<int:version_id>/export")
-def export(version_id: int):
-    _version(version_id)
+@blueprint.get("/questionnaires/<version_id>/export")
+def export(version_id: str):
+    version = _version(version_id)
     selection = _selection()
     fmt = _choice_arg("format", openapi.FORMATS, "csv")
     language = _choice_arg("language", openapi.LANGUAGES, None)
@@ -344,7 +356,7 @@ def export(version_id: int):
             ),
         )
     wanted = exporting.ExportRequest(
-        version_id, fmt, selection.meeting_id, selection.year, language, free_text=free_text, k=k
+        version.id, fmt, selection.meeting_id, selection.year, language, free_text=free_text, k=k
     )
     try:
         plan = exporting.plan_export(db_session(), wanted, today=settings.today(), now=settings.now())
@@ -408,7 +420,7 @@ def meetings():
     page, per_page = _page_args()
     filters = []
     if version_id is not None:
-        filters.append(Meeting.questionnaire_version_id == version_id)
+        filters.append(Meeting.questionnaire_version_id == _version(version_id).id)
     if year is not None:
         filters.append(Meeting.date.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     session = db_session()
@@ -427,8 +439,8 @@ def meetings():
     return jsonify(page=page, per_page=per_page, total=total, items=items)
 
 
-@blueprint.get("/meetings/<int:meeting_id>")
-def meeting(meeting_id: int):
+@blueprint.get("/meetings/<meeting_id>")
+def meeting(meeting_id: str):
     found = _meeting(meeting_id)
     item = _meeting_item(found, _responses_of([found.id]).get(found.id, 0), settings.now())
     _audit("meetings", version_id=found.questionnaire_version_id, scope="meeting", meeting_id=found.id)

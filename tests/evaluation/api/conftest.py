@@ -15,7 +15,12 @@ from tests.evaluation.export.conftest import survey  # noqa: F401  (a fixture)
 @pytest.fixture
 def app(database_url):
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "API_RATE_LIMIT": "100000 per minute"}
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "API_RATE_LIMIT": "100000 per minute",
+        }
     )
     yield app
     app.extensions["resonanz.db"].dispose()
