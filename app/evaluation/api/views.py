@@ -74,7 +74,8 @@ def _authenticate() -> None:
     if request.endpoint == "api.openapi_document":
         return
     scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
-    token = tokens.token_in_force(db_session(), secret.strip()) if scheme.lower() == "bearer" else None
+    sent = secret.strip() if scheme.lower() == "bearer" else ""
+    token = tokens.token_in_force(db_session(), sent) if sent else None
     if token is None:
         raise ApiError(
             401,
@@ -82,7 +83,8 @@ def _authenticate() -> None:
             _(
                 'A valid API token is needed, sent as "Authorization: Bearer <token>". Tokens are made in the workspace.'
             ),
-            {"WWW-Authenticate": 'Bearer realm="resonanz", error="invalid_token"'},
+            # RFC 6750: an error code only when a token was sent.
+            {"WWW-Authenticate": 'Bearer realm="resonanz"' + (', error="invalid_token"' if sent else "")},
         )
     wait = current_app.extensions[LIMIT].attempt(current_app.config["API_RATE_LIMIT"], "token", str(token.id))
     if wait is not None:
