@@ -150,6 +150,7 @@ WORKSPACE = {
     # With one answered questionnaire, the list of reports leads straight to its report.
     "evaluator": [
         ("strategy", "/workspace/strategy/"),
+        ("api-tokens", "/workspace/api-tokens/"),
         ("report", "/workspace/reports/"),
     ],
     "admin": [
@@ -216,6 +217,14 @@ def test_workspace_pages(server, new_phone, role):
     elif role == "evaluator":
         assert re.search(r"/workspace/reports/\d+$", page.url)
         shot(page, "workspace-report")
+        page.goto("/workspace/api-tokens/")
+        page.locator("form.stacked button[type=submit]").click()
+        page.wait_for_selector(".error-summary")
+        audit.check(page, "api-token-with-errors")
+        page.fill("input[name=name]", "R")
+        page.locator("form.stacked button[type=submit]").click()
+        page.wait_for_selector("code.secret")
+        audit.check(page, "api-token-made")
     else:
         page.goto("/workspace/network/")
         page.fill("input[name=time_zone]", "Europe/Freiburg")
