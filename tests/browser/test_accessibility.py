@@ -216,6 +216,11 @@ def test_workspace_pages(server, new_phone, role):
     elif role == "evaluator":
         assert re.search(r"/workspace/reports/\d+$", page.url)
         shot(page, "workspace-report")
+        # Another method chosen: the advanced section stands open, with its form.
+        page.goto(page.url + "?method=jeffreys")
+        assert page.locator("details.advanced[open] select#method").is_visible()
+        assert page.evaluate(STRUCTURE) == [], "report-advanced"
+        audit.check(page, "report-advanced")
     else:
         page.goto("/workspace/network/")
         page.fill("input[name=time_zone]", "Europe/Freiburg")
