@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app import printing
 from app.evaluation.report import reporting, wording
 from app.evaluation.report.plain import Period
+from app.http import templating
 from app.languages import direction
 from app.models import QuestionnaireVersion
 from app.network import settings
@@ -36,8 +37,7 @@ class GoalSection:
     """One Mittlerziel: its survey indicators (positions in the questionnaire) and its record indicators."""
 
     code: str
-    text: dict
-    default_language: str
+    text: dict  # by language; empty when only its code is known
     positions: tuple[int, ...]
     records: tuple[reporting.RecordResult, ...]
 
@@ -79,13 +79,13 @@ def _goals(session: Session, report: reporting.Report) -> tuple[GoalSection, ...
         goal = declared.get(code)
         if goal is None:  # only the questionnaire names it
             own = code == questionnaire.mittlerziel.code
-            text, default, records = (questionnaire.mittlerziel.text if own else {}), questionnaire.default_language, ()
+            text, records = (questionnaire.mittlerziel.text if own else {}), ()
         else:
-            text, default = goal.text, strategy.default_language
+            text = goal.text
             ids = {indicator.id for indicator in goal.indicators}
             records = tuple(record for record in report.records if record.indicator.id in ids)
         if positions or records:
-            sections.append(GoalSection(code, dict(text), default, positions, records))
+            sections.append(GoalSection(code, dict(text), positions, records))
     return tuple(sections)
 
 
@@ -127,13 +127,12 @@ def filename(impact: ImpactReport, language: str) -> str:
 
 def document(impact: ImpactReport, language: str) -> str:
     """The report as an HTML document in ``language``, laid out for print."""
-    questionnaire = impact.report.questionnaire
     with force_locale(language):
         return render_template(
             "reports/impact_document.html",
             impact=impact,
             report=impact.report,
-            q=questionnaire,
+            q=impact.report.questionnaire,
             language=language,
             direction=direction(language),
             title=_("Impact report"),
@@ -142,8 +141,8 @@ def document(impact: ImpactReport, language: str) -> str:
             interval=wording.interval,
             verdict_label=wording.verdict_label,
             record_goal=wording.record_goal,
-            # The record indicators' macro names its texts with ``local``: here in the document's language.
-            local=lambda text: wording.text(text, questionnaire.default_language),
+            # Texts of the questionnaire and the strategy in the document's language, not the page's.
+            local=lambda text: templating.local(text, language),
             meeting_rate=meeting_rate,
         )
 

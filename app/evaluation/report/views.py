@@ -48,7 +48,12 @@ def _options() -> reporting.ReportOptions:
 @blueprint.get("/<int:version_id>")
 @role_required("coordinator", "evaluator")
 def show(version_id: int):
-    version = get_or_404(QuestionnaireVersion, version_id)
+    return _report_page(get_or_404(QuestionnaireVersion, version_id))
+
+
+def _report_page(version: QuestionnaireVersion, *, impact_error: str | None = None):
+    """The report; with ``impact_error``, its impact report form comes back with
+    what was asked and the reason it could not be printed."""
     report = reporting.build_report(db_session(), version, _options(), today=settings.today(), now=settings.now())
     return render_template(
         "reports/show.html",
@@ -66,7 +71,9 @@ def show(version_id: int):
         advanced=report.options.method != "auto" or report.options.confidence != 0.95,
         languages=SUPPORTED_LANGUAGES,
         periods=impact.period_choices(report),
-        current_language=str(get_locale()),
+        impact_asked={name: request.args.get(name, "") for name in ("year", "from", "to")} if impact_error else {},
+        impact_language=request.args.get("language") if impact_error else str(get_locale()),
+        impact_error=impact_error,
     )
 
 
@@ -83,13 +90,8 @@ def _period_asked() -> plain.Period | None:
     return plain.period_of(int(year) if year else None, day("from"), day("to"))
 
 
-def _cannot_print(version_id: int, text: str, status: int):
-    return render_template(
-        "message.html",
-        title=_("The impact report cannot be made"),
-        text=text,
-        link=(url_for(".show", version_id=version_id, _anchor="impact"), _("Back to the report")),
-    ), status
+def _cannot_print(version: QuestionnaireVersion, text: str, status: int):
+    return _report_page(version, impact_error=text), status
 
 
 @blueprint.get("/<int:version_id>/impact.pdf")
@@ -100,19 +102,19 @@ def impact_pdf(version_id: int):
     try:
         period = _period_asked()
     except plain.PeriodError as error:
-        return _cannot_print(version_id, PERIOD_ERRORS[error.code](), 400)
+        return _cannot_print(version, PERIOD_ERRORS[error.code](), 400)
     except ValueError:
         return _cannot_print(
-            version_id, _("Please give a year such as 2017, or dates such as 2017-01-31 for the period."), 400
+            version, _("Please give a year such as 2017, or dates such as 2017-01-31 for the period."), 400
         )
     language = request.args.get("language") or str(get_locale())
     if language not in SUPPORTED_LANGUAGES:
-        return _cannot_print(version_id, _("The impact report is printed in one of the languages offered."), 400)
+        return _cannot_print(version, _("The impact report is printed in one of the languages offered."), 400)
     try:
         report = impact.impact_report(db_session(), version, period, today=settings.today(), now=settings.now())
     except impact.NoMeetingsInPeriod:
         return _cannot_print(
-            version_id, _("No meeting of this questionnaire version with responses lies in this period."), 404
+            version, _("No meeting of this questionnaire version with responses lies in this period."), 404
         )
     return attachment(impact.impact_pdf(report, language), impact.filename(report, language), "application/pdf")
 

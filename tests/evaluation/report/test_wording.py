@@ -259,6 +259,7 @@ def test_a_meeting_under_k_shows_no_figure_in_the_pdf(client, db, staff):
     assert "Kleines Treffen 4 12 33 % no: fewer than 5 responses" in text
     assert "respondents answered" not in text and "who answered the question said" not in text
     assert "has no figures" in text and "no results yet" in text
+    assert "Mittlerziel IV.1: " in text  # without a strategy, the questionnaire's own words for it
     assert "100 %" not in text.split("Responses and response rates")[0].replace("at least 100 %", "")
 
 
@@ -279,7 +280,16 @@ def test_bad_periods_get_a_clear_answer(client, demo, query, status, says):  # n
     login(client, "evaluation", "demo-evaluation")
     response = download(client, demo, f"{query}&lang=en")
     assert response.status_code == status
-    assert says in flat(response.get_data(as_text=True))
+    page = response.get_data(as_text=True)
+    # The report comes back with the reason at its form, and the form as it was sent.
+    error = page.split('<div class="error-summary" role="alert"', 1)[1].split("</div>", 1)[0]
+    assert says in flat(error)
+    form = page.split('action="/workspace/reports/', 1)[1].split("</form>", 1)[0]
+    for name, value in (pair.split("=") for pair in query.split("&")):
+        if name == "year":
+            assert f'<option value="{value}" selected>' in form
+        elif name in ("from", "to"):
+            assert f'name="{name}" value="{value}" aria-describedby="impact-error"' in form
 
 
 def test_flask_report_writes_the_pdf(runner, db, demo, tmp_path):  # noqa: F811
