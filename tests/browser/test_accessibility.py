@@ -221,6 +221,10 @@ def test_workspace_pages(server, new_phone, role):
         assert page.locator("details.advanced[open] select#method").is_visible()
         assert page.evaluate(STRUCTURE) == [], "report-advanced"
         audit.check(page, "report-advanced")
+        # An impact report that cannot be printed: the report again, the reason at its form.
+        page.goto(page.url.split("?")[0] + "/impact.pdf?from=2017-03-01&to=2017-01-01")
+        assert page.locator(".error-summary[role=alert]").is_visible()
+        audit.check(page, "report-impact-error")
     else:
         page.goto("/workspace/network/")
         page.fill("input[name=time_zone]", "Europe/Freiburg")
