@@ -339,3 +339,23 @@ def test_flask_report_writes_the_pdf(runner, db, demo, tmp_path):  # noqa: F811
     ):
         failed = runner.invoke(args=["report", "--questionnaire", "iv-1", "--out", str(tmp_path / "x.pdf"), *args])
         assert failed.exit_code != 0 and says in failed.output, failed.output
+
+
+def test_answers_are_named_by_their_labels_in_the_readers_language(app, db):
+    from flask_babel import force_locale
+
+    from app.evaluation.report import wording
+    from app.questionnaires.versions import questionnaire_of
+    from tests.conftest import store_questionnaire
+
+    version, _ = store_questionnaire(db)
+    questionnaire = questionnaire_of(version)
+    satisfied = questionnaire.indicators[0].model_copy(update={"question": "satisfaction", "success": ("4", "5")})
+    with app.test_request_context(), force_locale("de"):
+        assert wording.counted_answers(questionnaire, satisfied) == "„eher zufrieden“ oder „sehr zufrieden“"
+        assert wording.counted_answers(questionnaire, questionnaire.indicators[3]) == "„Ja“"
+        school = wording.answer_label(questionnaire, "actor_group", "school")
+    with app.test_request_context(), force_locale("fr"):
+        assert wording.counted_answers(questionnaire, satisfied) == "« plutôt satisfaisante » ou « très satisfaisante »"
+    assert school and school != "school"
+    assert wording.answer_label(questionnaire, "no_such_question", "x") == "x"
