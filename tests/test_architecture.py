@@ -35,6 +35,7 @@ PURE = {
         "evaluation/export/formats.py",
         "evaluation/report/charts.py",
         "evaluation/api/openapi.py",
+        "evaluation/report/plain.py",
     ),
     "accounts": ("accounts/login_limit.py", "accounts/passwords.py"),
     "network": ("network/rules.py", "network/strategy/model.py"),

@@ -217,6 +217,15 @@ def test_workspace_pages(server, new_phone, role):
     elif role == "evaluator":
         assert re.search(r"/workspace/reports/\d+$", page.url)
         shot(page, "workspace-report")
+        # Another method chosen: the advanced section stands open, with its form.
+        page.goto(page.url + "?method=jeffreys")
+        assert page.locator("details.advanced[open] select#method").is_visible()
+        assert page.evaluate(STRUCTURE) == [], "report-advanced"
+        audit.check(page, "report-advanced")
+        # An impact report that cannot be printed: the report again, the reason at its form.
+        page.goto(page.url.split("?")[0] + "/impact.pdf?from=2017-03-01&to=2017-01-01")
+        assert page.locator(".error-summary[role=alert]").is_visible()
+        audit.check(page, "report-impact-error")
         page.goto("/workspace/api-tokens/")
         page.locator("form.stacked button[type=submit]").click()
         page.wait_for_selector(".error-summary")
