@@ -69,6 +69,8 @@ def _register_features(app: Flask) -> None:
     from app.accounts import cli as accounts_cli
     from app.accounts import views as accounts
     from app.evaluation import cli as evaluation_cli
+    from app.evaluation.api import token_pages as api_tokens
+    from app.evaluation.api import views as api
     from app.evaluation.export import views as exports
     from app.evaluation.report import views as reports
     from app.meetings import cli as meetings_cli
@@ -102,6 +104,8 @@ def _register_features(app: Flask) -> None:
         exports,
         strategy,
         actor_groups,
+        api,
+        api_tokens,
     ):
         app.register_blueprint(feature.blueprint)
     for command in (

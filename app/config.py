@@ -88,6 +88,8 @@ class Config:
     # (see app/accounts/login_limit.py).
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"
     LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
+    # Calls to the read-only API per token (app/evaluation/api).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
     # A staff session ends after this long without a request, and this long
     # after its login in any case.
     STAFF_SESSION_IDLE_MINUTES = _int_env("STAFF_SESSION_IDLE_MINUTES", 120)

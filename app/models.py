@@ -330,8 +330,9 @@ class ExportLog(Base):
     # The account may be deleted later; the name stays readable in the log.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     username: Mapped[str] = mapped_column(String(80))
-    channel: Mapped[str] = mapped_column(String(10), doc="web | cli")
-    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10), doc="web | cli | api")
+    # None: an API call that read no questionnaire version (the list of meetings).
+    questionnaire_version_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire_version.id"), index=True)
     scope: Mapped[str] = mapped_column(String(10), doc="all | year | meeting")
     # A deleted meeting leaves scope "meeting" with no meeting.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
@@ -340,9 +341,32 @@ class ExportLog(Base):
     language: Mapped[str] = mapped_column(String(8))
     free_text: Mapped[bool] = mapped_column(Boolean)
     k: Mapped[int] = mapped_column(Integer)
+    # Of a call to the API (channel "api"): the token used and what was read
+    # (export | results | questionnaires | indicators | meetings).
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id", ondelete="SET NULL"))
+    resource: Mapped[str | None] = mapped_column(String(20))
 
-    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    questionnaire_version: Mapped[QuestionnaireVersion | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
+    api_token: Mapped[ApiToken | None] = relationship()
+
+
+class ApiToken(Base):
+    """A personal token of an evaluator or admin for the read-only API
+    (app/evaluation/api).  Only the SHA-256 digest of the token is kept: it is
+    shown once, when it is made.  A revoked token, or one whose account is
+    deactivated or no longer evaluates, opens nothing."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, doc="UTC")
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, doc="UTC")
+
+    user: Mapped[User] = relationship()
 
 
 class SecurityEvent(Base):

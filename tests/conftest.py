@@ -324,6 +324,7 @@ def route_url(rule, meeting) -> str:
         "strategy_version_id": 999999,
         "group_id": 999999,
         "number": 1,
+        "token_id": 999999,
     }
     path = rule.rule
     for argument in rule.arguments:

@@ -34,6 +34,8 @@ PURE = {
         "evaluation/export/rows.py",
         "evaluation/export/formats.py",
         "evaluation/report/charts.py",
+        "evaluation/api/openapi.py",
+        "evaluation/report/plain.py",
     ),
     "accounts": ("accounts/login_limit.py", "accounts/passwords.py"),
     "network": ("network/rules.py", "network/strategy/model.py"),

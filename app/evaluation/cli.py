@@ -1,4 +1,4 @@
-"""Command line: ``flask export …`` and ``flask responses purge …``."""
+"""Command line: ``flask export …``, ``flask report …`` and ``flask responses purge …``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
@@ -14,7 +15,9 @@ from app.db import command_session, database
 from app.evaluation import retention
 from app.evaluation.anonymise import CellSizeTooSmall
 from app.evaluation.export import exporting
-from app.evaluation.report import stored_counts
+from app.evaluation.report import impact, queries, stored_counts
+from app.evaluation.report.plain import Period, PeriodError, period_of
+from app.languages import SUPPORTED_LANGUAGES
 from app.meetings import storage_order
 from app.models import Meeting, QuestionnaireVersion
 from app.network import settings
@@ -200,4 +203,58 @@ def purge_command(older_than, reference, everything, dry_run) -> None:
             session.rollback()
 
 
-COMMANDS = (export_command, responses)
+def _period(year: int | None, start, end) -> Period | None:
+    try:
+        return period_of(year, start.date() if start else None, end.date() if end else None)
+    except PeriodError as exc:
+        _fail(
+            {
+                "inverted": "--to is before --from",
+                "incomplete": "give both --from and --to",
+                "both": "choose --year or --from/--to, not both",
+            }[exc.code]
+        )
+
+
+def _version_with_meetings(session, key: str, number: int | None, period: Period | None) -> QuestionnaireVersion:
+    """The version asked for, else the newest with a meeting that had responses in the period."""
+    if number is not None:
+        return _find_version(session, key, number)
+    for version in session.scalars(
+        select(QuestionnaireVersion).filter_by(questionnaire_key=key).order_by(QuestionnaireVersion.version.desc())
+    ):
+        answered = queries.respondents_by_meeting(session, version.id)
+        meetings = queries.meetings_of_version(session, version.id)
+        if any(m.id in answered and (period is None or m.date in period) for m in meetings):
+            return version
+    return _find_version(session, key, None)
+
+
+@click.command("report")
+@click.option("--questionnaire", "key", required=True, help="Questionnaire id, e.g. iv-1.")
+@click.option("--version", "number", type=VERSION_NUMBER, help="Version number (default: the newest with responses).")
+@click.option("--year", type=YEAR, help="The meetings of this calendar year.")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="With --to: the first day of the period.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="With --from: the last day of the period.")
+@click.option("--format", "format_", type=click.Choice(["pdf"]), default="pdf", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
+@click.option("--language", type=click.Choice(SUPPORTED_LANGUAGES), help="Default: the network's language.")
+@with_appcontext
+def report_command(key, number, year, start, end, format_, out, language) -> None:
+    """Write the impact report (Wirkungsbericht) of a questionnaire to OUT: all meetings, a year or a period."""
+    period = _period(year, start, end)
+    language = language or settings.current().default_language
+    _shuffle_closed_surveys()
+    with command_session() as session, current_app.test_request_context():
+        version = _version_with_meetings(session, key, number, period)
+        try:
+            report = impact.impact_report(session, version, period, today=settings.today(), now=settings.now())
+        except impact.NoMeetingsInPeriod:
+            _fail(f"no meeting of {key} version {version.version} with responses lies in this period")
+        body = impact.impact_pdf(report, language)
+    with open(out, "wb") as file:
+        file.write(body)
+    click.echo(f"wrote {out} ({report.responses} responses from {len(report.report.meetings)} meetings)")
+
+
+COMMANDS = (export_command, responses, report_command)

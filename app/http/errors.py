@@ -5,14 +5,22 @@ from __future__ import annotations
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from app.db import UNAVAILABLE, rollback_quietly
 from app.http.i18n import choose_language, use_language
+
+# Path prefixes answered in JSON rather than with a page (an API's), added by
+# the feature that serves them.
+JSON_PATHS = "resonanz.json_error_paths"
 
 
 def _page(status: int, title: str, text: str, error: HTTPException | None = None):
     # An HTTP error's own headers stay (Retry-After of a 429, Allow of a 405).
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"] if error else []
+    if request.path.startswith(current_app.extensions.get(JSON_PATHS, ())):
+        code = HTTP_STATUS_CODES.get(status, "error").lower().replace(" ", "_")
+        return {"error": code, "message": text}, status, headers
     return render_template("message.html", title=title, text=text), status, headers
 
 

@@ -5,7 +5,7 @@ from a meeting's topics to it.  Existing meeting topics keep their title and
 their "brought in by members" tick, now read as a coordinator's statement.
 
 Revision ID: 0011_topics
-Revises: 0011_stored_counts
+Revises: 0011_api_tokens
 Create Date: 2026-12-01 15:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_topics"
-down_revision = "0011_stored_counts"
+down_revision = "0011_api_tokens"
 branch_labels = None
 depends_on = None
 

@@ -159,6 +159,9 @@ PUBLIC = {
     "accounts.login",
     "accounts.reset_password",  # the one-time link is the key (tests/accounts/test_passwords.py)
     "static",
+    # The API: a token is the key, not a login (tests/evaluation/api).
+    *(f"api.{name}" for name in ("openapi_document", "questionnaires", "indicators", "results", "export")),
+    *(f"api.{name}" for name in ("meetings", "meeting")),
 }
 STAFF_ROLES = {"coordinator", "evaluator", "admin"}
 # Who may use each staff route; every route of the app must be listed here or in PUBLIC.
@@ -234,6 +237,7 @@ ALLOWED = {
     **{f"preview.{name}": {"coordinator", "admin"} for name in ("draft", "version")},
     **{f"exports.{name}": {"evaluator", "admin"} for name in ("index", "codebook", "codebook_markdown")},
     "exports.log": {"admin"},
+    **{f"api_tokens.{name}": {"evaluator", "admin"} for name in ("index", "revoke")},
     "network.edit_settings": {"admin"},
     "strategy.show": STAFF_ROLES,
     **{f"strategy.{name}": {"admin"} for name in ("versions", "new_draft", "draft", "publish", "edit_version", "diff")},

@@ -154,6 +154,7 @@ WORKSPACE = {
     # With one answered questionnaire, the list of reports leads straight to its report.
     "evaluator": [
         ("strategy", "/workspace/strategy/"),
+        ("api-tokens", "/workspace/api-tokens/"),
         ("report", "/workspace/reports/"),
     ],
     "admin": [
@@ -230,6 +231,23 @@ def test_workspace_pages(server, new_phone, role):
     elif role == "evaluator":
         assert re.search(r"/workspace/reports/\d+$", page.url)
         shot(page, "workspace-report")
+        # Another method chosen: the advanced section stands open, with its form.
+        page.goto(page.url + "?method=jeffreys")
+        assert page.locator("details.advanced[open] select#method").is_visible()
+        assert page.evaluate(STRUCTURE) == [], "report-advanced"
+        audit.check(page, "report-advanced")
+        # An impact report that cannot be printed: the report again, the reason at its form.
+        page.goto(page.url.split("?")[0] + "/impact.pdf?from=2017-03-01&to=2017-01-01")
+        assert page.locator(".error-summary[role=alert]").is_visible()
+        audit.check(page, "report-impact-error")
+        page.goto("/workspace/api-tokens/")
+        page.locator("form.stacked button[type=submit]").click()
+        page.wait_for_selector(".error-summary")
+        audit.check(page, "api-token-with-errors")
+        page.fill("input[name=name]", "R")
+        page.locator("form.stacked button[type=submit]").click()
+        page.wait_for_selector("code.secret")
+        audit.check(page, "api-token-made")
     else:
         page.goto("/workspace/network/")
         page.fill("input[name=time_zone]", "Europe/Freiburg")

@@ -431,7 +431,7 @@ def empty_database(request):
 
 
 def test_the_migration_keeps_a_ticked_meeting_as_a_coordinators_statement(empty_database):
-    upgrade(empty_database, "0011_stored_counts")
+    upgrade(empty_database, "0011_api_tokens")
     engine = make_engine(empty_database)
     try:
         with engine.begin() as connection:

@@ -177,9 +177,17 @@ def plan_export(session: Session, request: ExportRequest, *, today: dt.date, now
 
 
 def record_export(
-    session: Session, plan: Plan, *, user_id: int | None, username: str, channel: str, now: dt.datetime
+    session: Session,
+    plan: Plan,
+    *,
+    user_id: int | None,
+    username: str,
+    channel: str,
+    now: dt.datetime,
+    api_token_id: int | None = None,
 ) -> ExportLog:
-    """The audit-log entry of one download (the caller commits it before sending)."""
+    """The audit-log entry of one download (the caller commits it before sending);
+    ``api_token_id``: the token of an API call."""
     request = plan.request
     entry = ExportLog(
         created_at=now,
@@ -194,6 +202,8 @@ def record_export(
         language=plan.language,
         free_text=request.free_text,
         k=request.k,
+        api_token_id=api_token_id,
+        resource=None if api_token_id is None else "export",
     )
     session.add(entry)
     session.flush()

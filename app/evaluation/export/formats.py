@@ -97,6 +97,21 @@ def write_jsonl(columns: Sequence[Variable], rows: Iterable[list]) -> Iterator[b
     return _chunks(rows, make_writer)
 
 
+def json_array(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """JSON Lines (as ``write_jsonl`` writes them) as one JSON array, streamed.
+    A line break only ever ends a line: within a value it is written ``\\n``."""
+    yield b"["
+    held = b""
+    for chunk in lines:
+        if chunk:
+            joined = held + chunk.replace(b"\n", b",")
+            held = joined[-1:]
+            yield joined[:-1]
+    if held != b",":  # every line ends with a break: the last comma goes
+        yield held
+    yield b"]"
+
+
 def _spooled(write: Callable[[object], None]) -> Iterator[bytes]:
     """Let ``write`` fill a temporary file, then yield the file in chunks."""
     with tempfile.TemporaryFile() as file:

@@ -19,6 +19,7 @@ from app.db import db_session, get_or_404, writing
 from app.evaluation.export import codebook as words
 from app.evaluation.export import exporting
 from app.evaluation.export import rows as domain_exports
+from app.evaluation.export.messages import error_text
 from app.http.downloads import attachment
 from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
 from app.meetings.codes import survey_window
@@ -38,6 +39,15 @@ FORMAT_LABELS = {
     "sav": _l("SPSS (.sav, with labels and measurement levels)"),
     "json": _l("JSON Lines (one response per line)"),
     "datapackage": _l("Frictionless data package (ZIP: CSV, datapackage.json, codebook)"),
+}
+
+# What a call to the API read (ExportLog.resource), for the log.
+API_READS = {
+    "export": _l("responses"),
+    "results": _l("indicator results"),
+    "questionnaires": _l("list of questionnaires"),
+    "indicators": _l("indicators of a questionnaire"),
+    "meetings": _l("meetings"),
 }
 
 
@@ -112,39 +122,6 @@ def _export_request(form: ExportForm) -> exporting.ExportRequest:
         free_text=form.free_text.data,
         k=form.k.data,
     )
-
-
-def error_text(error: exporting.ExportError) -> tuple[str, str]:
-    """The form field an export error belongs to, and what to tell the evaluator."""
-    params = error.params
-    return {
-        "unknown_version": ("version", _("This questionnaire version does not exist.")),
-        "unknown_meeting": ("selection", _("This meeting does not exist.")),
-        "meeting_not_in_version": ("selection", _("This meeting used another questionnaire version.")),
-        "no_responses": ("selection", _("No responses to a closed survey match this selection.")),
-        "survey_open": (
-            "selection",
-            _("This meeting's survey has not closed yet: its responses can be downloaded once it has."),
-        ),
-        "too_few_responses": (
-            "selection",
-            _(
-                "Each meeting of this selection has fewer than %(k)s responses: they cannot be downloaded "
-                "without singling someone out.",
-                k=params.get("k"),
-            ),
-        ),
-        "unknown_language": ("language", _("The questionnaire has no texts in this language.")),
-        "unknown_format": ("format", _("Unknown format.")),
-        "too_many_rows": (
-            "format",
-            _("%(rows)s rows do not fit in one worksheet; choose CSV or a smaller selection.", rows=params.get("rows")),
-        ),
-        "name_too_long": (
-            "format",
-            _("These variable names are too long for SPSS: %(names)s", names=params.get("names")),
-        ),
-    }.get(error.code, ("format", _("This export cannot be made.")))
 
 
 def send_export(plan: exporting.Plan) -> Response:
@@ -229,7 +206,11 @@ def codebook_markdown(version_id: int):
 @role_required("admin")
 def log():
     before = request.args.get("before", type=int)
-    query = select(ExportLog).options(selectinload(ExportLog.questionnaire_version), selectinload(ExportLog.meeting))
+    query = select(ExportLog).options(
+        selectinload(ExportLog.questionnaire_version),
+        selectinload(ExportLog.meeting),
+        selectinload(ExportLog.api_token),
+    )
     if before:
         query = query.where(ExportLog.id < before)
     entries = db_session().scalars(query.order_by(ExportLog.id.desc()).limit(LOG_PAGE + 1)).all()
@@ -239,6 +220,7 @@ def log():
         entries=entries[:LOG_PAGE],
         older=older,
         format_labels=FORMAT_LABELS,
+        api_reads=API_READS,
         selection_label=words.selection_label,
         title=_("Download log"),
     )

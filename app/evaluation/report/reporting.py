@@ -29,6 +29,7 @@ from app.evaluation.anonymise import DEFAULT_K
 from app.evaluation.indicators import Counts, Share, indicator_share, likert_counts
 from app.evaluation.release import cells_to_leave_out, large_enough, results_released, waiting_for
 from app.evaluation.report import queries
+from app.evaluation.report.plain import Period
 from app.meetings.plausibility import TooManyResponses, too_many_responses
 from app.meetings.services import partner_status_counts
 from app.meetings.topics import services as topics
@@ -220,10 +221,16 @@ def survey_scopes(
     options: ReportOptions,
     *,
     now: dt.datetime,
+    period: Period | None = None,
 ) -> SurveyScopes:
+    """``period``: only the meetings held in it (a printed report's year or dates)."""
     respondents = queries.respondents_by_meeting(session, version.id)
     released = queries.counts_by_meeting(session, version.id, now)
-    meetings = [m for m in queries.meetings_of_version(session, version.id) if m.id in respondents]
+    meetings = [
+        m
+        for m in queries.meetings_of_version(session, version.id)
+        if m.id in respondents and (period is None or m.date in period)
+    ]
     k = options.min_cell
 
     meeting_scopes, shown = [], {}
@@ -249,7 +256,7 @@ def survey_scopes(
 
     # Periods pool meetings without a population: the same person may attend
     # several meetings, so attendances do not add up to a population of people.
-    def period(kind: str, label: str, ids: Sequence[int]) -> Scope:
+    def pooled_scope(kind: str, label: str, ids: Sequence[int]) -> Scope:
         parts = [shown[i] for i in ids]
         pooled = _pooled([p.shares for p in parts], len(questionnaire.indicators))
         respondents = sum(p.counts.respondents for p in parts)
@@ -259,16 +266,23 @@ def survey_scopes(
     for meeting in meetings:
         if meeting.id in shown:
             by_year[meeting.date.year].append(meeting.id)
-    years = tuple(period("year", str(year), by_year[year]) for year in sorted(by_year))
-    overall = period("all", "all", list(shown))
+    years = tuple(pooled_scope("year", str(year), by_year[year]) for year in sorted(by_year))
+    overall = pooled_scope("all", "all", list(shown))
     return SurveyScopes(overall, years, tuple(meeting_scopes), shown)
 
 
 def build_report(
-    session: Session, version: QuestionnaireVersion, options: ReportOptions, *, today: dt.date, now: dt.datetime
+    session: Session,
+    version: QuestionnaireVersion,
+    options: ReportOptions,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    period: Period | None = None,
 ) -> Report:
+    """``period``: the survey figures and the record indicators of the meetings held in it."""
     questionnaire = questionnaire_of(version)
-    scopes = survey_scopes(session, version, questionnaire, options, now=now)
+    scopes = survey_scopes(session, version, questionnaire, options, now=now, period=period)
     likert = tuple(
         LikertResult(q, counts, stats.likert_mean(counts, confidence=options.confidence))
         for q in questionnaire.questions
@@ -295,11 +309,14 @@ def build_report(
             declared,
             today=today,
             confidence=options.confidence,
+            period=period,
             member_rule=rule,
             now=now,
             k=options.min_cell,
         ),
-        topics_treated=treated_per_year(session, today=today, member_rule=rule, now=now, k=options.min_cell),
+        topics_treated=treated_per_year(
+            session, today=today, member_rule=rule, now=now, k=options.min_cell, period=period
+        ),
     )
 
 
@@ -389,32 +406,44 @@ def record_indicators(
     *,
     today: dt.date,
     confidence: float,
+    period: Period | None = None,
     member_rule: MemberTopicRule | None = None,
     now: dt.datetime | None = None,
     k: int = DEFAULT_K,
 ) -> tuple[RecordResult, ...]:
     """Each declared indicator measured from the meetings held up to ``today``
-    and the partner register; a meeting's member topics by the strategy's
-    ``member_rule`` (its default when not given), with the rankings released
-    by ``now`` that at least ``k`` answered."""
+    (and in ``period``) and the partner register, which is as it stands today;
+    a meeting's member topics by the strategy's ``member_rule`` (its default
+    when not given), with the rankings released by ``now`` that at least
+    ``k`` answered."""
     if not declared:
         return ()
-    held = _held(session, today)
+    held = _held(session, today, period)
+    if period is not None:
+        years = full_calendar_years(period.start, min(period.end, today))
+    else:
+        years = full_calendar_years(held[0].date, held[-1].date) if held else []
     partners = partner_status_counts(session)
     devoted = topics.devoted_meetings(session, held, member_rule or MemberTopicRule(), now=now or utcnow(), k=k)
-    return tuple(_measure(indicator, held, partners, confidence, devoted) for indicator in declared)
+    return tuple(_measure(indicator, held, years, partners, confidence, devoted) for indicator in declared)
 
 
-def _held(session: Session, today: dt.date) -> list[Meeting]:
+def _held(session: Session, today: dt.date, period: Period | None = None) -> list[Meeting]:
+    held_by = Meeting.date <= today
+    if period is not None:
+        held_by &= (Meeting.date >= period.start) & (Meeting.date <= period.end)
     return list(
-        session.scalars(
-            select(Meeting).where(Meeting.date <= today).order_by(Meeting.date).options(selectinload(Meeting.topics))
-        )
+        session.scalars(select(Meeting).where(held_by).order_by(Meeting.date).options(selectinload(Meeting.topics)))
     )
 
 
 def _measure(
-    indicator: RecordIndicator, held: list[Meeting], partners: dict, confidence: float, devoted: set[int]
+    indicator: RecordIndicator,
+    held: list[Meeting],
+    years: list[int],
+    partners: dict,
+    confidence: float,
+    devoted: set[int],
 ) -> RecordResult:
     target, comparison = indicator.target, indicator.comparison
     if indicator.kind == "partners_won":
@@ -424,7 +453,6 @@ def _measure(
         per_year: dict[int, int] = defaultdict(int)
         for meeting in held:
             per_year[meeting.date.year] += 1
-        years = full_calendar_years(held[0].date, held[-1].date) if held else []
         counts = {year: per_year.get(year, 0) for year in years}
         if not counts:
             return RecordResult(indicator, None, "inconclusive", {"per_year": counts})
@@ -482,9 +510,11 @@ def treated_per_year(
     member_rule: MemberTopicRule | None = None,
     now: dt.datetime | None = None,
     k: int = DEFAULT_K,
+    period: Period | None = None,
 ) -> tuple[TreatedYear, ...]:
-    """Per calendar year of the meetings held up to ``today``: the topics treated and where they came from."""
-    held = _held(session, today)
+    """Per calendar year of the meetings held up to ``today`` (and in ``period``):
+    the topics treated and where they came from."""
+    held = _held(session, today, period)
     devoted = topics.devoted_meetings(session, held, member_rule or MemberTopicRule(), now=now or utcnow(), k=k)
     proposed_at = {row.topic.id: row.proposed_at for row in topics.topic_rows(session, today)}
     years: dict[int, list[Meeting]] = defaultdict(list)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.accounts.access import role_required
 from app.db import db_session, get_or_404
-from app.evaluation.export import codebook
-from app.evaluation.report import reporting
-from app.evaluation.report.charts import forest_chart
+from app.evaluation.report import impact, plain, reporting, wording
+from app.evaluation.report.wording import interval, percent, record_goal, verdict_label
+from app.http.downloads import attachment
+from app.languages import SUPPORTED_LANGUAGES
 from app.models import QuestionnaireVersion
 from app.network import settings
 from app.questionnaires import versions
@@ -42,69 +45,15 @@ def _options() -> reporting.ReportOptions:
     )
 
 
-def percent(value: float | None) -> str:
-    return "–" if value is None else codebook.percent(value)
-
-
-def interval(low: float, high: float) -> str:
-    return f"{percent(low)} – {percent(high)}"
-
-
-def verdict_text(result, confidence: float) -> str:
-    assessment = result.assessment
-    goal = codebook.goal(result.indicator.comparison, result.indicator.target)
-    if result.note == "too_few":
-        return not_shown_text()
-    if assessment is None:
-        return _("Not determinable: this method needs the number of attendees of a meeting.")
-    ci = _("%(level)s CI %(interval)s", level=percent(confidence), interval=interval(assessment.low, assessment.high))
-    if assessment.verdict == "met":
-        return _("Target reached: %(goal)s (%(ci)s)", goal=goal, ci=ci)
-    if assessment.verdict == "not_met":
-        return _("Target missed: %(goal)s (%(ci)s)", goal=goal, ci=ci)
-    return _("Not determinable with this number of responses: %(goal)s (%(ci)s)", goal=goal, ci=ci)
-
-
-def not_shown_text() -> str:
-    return _("Not shown: fewer than %(k)s answers.", k=format_decimal(settings.min_cell_size()))
-
-
-def record_goal(indicator) -> str:
-    """A record indicator's target in words: a number of meetings or organisations, or a share."""
-    target = format_decimal(int(indicator.target)) if indicator.counted else percent(indicator.target)
-    return codebook.goal_words(indicator.comparison, target)
-
-
-def verdict_label(verdict: str | None) -> str:
-    """A verdict in a word or two, for the tables; ``None``: no verdict could be made."""
-    return {
-        "met": _("reached"),
-        "not_met": _("missed"),
-        "inconclusive": _("not determinable"),
-        None: _("not determinable"),
-    }[verdict]
-
-
-def indicator_chart(report, position: int):
-    indicator = report.questionnaire.indicators[position]
-    rows = []
-    for scope in (report.overall, *report.years):
-        result = scope.results[position]
-        if result.assessment is not None and result.n:
-            label = _("All") if scope.kind == "all" else scope.label
-            rows.append((label, result.assessment.estimate, result.assessment.low, result.assessment.high))
-    title = _(
-        "Share with %(level)s confidence interval per period; the dashed line is the target %(target)s.",
-        level=percent(report.options.confidence),
-        target=percent(indicator.target),
-    )
-    return forest_chart(rows, indicator.target, title)
-
-
 @blueprint.get("/<int:version_id>")
 @role_required("coordinator", "evaluator")
 def show(version_id: int):
-    version = get_or_404(QuestionnaireVersion, version_id)
+    return _report_page(get_or_404(QuestionnaireVersion, version_id))
+
+
+def _report_page(version: QuestionnaireVersion, *, impact_error: str | None = None):
+    """The report; with ``impact_error``, its impact report form comes back with
+    what was asked and the reason it could not be printed."""
     report = reporting.build_report(db_session(), version, _options(), today=settings.today(), now=settings.now())
     return render_template(
         "reports/show.html",
@@ -112,13 +61,66 @@ def show(version_id: int):
         versions=versions.versions_of(db_session(), version.questionnaire_key),
         indicator_versions=versions.indicator_versions(db_session(), version.questionnaire_key),
         title=_("Indicator report"),
+        words=wording,
         percent=percent,
         interval=interval,
-        verdict_text=verdict_text,
         verdict_label=verdict_label,
-        not_shown_text=not_shown_text,
         record_goal=record_goal,
-        indicator_chart=indicator_chart,
         methods=reporting.SELECTABLE_METHODS,
         confidences=reporting.CONFIDENCES,
+        advanced=report.options.method != "auto" or report.options.confidence != 0.95,
+        languages=SUPPORTED_LANGUAGES,
+        periods=impact.period_choices(report),
+        impact_asked={name: request.args.get(name, "") for name in ("year", "from", "to")} if impact_error else {},
+        impact_language=request.args.get("language") if impact_error else str(get_locale()),
+        impact_error=impact_error,
     )
+
+
+def _period_asked() -> plain.Period | None:
+    """The period of the query string (``year``, or ``from`` and ``to``); PeriodError or ValueError when malformed."""
+
+    def day(name: str) -> dt.date | None:
+        value = request.args.get(name, "").strip()
+        return dt.date.fromisoformat(value) if value else None
+
+    year = request.args.get("year", "").strip()
+    if year and not (year.isdigit() and len(year) == 4 and 1900 <= int(year) <= 2999):
+        raise ValueError("year")
+    return plain.period_of(int(year) if year else None, day("from"), day("to"))
+
+
+def _cannot_print(version: QuestionnaireVersion, text: str, status: int):
+    return _report_page(version, impact_error=text), status
+
+
+@blueprint.get("/<int:version_id>/impact.pdf")
+@role_required("coordinator", "evaluator")
+def impact_pdf(version_id: int):
+    """The printed impact report of a year or a period, in the language asked for."""
+    version = get_or_404(QuestionnaireVersion, version_id)
+    try:
+        period = _period_asked()
+    except plain.PeriodError as error:
+        return _cannot_print(version, PERIOD_ERRORS[error.code](), 400)
+    except ValueError:
+        return _cannot_print(
+            version, _("Please give a year such as 2017, or dates such as 2017-01-31 for the period."), 400
+        )
+    language = request.args.get("language") or str(get_locale())
+    if language not in SUPPORTED_LANGUAGES:
+        return _cannot_print(version, _("The impact report is printed in one of the languages offered."), 400)
+    try:
+        report = impact.impact_report(db_session(), version, period, today=settings.today(), now=settings.now())
+    except impact.NoMeetingsInPeriod:
+        return _cannot_print(
+            version, _("No meeting of this questionnaire version with responses lies in this period."), 404
+        )
+    return attachment(impact.impact_pdf(report, language), impact.filename(report, language), "application/pdf")
+
+
+PERIOD_ERRORS = {
+    "inverted": lambda: _("The period ends before it begins. Please swap the dates."),
+    "incomplete": lambda: _("Please give both the first and the last day of the period."),
+    "both": lambda: _("Please choose a year or a period, not both."),
+}
