@@ -33,6 +33,7 @@ PURE = {
         "evaluation/export/rows.py",
         "evaluation/export/formats.py",
         "evaluation/report/charts.py",
+        "evaluation/change.py",
     ),
     "accounts": ("accounts/login_limit.py", "accounts/passwords.py"),
     "network": ("network/rules.py", "network/strategy/model.py"),
