@@ -72,6 +72,15 @@ class WordingChange:
     old_text: dict
     new_text: dict
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages in which the text differs (added or dropped included)."""
+        return tuple(
+            code
+            for code in dict.fromkeys([*self.old_text, *self.new_text])
+            if self.old_text.get(code) != self.new_text.get(code)
+        )
+
 
 @dataclass(frozen=True)
 class IndicatorTrend:

@@ -3,7 +3,7 @@ comparison of two periods or meetings, asked with a GET form (no script)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
@@ -98,6 +98,14 @@ def scope_label(trends: series.Trends, scope: scopes.Scope) -> str:
     return _("%(start)s to %(end)s", start=scope.start.isoformat(), end=scope.end.isoformat())
 
 
+def wording_texts(change: series.WordingChange) -> list[tuple[str, str, str]]:
+    """(language, before, after) to show of a changed question: in the page's
+    language where it changed there, else in each language where it changed."""
+    language = g.get("language")
+    shown = [language] if language in change.languages else list(change.languages)
+    return [(code, change.old_text.get(code, ""), change.new_text.get(code, "")) for code in shown]
+
+
 def year_chart(trend: series.IndicatorTrend):
     rows = [(p.label, p.figure.estimate, p.figure.assessment.low, p.figure.assessment.high) for p in trend.years]
     return forest_chart(rows, trend.indicator.target, _chart_title(trend, _("per year")))
@@ -140,5 +148,6 @@ def show(version_id: int):
         goal=codebook.goal,
         scope_label=scope_label,
         year_chart=year_chart,
+        wording_texts=wording_texts,
         meeting_chart=meeting_chart,
     ), (400 if problems else 200)
