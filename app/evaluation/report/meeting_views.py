@@ -23,7 +23,7 @@ def show(meeting_id: int):
     return render_template(
         "reports/meeting.html",
         results=results,
-        title=_("Results of one meeting"),
+        title=_("Results of the meeting"),
         percent=codebook.percent,
         goal=codebook.goal,
     )
