@@ -21,7 +21,8 @@ from app.evaluation import stats
 from app.evaluation.indicators import Counts, indicator_share
 from app.evaluation.release import large_enough, waiting_for
 from app.evaluation.report.reporting import IndicatorResult, meets
-from app.meetings.plausibility import TooManyResponses, too_many_responses
+from app.meetings.codes import survey_window
+from app.meetings.services import MeetingRow
 from app.models import Answer, Meeting, QuestionnaireVersion, Response
 from app.network.strategy.model import RecordIndicator
 from app.network.strategy.store import strategy_in_force
@@ -57,21 +58,11 @@ class RecordFigure:
 @dataclass(frozen=True)
 class MeetingResults:
     meeting: Meeting
-    respondents: int
+    responses: MeetingRow  # its number of responses, with the response rate and the plausibility rule
     surveys: tuple[SurveyFigures, ...]
     records: tuple[RecordFigure, ...]
     member_topics: tuple[str, ...]
     k: int
-
-    @property
-    def response_rate(self) -> float | None:
-        """Responses as a share of the attendees, when attendance is recorded."""
-        attended = self.meeting.attended
-        return self.respondents / attended if attended else None
-
-    @property
-    def too_many_responses(self) -> TooManyResponses | None:
-        return too_many_responses(self.respondents, self.meeting.attended, self.meeting.invited)
 
 
 def _responses_by_version(session: Session, meeting_id: int) -> dict[int, int]:
@@ -152,7 +143,7 @@ def meeting_results(session: Session, meeting: Meeting, *, k: int, now: dt.datet
     declared = () if strategy is None else strategy.record_indicators_of(goals)
     return MeetingResults(
         meeting,
-        sum(answered.values()),
+        MeetingRow(meeting, survey_window(meeting, now).state, sum(answered.values()), None),
         surveys,
         _records(meeting, declared),
         tuple(topic.title for topic in meeting.topics if topic.brought_in_by_members),
