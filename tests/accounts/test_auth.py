@@ -166,6 +166,8 @@ ALLOWED = {
     "meetings.home": STAFF_ROLES,
     "reports.index": STAFF_ROLES,
     "reports.show": STAFF_ROLES,
+    "meeting_report.show": STAFF_ROLES,
+    "trends.show": STAFF_ROLES,
     "accounts.logout": STAFF_ROLES,
     "accounts.change_password": STAFF_ROLES,
     **{
