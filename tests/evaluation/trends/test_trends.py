@@ -277,3 +277,31 @@ def test_page_needs_a_login_and_a_known_version(client, staff, network):
     login(client, "coordinator", PASSWORDS["coordinator"])
     assert client.get(f"/workspace/trends/{network['one']}").status_code == 200
     assert client.get("/workspace/trends/999999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"indicator": "knows_more_offers", "first": "9" * 5000, "second": "2015"},
+        {"indicator": "knows_more_offers", "first": "meeting-99999999999", "second": "2015"},
+        {"indicator": "knows_more_offers", "first": "dates", "first_from": "9999-99-99", "first_to": "\x00"},
+        {"indicator": "knows_more_offers", "first": "dates", "first_from": "0001-01-01", "first_to": "9999-12-31"},
+        {"indicator": "ٰknows", "first": "٢٠١٥", "second": "2016"},
+        {"indicator": "", "first": "", "second": ""},
+        {"indicator": "knows_more_offers"},
+    ],
+)
+def test_no_query_gives_a_500(evaluator, network, query):
+    status, html = page(evaluator, network["one"], **query)
+    assert status in (200, 400)
+    if status == 400:
+        assert 'class="error-summary" role="alert"' in html
+
+
+def test_a_questionnaire_without_responses_gives_a_page(evaluator, db):
+    from tests.conftest import store_questionnaire as store
+
+    version, _ = store(db)
+    db.commit()
+    status, html = page(evaluator, version.id)
+    assert status == 200 and "No responses yet." in html and 'id="comparison"' not in html
