@@ -56,8 +56,8 @@ def test_a_released_meeting_shows_the_report_figures(db, evaluator):
 @pytest.mark.parametrize(
     ("window", "message"),
     [
-        ({"opens": -1, "closes": 24}, "The survey is still open."),
-        ({"opens": -48, "closes": None}, "The survey is still open."),
+        ({"opens": -1, "closes": 24}, "The survey has not closed yet."),
+        ({"opens": -48, "closes": None}, "The survey has not closed yet."),
         (
             {"opens": -48, "closes": -1, "paper_entry_finished": False},
             "The paper questionnaires are still being typed in.",
