@@ -36,6 +36,7 @@ PURE = {
         "evaluation/report/charts.py",
         "evaluation/api/openapi.py",
         "evaluation/report/plain.py",
+        "evaluation/change.py",
     ),
     "accounts": ("accounts/login_limit.py", "accounts/passwords.py"),
     "network": ("network/rules.py", "network/strategy/model.py"),
