@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from app.accounts.access import role_required
 from app.db import db_session, get_or_404
 from app.evaluation.export import codebook
+from app.evaluation.report import wording
 from app.evaluation.report.meeting import meeting_results
 from app.models import Meeting
 from app.network import settings
@@ -26,4 +27,5 @@ def show(meeting_id: int):
         title=_("Results of the meeting"),
         percent=codebook.percent,
         goal=codebook.goal,
+        words=wording,
     )

@@ -109,7 +109,7 @@ def test_records_against_the_strategy(db, evaluator):
     )  # 40 % wanted
     assert records["good_practice"].value == 2 and records["member_topics"].value == 1
     status, html = page(evaluator, meeting.id)
-    assert "30 %: 30 of 100 invited came." in html and "at least 40 %: missed" in html
+    assert "30 %: 30 of 100 invited came." in html and "at least 40 %: not reached" in html
     assert "2 presentations" in html and "1 topic: <bdi>Sprachbildung</bdi>" in html and "Kita" not in html
 
 
