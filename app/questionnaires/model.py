@@ -307,6 +307,9 @@ INDICATOR_WITHOUT_CODES = Message(
 RANK_ABOVE_OPTIONS = Message(
     "rank_above_options", N_("rank (%(rank)s) is larger than the number of options (%(count)s)")
 )
+RANKING_NOT_QUASI = Message(
+    "ranking_not_quasi", N_("a ranking cannot be a quasi_identifier: exports never count it in combinations")
+)
 TOPICS_NOT_FROZEN = Message(
     "topics_not_frozen",
     N_("the options of this ranking come from the network's open topics, which are not filled in yet"),
@@ -424,6 +427,8 @@ def _semantic_problems(q: Questionnaire, lines: Lines, resolved: Collection[int]
                 report(("questions", i, "options", j, "code"), DUPLICATE_OPTION, code=code)
         if isinstance(question, Ranking) and len(codes) >= 2 and question.rank > len(codes):
             report(("questions", i, "rank"), RANK_ABOVE_OPTIONS, rank=question.rank, count=len(codes))
+        if isinstance(question, Ranking) and question.quasi_identifier:
+            report(("questions", i, "quasi_identifier"), RANKING_NOT_QUASI)
         if isinstance(question, Number) and question.min > question.max:
             report(("questions", i, "max"), MAX_BELOW_MIN, max=question.max, min=question.min)
         if question.breakdown and not isinstance(question, SingleChoice):

@@ -45,6 +45,11 @@ def test_options_from_naming_nothing_known_is_refused(value):
     assert errors(no_options)
 
 
+def test_a_ranking_is_no_quasi_identifier():
+    quasi = RANKING.replace("    rank: 3\n", "    rank: 3\n    quasi_identifier: true\n")
+    assert errors(quasi) == [("questions[12].quasi_identifier", "ranking_not_quasi")]
+
+
 def test_options_and_options_from_together_are_refused():
     both = RANKING.replace("    options:\n", "    options_from: topics\n    options:\n")
     assert ("questions[12].options_from", "options_twice") in errors(both)
