@@ -66,3 +66,14 @@ def test_a_corrected_ranking_is_stored_with_its_places(client, db):
     db.rollback()
     rows = db.execute(select(Answer.code, Answer.number).where(Answer.question_id == "needs")).all()
     assert sorted(rows) == [("language", 2), ("refugees", 1)]
+
+
+def test_the_form_with_a_ranking_fits_the_page_weight_budget(client, db):
+    from app.config import Config
+    from benchmarks.page_weight import BUDGET, measure
+
+    meeting = add_meeting(db, with_ranking())
+    for language in Config.LANGUAGES:
+        weight = measure(client, f"/m/{meeting.public_code}?lang={language}")
+        assert weight.foreign == [] and weight.uncompressed == []
+        assert weight.total <= BUDGET, (language, weight.total, weight.sent)
