@@ -148,3 +148,32 @@ def test_unknown_items_and_extra_places_are_refused(questionnaire):
     assert answer(questionnaire, ["staff", "language", "refugees", "transitions"]).errors["needs"][0].code == (
         "too_many_places"
     )
+
+
+def test_publishing_a_ranking_on_unfrozen_topics_is_refused_in_the_workspace(coordinator, db, demo_actor_groups):
+    from sqlalchemy import func, select
+
+    from app.models import QuestionnaireDraft, QuestionnaireVersion
+    from tests.conftest import token
+    from tests.meetings.test_workspace import new_draft
+
+    url = new_draft(coordinator, with_ranking(TOPICS))
+    draft_id = int(url.rstrip("/").rsplit("/", 1)[1])
+    response = coordinator.post(
+        f"/workspace/questionnaires/drafts/{draft_id}/publish?lang=en",
+        data={"csrf_token": token(coordinator, url)},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "open topics, which are not filled in yet" in response.get_data(as_text=True)
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(QuestionnaireVersion)) == 0
+    assert db.get(QuestionnaireDraft, draft_id) is not None
+
+
+def test_loading_a_ranking_on_unfrozen_topics_is_refused_on_the_command_line(runner, tmp_path, demo_actor_groups):
+    path = tmp_path / "needs.yaml"
+    path.write_text(with_ranking(TOPICS), "utf-8")
+    result = runner.invoke(args=["questionnaires", "load", str(path)])
+    assert result.exit_code == 1
+    assert "not filled in yet" in result.output
