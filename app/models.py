@@ -97,6 +97,10 @@ class Meeting(Base):
     # few who answered on paper would stand out), and whether all are in.
     paper_responses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     paper_entry_finished: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Whether its answers' counts are kept in ``meeting_count``
+    # (app/evaluation/report/stored_counts.py); reset by every change that
+    # could change them.
+    counts_stored: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     topics: Mapped[list[MeetingTopic]] = relationship(
@@ -371,3 +375,26 @@ class TranslationBasis(Base):
     text_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     language: Mapped[str] = mapped_column(String(8), primary_key=True)
     source_digest: Mapped[str] = mapped_column(String(64))
+
+
+class MeetingCount(Base):
+    """How many of a closed meeting's responses to one questionnaire version
+    gave each answer code, kept so that the report need not count them again
+    (app/evaluation/report/stored_counts.py).
+
+    Only aggregates of one meeting: no response, no order, no time.  The
+    respondents are the row with an empty ``question_id`` and ``code``; the
+    counts within one answer of a breakdown question (e.g. an actor group)
+    name that question and answer in ``group_question`` and ``group_code``,
+    which are empty for the whole meeting.
+    """
+
+    __tablename__ = "meeting_count"
+
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True, index=True)
+    group_question: Mapped[str] = mapped_column(String(40), primary_key=True)
+    group_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

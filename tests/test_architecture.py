@@ -25,6 +25,7 @@ PURE = {
         "questionnaires/translations/xlsx.py",
     ),
     "meetings": ("meetings/codes.py", "meetings/plausibility.py"),
+    "participation": ("participation/pages.py",),
     "evaluation": (
         "evaluation/stats.py",
         "evaluation/indicators.py",

@@ -14,6 +14,7 @@ from app.db import command_session, database
 from app.evaluation import retention
 from app.evaluation.anonymise import CellSizeTooSmall
 from app.evaluation.export import exporting
+from app.evaluation.report import stored_counts
 from app.meetings import storage_order
 from app.models import Meeting, QuestionnaireVersion
 from app.network import settings
@@ -48,12 +49,14 @@ def _fail(message: str) -> None:
 
 def _shuffle_closed_surveys() -> None:
     """As staff requests do before reading (app/meetings/views.py): the rows of
-    surveys that have closed are rewritten in random order first, in a
-    transaction of their own."""
+    surveys that have closed are rewritten in random order first, and the
+    counts of released meetings stored, in a transaction of their own."""
     now = settings.now()
     with command_session() as session:
         if storage_order.due(session, now):
             storage_order.shuffle_closed_surveys(session, now)
+        if stored_counts.due(session, now):
+            stored_counts.store_closed_meetings(session, now)
 
 
 def _operator() -> str:

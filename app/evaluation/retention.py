@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.evaluation.report import stored_counts
 from app.models import Answer, Meeting, QuestionnaireVersion, Response
 
 
@@ -43,6 +44,9 @@ def purge_free_text(session: Session, *, before: dt.date, dry_run: bool = False)
     found = session.execute(select(func.count(func.distinct(Answer.response_id)), func.count()).where(*where)).one()
     if not dry_run and found[1]:
         _overwrite_freed_pages(session)
+        # The free texts are counted too (their code is ``value``).
+        affected = select(Response.meeting_id).join(Answer, Answer.response_id == Response.id).where(*where)
+        stored_counts.drop_meetings(session, session.scalars(affected.distinct()))
         session.execute(delete(Answer).where(*where), execution_options={"synchronize_session": False})
         session.flush()
     return Purged(*found)
@@ -59,6 +63,8 @@ def purge_version(session: Session, version: QuestionnaireVersion, *, dry_run: b
     )
     if not dry_run and found.responses:
         _overwrite_freed_pages(session)
+        affected = select(Response.meeting_id).where(Response.questionnaire_version_id == version.id).distinct()
+        stored_counts.drop_meetings(session, session.scalars(affected))
         options = {"synchronize_session": False}
         session.execute(delete(Answer).where(Answer.response_id.in_(responses)), execution_options=options)
         session.execute(

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from app.evaluation.report import stored_counts
 from app.models import Meeting
 from app.participation import submission
 from app.questionnaires.answers import Submission, validate_submission
@@ -110,6 +111,9 @@ def store_paper_form(
     )
     if counted.rowcount != 1:
         raise PaperEntryFinished
+    # Counts are stored only after the paper entry is finished; should a form
+    # ever come in later, the counts must not stay as they were.
+    stored_counts.drop(session, meeting)
 
 
 def finish_paper_entry(session: Session, meeting: Meeting) -> None:

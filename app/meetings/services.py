@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.evaluation.report import stored_counts
 from app.meetings.access_codes import CodeCount, code_counts
 from app.meetings.codes import new_public_code, survey_window
 from app.meetings.plausibility import TooManyResponses, too_many_responses
@@ -52,8 +53,10 @@ def save_meeting(session: Session, data: MeetingData, meeting: Meeting | None = 
         session.add(meeting)
     else:
         _may_switch(session, meeting, data.questionnaire_version_id, data.split_confirmed)
+        if meeting.questionnaire_version_id != data.questionnaire_version_id:
+            stored_counts.drop(session, meeting)
     if (meeting.opens_at, meeting.closes_at) != (data.opens_at, data.closes_at):
-        _window_changes(meeting)
+        _window_changes(session, meeting)
     for name in (
         "title",
         "date",
@@ -89,6 +92,8 @@ def switch_version(session: Session, meeting: Meeting, version_id: int, *, split
     SplitNotConfirmed for a meeting with responses, unless confirmed): its
     responses so far stay with the version they answered."""
     _may_switch(session, meeting, version_id, split_confirmed)
+    if meeting.questionnaire_version_id != version_id:
+        stored_counts.drop(session, meeting)
     meeting.questionnaire_version_id = version_id
     session.flush()
 
@@ -135,15 +140,16 @@ def meetings_on_older_versions(
     return [row for row in found if row.state != "closed"]
 
 
-def _window_changes(meeting: Meeting) -> None:
+def _window_changes(session: Session, meeting: Meeting) -> None:
     # Rows may come in again, or the survey closes anew: once it is closed,
-    # its rows are rewritten in random order (again).
+    # its rows are rewritten in random order (again) and counted (again).
     meeting.rows_shuffled = False
+    stored_counts.drop(session, meeting)
 
 
 def open_survey(session: Session, meeting: Meeting, now: dt.datetime) -> None:
     """Open now; a window that had already closed is reopened without an end."""
-    _window_changes(meeting)
+    _window_changes(session, meeting)
     meeting.opens_at = now
     if meeting.closes_at is not None and meeting.closes_at <= now:
         meeting.closes_at = None
@@ -151,7 +157,7 @@ def open_survey(session: Session, meeting: Meeting, now: dt.datetime) -> None:
 
 
 def close_survey(session: Session, meeting: Meeting, now: dt.datetime) -> None:
-    _window_changes(meeting)
+    _window_changes(session, meeting)
     meeting.closes_at = now
     if meeting.opens_at is None or meeting.opens_at > now:
         meeting.opens_at = now

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts.access import role_required
 from app.db import database, db_session, get_or_404, writing
+from app.evaluation.report import stored_counts
 from app.http.downloads import attachment
 from app.meetings import access_codes, codes, handouts, paper_entry, services, storage_order
 from app.meetings.forms import PARTNER_STATUSES, AccessCodesForm, MeetingForm, PartnerForm, choices
@@ -28,14 +29,16 @@ coordinators_only = role_required("coordinator")
 @blueprint.before_app_request
 def shuffle_closed_surveys_first():
     """Before a staff request reads anything, the rows of surveys that have
-    closed are rewritten in random order (storage_order.py), in a
-    transaction of their own."""
+    closed are rewritten in random order (storage_order.py) and the counts of
+    released meetings are stored (stored_counts.py), in a transaction of
+    their own."""
     if not request.path.startswith(blueprint.url_prefix) or not current_user.is_authenticated:
         return
     now = settings.now()
-    if storage_order.due(db_session(), now):
+    if storage_order.due(db_session(), now) or stored_counts.due(db_session(), now):
         with database().session(write=True) as session:
             storage_order.shuffle_closed_surveys(session, now)
+            stored_counts.store_closed_meetings(session, now)
             session.commit()
 
 

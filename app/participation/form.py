@@ -20,7 +20,7 @@ SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_.-]{40,200}$")
 # The button that shows the form in another language, answers kept, instead of sending it.
 SWITCH_LANGUAGE = "switch_language"
 # Form fields that are not answers.
-CONTROL_FIELDS = frozenset({"submission_id", "language", "access_code", SWITCH_LANGUAGE})
+CONTROL_FIELDS = frozenset({"submission_id", "language", "access_code", "page", "step", SWITCH_LANGUAGE})
 
 
 # Every field has a label (an empty one: the template writes the question

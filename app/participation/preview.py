@@ -38,4 +38,4 @@ def version(version_id: int):
 def _preview(questionnaire):
     speak_questionnaire_language(questionnaire)
     stand_in = SimpleNamespace(title=_("Preview"), date=settings.today(), place="", public_code="preview")
-    return render_form_page(stand_in, questionnaire, blank_form(questionnaire), preview=True)
+    return render_form_page(stand_in, questionnaire, blank_form(questionnaire), preview=True, page=None)

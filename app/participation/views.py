@@ -23,10 +23,10 @@ from app.http.i18n import choose_language, use_language
 from app.meetings import access_codes
 from app.meetings.codes import normalised_access_code, shown_access_code, survey_window
 from app.network import settings
-from app.participation import address_limit, answered, messages, signed, submission
+from app.participation import address_limit, answered, messages, pages, signed, submission
 from app.participation.form import CONTROL_FIELDS, SUBMISSION_ID, SWITCH_LANGUAGE, form_for
 from app.participation.origin import sent_from_another_site
-from app.questionnaires.answers import validate_submission
+from app.questionnaires.answers import validate_submission, visible_questions
 
 blueprint = Blueprint("participation", __name__, url_prefix="/m", template_folder="templates")
 # Participants have no session, so no CSRF token: see origin.py.
@@ -108,8 +108,12 @@ def render_form_page(
     status=200,
     preview=False,
     code_field: CodeField | None = None,
+    page: int | None = 1,
 ):
-    """The participant form; the workspace preview renders the very same page."""
+    """The participant form; the workspace preview renders the very same page
+    (``page=None``: every part one after another)."""
+    parts = questionnaire.pages
+    part = parts[page - 1] if page else None
     return render_template(
         "participation/form.html",
         meeting=meeting,
@@ -120,7 +124,34 @@ def render_form_page(
         form_errors=form_errors,
         preview=preview,
         code_field=code_field or CodeField(),
+        part=part,
+        page_count=len(parts),
+        **_page_contents(questionnaire, part),
     ), status
+
+
+def _page_contents(questionnaire, part) -> dict:
+    """What one page of a form in parts asks and carries: its questions
+    (without those that answers on other pages rule out), and every other
+    page's answers as they were sent, so the server keeps nothing."""
+    if part is None or len(questionnaire.pages) == 1:
+        return {"shown": part.questions if part else questionnaire.questions, "carried": ()}
+    here = {question.id for question in part.questions}
+    sent = request.form
+    given = validate_submission(questionnaire, sent.to_dict(flat=False), ignored_fields=CONTROL_FIELDS).answers
+    applies = visible_questions(questionnaire, given)
+    shown = tuple(
+        question
+        for question in part.questions
+        if question.show_if is None or question.show_if.question in here or question.id in applies
+    )
+    carried = tuple(
+        (question.id, value)
+        for question in questionnaire.questions
+        if question.id not in here
+        for value in sent.getlist(question.id)
+    )
+    return {"shown": shown, "carried": carried}
 
 
 def blank_form(questionnaire):
@@ -223,11 +254,15 @@ def _in_another_language(code: str, meeting, questionnaire):
         return closed
     if answered.has_answered(code):
         return render_template("participation/already_answered.html", meeting=meeting, questionnaire=questionnaire)
-    return _form_as_sent(meeting, questionnaire, request.form.get("submission_id", ""), status=200)
+    page = pages.page_number(request.form.get("page"), len(questionnaire.pages))
+    return _form_as_sent(meeting, questionnaire, request.form.get("submission_id", ""), status=200, page=page)
 
 
-def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_errors=(), status=422, code_error=None):
-    """The form again with every answer that was sent, the access code too."""
+def _form_as_sent(
+    meeting, questionnaire, submission_id: str, errors=None, form_errors=(), status=422, code_error=None, page=None
+):
+    """The form again with every answer that was sent, the access code too;
+    by default its last page, where it is sent from."""
     if not issued_here(meeting, submission_id):
         submission_id = new_submission_id(meeting)
     code_field = CodeField(request.form.get("access_code", "")[:40], error=code_error)
@@ -240,6 +275,7 @@ def _form_as_sent(meeting, questionnaire, submission_id: str, errors=None, form_
         form_errors,
         status,
         code_field=code_field,
+        page=page or len(questionnaire.pages),
     )
 
 
@@ -260,8 +296,8 @@ def _store(code: str, meeting, questionnaire):
             return _thank(code)  # a retry of a stored form: it is already counted
         return render_template("participation/already_answered.html", meeting=meeting, questionnaire=questionnaire)
 
-    form_errors = []
     sent = validate_submission(questionnaire, request.form.to_dict(flat=False), ignored_fields=CONTROL_FIELDS)
+    form_errors = []
     if sent.unexpected_fields:
         form_errors.append(
             _(
@@ -275,10 +311,19 @@ def _store(code: str, meeting, questionnaire):
     if meeting.needs_access_code and access_code is None:
         typed = request.form.get("access_code", "").strip()
         code_error = messages.access_code_message("unknown" if typed else "missing")
-    if form_errors or sent.errors or code_error:
+    # A form in parts goes back, on, or to its first page with errors; one
+    # page, or the last, is sent once every page is valid.
+    step = pages.next_step(questionnaire.pages, request.form.get("page"), request.form.get("step"), sent.errors)
+    if not step.store and not step.errors:
+        return _form_as_sent(meeting, questionnaire, submission_id, status=200, page=step.page)
+    if step.page < len(questionnaire.pages):
+        code_error = None  # the code is asked on the last page
+    if form_errors or step.errors or code_error:
         if stored_before():
             return _thank(code)
-        return _form_as_sent(meeting, questionnaire, submission_id, sent.errors, form_errors, code_error=code_error)
+        return _form_as_sent(
+            meeting, questionnaire, submission_id, step.errors, form_errors, code_error=code_error, page=step.page
+        )
     if not valid_id:
         # Made up, another meeting's, or from before the survey opened: nothing
         # is stored; a real phone gets its answers back with a fresh id.

@@ -180,6 +180,15 @@ QUESTION_TYPES = ("single_choice", "multiple_choice", "yes_no_dont_know", "liker
 Denominator = Literal["all_respondents", "answered", "answered_excluding_dont_know"]
 
 
+class Section(_Frozen):
+    """A titled part of the questionnaire: from its first question up to the
+    next section's.  Sections are told by where they begin, so a question
+    added, moved or deleted never leaves one without its questions."""
+
+    first_question: str = Field(pattern=IDENTIFIER, description="id of the question the section begins with")
+    title: Text
+
+
 class Indicator(_Frozen):
     id: str = Field(pattern=IDENTIFIER)
     text: Text
@@ -211,6 +220,8 @@ class Questionnaire(Document):
     languages: tuple[LanguageCode, ...] = Field(min_length=1, description="first is the default")
     questions: tuple[Question, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
     indicators: tuple[Indicator, ...] = Field((), max_length=MAX_INDICATORS)
+    sections: tuple[Section, ...] = Field((), max_length=MAX_QUESTIONS, description="titled parts, in any order")
+    section_pages: bool = Field(False, description="serve one section per page (for long questionnaires)")
 
     _languages_unique = field_validator("languages")(unique_languages)
 
@@ -235,9 +246,38 @@ class Questionnaire(Document):
         return tuple(dict.fromkeys(codes))
 
     @property
+    def parts(self) -> tuple[Part, ...]:
+        """The questions in their sections, in order.  Questions before the
+        first section form an untitled first part; without sections the whole
+        questionnaire is one."""
+        starts = {section.first_question: section for section in self.sections}
+        parts: list[Part] = []
+        for question in self.questions:
+            section = starts.get(question.id)
+            if section is not None or not parts:
+                parts.append(Part(len(parts) + 1, section.title if section else None, []))
+            parts[-1].questions.append(question)
+        return tuple(Part(p.number, p.title, tuple(p.questions)) for p in parts)
+
+    @property
+    def pages(self) -> tuple[Part, ...]:
+        """What each page of the form asks: one part per page when the
+        questionnaire says so, else everything on one page."""
+        if self.section_pages:
+            return self.parts
+        return (Part(1, None, self.questions),)
+
+    @property
     def breakdowns(self) -> tuple[SingleChoice, ...]:
         """The questions whose answers the report breaks the indicators down by."""
         return tuple(q for q in self.questions if q.breakdown)
+
+
+@dataclass(frozen=True)
+class Part:
+    number: int  # from 1
+    title: Mapping[str, str] | None  # None: the questions before the first section
+    questions: Sequence
 
 
 # --------------------------------------------------------------------------
@@ -314,6 +354,13 @@ TOPICS_NOT_FROZEN = Message(
     "topics_not_frozen",
     N_("the options of this ranking come from the network's open topics, which are not filled in yet"),
 )
+SECTION_ON_UNKNOWN = Message("section_on_unknown", N_("the section begins with an unknown question '%(id)s'"))
+SECTION_TWICE = Message(
+    "section_twice", N_("section %(number)s begins with question '%(id)s' already; a question begins one section")
+)
+PAGES_WITHOUT_SECTIONS = Message(
+    "pages_without_sections", N_("one section per page needs at least two parts: declare 'sections'")
+)
 NOTHING_TO_EXCLUDE = Message("nothing_to_exclude", N_("question '%(id)s' has no 'dont_know' answer to exclude"))
 
 _TYPES = ", ".join(QUESTION_TYPES)
@@ -341,6 +388,8 @@ def _texts(q: Questionnaire, resolved: Collection[int] = ()) -> Iterable[tuple[P
             yield ("questions", i, "labels", j), label
     for i, indicator in enumerate(q.indicators):
         yield ("indicators", i, "text"), indicator.text
+    for i, section in enumerate(q.sections):
+        yield ("sections", i, "title"), section.title
 
 
 def _option_problems(q: Questionnaire, lines: Lines) -> list[Problem]:
@@ -448,6 +497,17 @@ def _semantic_problems(q: Questionnaire, lines: Lines, resolved: Collection[int]
                 for j, code in enumerate(question.show_if.any_of):
                     if shown_codes and code not in shown_codes:
                         report(("questions", i, "show_if", "any_of", j), NO_SUCH_ANSWER, id=target, code=code)
+
+    begun: dict[str, int] = {}
+    for i, section in enumerate(q.sections):
+        where = ("sections", i, "first_question")
+        if section.first_question not in position:
+            report(where, SECTION_ON_UNKNOWN, id=section.first_question)
+        elif section.first_question in begun:
+            report(where, SECTION_TWICE, id=section.first_question, number=begun[section.first_question] + 1)
+        begun.setdefault(section.first_question, i)
+    if q.section_pages and len(q.parts) < 2:
+        report(("section_pages",), PAGES_WITHOUT_SECTIONS)
 
     indicator_ids: set[str] = set()
     for i, indicator in enumerate(q.indicators):

@@ -51,18 +51,27 @@ class PaperQuestion:
     lines: int = 0
     instruction: str = ""  # when the question is to be answered, from show_if
     scale: bool = False
+    section: str = ""  # the title of the section that begins with it
 
 
 def paper_questions(questionnaire: Questionnaire, language: str) -> list[PaperQuestion]:
     """The questions as printed in ``language``; call under its locale."""
     default = questionnaire.default_language
     numbers = {question.id: n for n, question in enumerate(questionnaire.questions, start=1)}
+    sections = {part.questions[0].id: part.title for part in questionnaire.parts if part.title}
     printed = []
     for question in questionnaire.questions:
         text = pick(question.text, language, default).text
         help_text = pick(question.help, language, default).text if question.help else ""
         instruction = _show_if_instruction(questionnaire, question, numbers, language)
-        common = {"number": numbers[question.id], "id": question.id, "text": text, "instruction": instruction}
+        section = pick(sections[question.id], language, default).text if question.id in sections else ""
+        common = {
+            "number": numbers[question.id],
+            "id": question.id,
+            "text": text,
+            "instruction": instruction,
+            "section": section,
+        }
         if isinstance(question, Number):
             hint = _("A whole number from %(min)s to %(max)s.", min=question.min, max=question.max)
             digits = max(len(str(question.min)), len(str(question.max)))

@@ -55,6 +55,8 @@ def _key(key: str) -> str:
         "languages": _("languages"),
         "version": _("version number"),
         "label": _("label"),
+        "first_question": _("first question"),
+        "section_pages": _("one section per page"),
     }
     return names.get(key, key)
 
@@ -87,6 +89,9 @@ def location_words(location: tuple, subjects: Subjects, *, with_language: bool =
                 if text
                 else _("Indicator %(number)s", number=index + 1)
             )
+        rest = rest[2:]
+    elif len(rest) >= 2 and rest[0] == "sections" and isinstance(rest[1], int):
+        parts.append(_("Section %(number)s", number=rest[1] + 1))
         rest = rest[2:]
     elif rest == ["id"]:
         return _("questionnaire id")

@@ -78,12 +78,18 @@ class Server:
         closes: float = 24,
         title: str = "Netzwerktreffen Browser",
         survey_access: str = Meeting.OPEN_LINK,
+        questionnaire: str = "iv-1",
     ) -> str:
-        """A meeting of the demo's IV.1 version, its survey window in hours from now; returns its code."""
+        """A meeting of the demo's IV.1 version (or the latest of another
+        questionnaire), its survey window in hours from now; returns its code."""
         engine = create_engine(f"sqlite:///{self.database}")
         try:
             with Session(engine) as session, session.begin():
-                version = session.scalar(select(func.max(QuestionnaireVersion.id)))
+                version = session.scalar(
+                    select(func.max(QuestionnaireVersion.id)).where(
+                        QuestionnaireVersion.questionnaire_key == questionnaire
+                    )
+                )
                 start = now()
                 meeting = Meeting(
                     public_code=codes.new_public_code(),
@@ -102,8 +108,21 @@ class Server:
 
     def questionnaire(self):
         """The IV.1 version the demo meetings were given, as the app reads it."""
-        definition = self.query("SELECT definition FROM questionnaire_version ORDER BY id DESC LIMIT 1")[0][0]
+        definition = self.query(
+            "SELECT definition FROM questionnaire_version WHERE questionnaire_key = 'iv-1' ORDER BY id DESC LIMIT 1"
+        )[0][0]
         return questionnaire_from_json(definition)
+
+    def store_questionnaire(self, source: str) -> None:
+        """Store a questionnaire version as the workspace would (the demo's actor groups are in the list)."""
+        from app.questionnaires import versions
+
+        engine = create_engine(f"sqlite:///{self.database}")
+        try:
+            with Session(engine) as session, session.begin():
+                versions.store_questionnaire(session, source)
+        finally:
+            engine.dispose()
 
     def responses(self, code: str) -> list[dict]:
         """Every stored response of the meeting: its language and its answers as a form sends them."""

@@ -221,8 +221,9 @@ def test_a_help_text_may_be_longer():
     help_line = "      de: Wählen Sie den Bereich, für den Sie heute hier sind.\n"
     assert check_questionnaire(_with({help_line: f"      de: {'x' * MAX_LONG_TEXT}\n"})).errors == ()
     too_long = check_questionnaire(_with({help_line: f"      de: {'x' * (MAX_LONG_TEXT + 1)}\n"}))
+    line = IV1.read_text("utf-8").splitlines(keepends=True).index(help_line) + 1
     assert [p.format("q.yaml") for p in too_long.errors] == [
-        f"q.yaml:85: questions[0].help.de: is too long: at most {MAX_LONG_TEXT:} characters"
+        f"q.yaml:{line}: questions[0].help.de: is too long: at most {MAX_LONG_TEXT:} characters"
     ]
 
 

@@ -320,3 +320,49 @@ def test_breakdown_is_declared_on_a_single_choice_question():
     assert parse_questionnaire(SMALL).breakdowns == ()
     wrong = SMALL.replace("    type: yes_no_dont_know\n", "    type: yes_no_dont_know\n    breakdown: true\n", 1)
     assert found_in(problems_of(wrong), "q.yaml:19: questions[1].breakdown: a breakdown needs a single_choice question")
+
+
+def parse_iv1(source: str):
+    from tests.conftest import parse_iv1 as parse
+
+    return parse(source)
+
+
+def _sectioned(sections: str, *, pages: bool = False) -> str:
+    source = IV1
+    start, end = source.index("\nsections:\n"), source.index("\nquestions:\n")
+    extra = "\nsection_pages: true" if pages else ""
+    return source[:start] + "\n" + sections + extra + source[end:]
+
+
+def test_sections_divide_the_questions_where_they_begin():
+    questionnaire = parse_iv1(
+        _sectioned("sections:\n  - {first_question: new_contacts, title: {de: Kontakte}}\n", pages=True)
+    )
+    parts = questionnaire.parts
+    assert [part.title for part in parts] == [None, {"de": "Kontakte"}]  # before the first: an untitled part
+    assert [q.id for q in parts[0].questions] == ["actor_group", "knows_more_offers"]
+    assert len(questionnaire.pages) == 2
+    assert len(parse_iv1(_sectioned("")).pages) == 1
+
+
+def test_bad_sections_name_their_place():
+    result = check_questionnaire(
+        _sectioned(
+            "sections:\n"
+            "  - {first_question: nope, title: {de: A}}\n"
+            "  - {first_question: comment, title: {de: B}}\n"
+            "  - {first_question: comment, title: {de: C}}\n"
+        )
+    )
+    assert [(p.path, p.message) for p in result.errors] == [
+        ("sections[0].first_question", "the section begins with an unknown question 'nope'"),
+        (
+            "sections[2].first_question",
+            "section 2 begins with question 'comment' already; a question begins one section",
+        ),
+    ]
+    lonely = check_questionnaire(_sectioned("", pages=True))
+    assert [p.message for p in lonely.errors] == ["one section per page needs at least two parts: declare 'sections'"]
+    untranslated = check_questionnaire(_sectioned("sections:\n  - {first_question: comment, title: {de: B}}\n"))
+    assert any(p.path == "sections[0].title.en" and p.warning for p in untranslated.problems)

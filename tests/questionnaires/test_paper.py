@@ -37,6 +37,10 @@ def test_the_paper_questionnaire_in_german(coordinator, db):
         assert flat(question.text["de"]) in text, question.id
     for option in questionnaire.question("actor_group").options:
         assert option.label["de"] in text
+    # The sections' titles as headings, each before its first question.
+    for part in questionnaire.parts:
+        heading, first = part.title["de"], flat(part.questions[0].text["de"])
+        assert heading in text and text.index(heading) < text.index(first), heading
     assert "Ja" in text and "Weiß nicht" in text
     # show_if as a plain instruction, with the answer and the question's number.
     number = [q.id for q in questionnaire.questions].index("new_contacts") + 1
@@ -70,6 +74,8 @@ def test_the_paper_questionnaire_in_persian_from_the_command_line(runner, db, tm
     for question in questionnaire.questions:
         assert words_of(question.text["fa"]) <= found, question.id
     assert words_of(pick(questionnaire.title, "fa", "de").text) <= found
+    for part in questionnaire.parts:
+        assert words_of(part.title["fa"]) <= found
     assert "Tick one box" not in text  # labelled in Persian, not in English
 
 

@@ -303,6 +303,34 @@ def counts_one_answer(question: dict) -> bool:
     return question.get("type") in ("single_choice", "yes_no_dont_know", "likert")
 
 
+def sections(data: dict) -> list[dict]:
+    listed = data.get("sections")
+    return [section for section in listed if isinstance(section, dict)] if isinstance(listed, list) else []
+
+
+def section_beginning(data: dict, question_id: str) -> dict | None:
+    """The section that begins with this question, if one does."""
+    return next((section for section in sections(data) if section.get("first_question") == question_id), None)
+
+
+def set_section(data: dict, question_id: str, title: Mapping[str, str] | None) -> dict:
+    """The document where a section with ``title`` begins with the question
+    (``title`` None: none begins there); sections stay in question order."""
+    made = copy.deepcopy(data)
+    kept = [section for section in sections(made) if section.get("first_question") != question_id]
+    if title:
+        old = section_beginning(data, question_id) or {}
+        kept.append({"first_question": question_id, "title": _merged_text(old.get("title"), title, title.keys())})
+    order = {question.get("id"): i for i, question in enumerate(questions(made))}
+    kept.sort(key=lambda section: order.get(section.get("first_question"), len(order)))
+    if kept:
+        made["sections"] = kept
+    else:
+        made.pop("sections", None)
+        made.pop("section_pages", None)
+    return made
+
+
 def position_of(data: dict, question_id: str) -> int | None:
     for i, question in enumerate(questions(data)):
         if question.get("id") == question_id:
@@ -376,6 +404,7 @@ class Settings:
     languages: list[str]
     title: dict[str, str]
     intro: dict[str, str] = field(default_factory=dict)
+    section_pages: bool = False
 
 
 def set_settings(data: dict, settings: Settings) -> tuple[dict, list[str]]:
@@ -398,6 +427,10 @@ def set_settings(data: dict, settings: Settings) -> tuple[dict, list[str]]:
         made["intro"] = intro
     else:
         made.pop("intro", None)
+    if settings.section_pages:
+        made["section_pages"] = True
+    else:
+        made.pop("section_pages", None)
     if dropped:
         _drop_languages(made, set(dropped))
     return made, dropped
@@ -488,6 +521,9 @@ def _rename(data: dict, old_id: str, new_id: str, codes: Mapping[str, str]) -> N
         if indicator.get("question") == old_id:
             indicator["question"] = new_id
             indicator["success"] = [codes.get(code, code) for code in indicator.get("success", [])]
+    for section in sections(data):
+        if section.get("first_question") == old_id:
+            section["first_question"] = new_id
 
 
 def move_question(data: dict, index: int, step: int) -> dict:
@@ -519,7 +555,15 @@ def delete_question(data: dict, index: int) -> dict:
     if in_use:
         raise Refused("question_in_use", uses=in_use)
     made = copy.deepcopy(data)
-    del made["questions"][index]
+    gone = made["questions"].pop(index).get("id")
+    # A section it began begins with the next question, unless that one begins its own.
+    following = made["questions"][index].get("id") if index < len(made["questions"]) else None
+    begun = section_beginning(made, gone)
+    if begun is not None:
+        if following is None or section_beginning(made, following) is not None:
+            made = set_section(made, gone, None)
+        else:
+            begun["first_question"] = following
     return made
 
 

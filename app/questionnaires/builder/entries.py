@@ -140,9 +140,15 @@ def _read_whole(entries: Entries, read: Read, name: str, low: int, high: int) ->
 # Questions
 
 
-def question_entries(question: dict, languages: list[str], *, blank_rows: int = BLANK_OPTION_ROWS) -> Entries:
-    """The entries of the question form, as shown for ``question``."""
+def question_entries(
+    question: dict, languages: list[str], *, blank_rows: int = BLANK_OPTION_ROWS, section: dict | None = None
+) -> Entries:
+    """The entries of the question form, as shown for ``question`` (and the
+    ``section`` that begins with it)."""
     entries = Entries()
+    if section is not None:
+        entries.set("begins_section", True)
+        _text_entries(entries, "section_title", section.get("title"), languages)
     entries.set("was", question.get("id", ""))
     entries.set("id", question.get("id", ""))
     entries.set("type", question.get("type", ""))
@@ -188,6 +194,7 @@ def option_rows(entries: Entries) -> int:
 class QuestionEdit:
     question: dict
     renamed_codes: dict[str, str]
+    section_title: dict[str, str] | None = None  # of the section that begins with it; None: none does
 
 
 def read_question(entries: Entries, data: dict, index: int | None, kind: str | None = None) -> Read:
@@ -255,8 +262,13 @@ def read_question(entries: Entries, data: dict, index: int | None, kind: str | N
         question["min"], question["max"] = low, high
     elif kind == "free_text":
         question["max_length"] = _read_whole(entries, read, "max_length", 1, MAX_FREE_TEXT)
+    section_title = None
+    if entries.has("begins_section"):
+        old_section = document.section_beginning(data, old.get("id", "")) or {}
+        title = _read_text(entries, read, "section_title", languages, required=True)
+        section_title = _kept_text(old_section.get("title"), title, languages)
     if not read.errors:
-        read.value = QuestionEdit(question, renamed)
+        read.value = QuestionEdit(question, renamed, section_title)
     return read
 
 
@@ -464,6 +476,7 @@ def settings_entries(data: dict) -> Entries:
     entries.set("languages", languages)
     _text_entries(entries, "title", data.get("title"), languages)
     _text_entries(entries, "intro", data.get("intro"), languages)
+    entries.set("section_pages", bool(data.get("section_pages")))
     return entries
 
 
@@ -502,7 +515,8 @@ def read_settings(entries: Entries, data: dict, strategy_texts: Mapping[str, dic
     title = _read_text(entries, read, "title", shown, required=True)
     intro = _read_text(entries, read, "intro", shown, required=False)
     if not read.errors:
-        read.value = Settings(questionnaire_id, version, code, mittlerziel_text, languages, title, intro)
+        section_pages = entries.has("section_pages")
+        read.value = Settings(questionnaire_id, version, code, mittlerziel_text, languages, title, intro, section_pages)
     return read
 
 

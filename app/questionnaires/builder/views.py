@@ -328,7 +328,9 @@ def _question_form(draft, data: dict, index: int | None, kind: str):
     if index is None:
         shown = entries.question_entries({"type": kind}, languages, blank_rows=4)
     else:
-        shown = entries.question_entries(document.questions(data)[index], languages)
+        question = document.questions(data)[index]
+        section = document.section_beginning(data, question.get("id", ""))
+        shown = entries.question_entries(question, languages, section=section)
     errors: dict[str, str] = {}
     if request.method == "POST":
         shown = _sent()
@@ -344,6 +346,7 @@ def _question_form(draft, data: dict, index: int | None, kind: str):
                     made = document.put_question(
                         data, read.value.question, index, renamed_codes=read.value.renamed_codes
                     )
+                    made = document.set_section(made, read.value.question["id"], read.value.section_title)
                 except Refused as exc:
                     errors["form"] = messages.text_of(exc.reason, exc.details)
                 else:

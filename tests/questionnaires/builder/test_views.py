@@ -325,3 +325,36 @@ def test_a_draft_the_builder_cannot_read_points_to_the_yaml_editor(builder, db):
     page = builder.page()
     assert "Open it in the YAML editor" in page and "questions" in page
     assert builder.client.get(builder.url + "/questions/1").status_code == 302
+
+
+def test_sections_are_made_renamed_kept_and_served_one_per_page(builder):
+    """A coordinator marks where sections begin and asks for one section per
+    page: the YAML gets ``sections`` and ``section_pages``; renaming or deleting
+    the first question of a section carries the section along."""
+    builder.start(template="iv-1", id="iv-1", title="")
+    fields = [(n, v) for n, v in main_form(builder.page("/questions/3")) if not n.startswith("section_title")]
+    fields = [(n, v) for n, v in fields if n not in ("begins_section", "id")]
+    missing_title = builder.post(
+        builder.url + "/questions/3", [*fields, ("id", "new_contacts"), ("begins_section", "y")]
+    )
+    assert missing_title.status_code == 422  # a section needs its title in the default language
+    assert 'name="begins_section" value="y" checked' in missing_title.get_data(as_text=True)
+    builder.saved(
+        builder.url + "/questions/3",
+        [*fields, ("id", "contacts"), ("begins_section", "y"), ("section_title-de", "Ihre Kontakte")],
+    )
+    questionnaire = parse_questionnaire(builder.source(), actor_groups=ACTOR_GROUP_OPTIONS)
+    begins = {section.first_question: section.title["de"] for section in questionnaire.sections}
+    assert begins["contacts"] == "Ihre Kontakte" and "new_contacts" not in begins
+    assert "Section begins: Ihre Kontakte" in builder.page()
+
+    settings = [(n, v) for n, v in main_form(builder.page("/settings")) if n != "section_pages"]
+    builder.saved(builder.url + "/settings", [*settings, ("section_pages", "y")])
+    paged = parse_questionnaire(builder.source(), actor_groups=ACTOR_GROUP_OPTIONS)
+    assert paged.section_pages and len(paged.pages) == 5  # the four sections of IV.1 and this one
+
+    # Deleting the first question of "Über Sie" moves that section to the next question.
+    builder.saved(builder.url + "/questions/1/delete", {"was": "actor_group"})
+    after = parse_questionnaire(builder.source(), actor_groups=ACTOR_GROUP_OPTIONS)
+    titles = {section.first_question: section.title["de"] for section in after.sections}
+    assert "actor_group" not in titles and titles["knows_more_offers"] == "Kontakte und Angebote"
