@@ -56,7 +56,7 @@ def test_options_and_options_from_together_are_refused():
 
 
 def test_an_indicator_cannot_count_a_ranking():
-    source = with_ranking().replace("question: knows_more_offers", "question: needs", 1)
+    source = with_ranking().replace("\n    question: knows_more_offers", "\n    question: needs", 1)
     problems = check_questionnaire(source, actor_groups=ACTOR_GROUP_OPTIONS).problems
     assert "indicator_on_multiple" in [p.code for p in problems]
 
