@@ -29,6 +29,7 @@ PURE = {
     "evaluation": (
         "evaluation/stats.py",
         "evaluation/indicators.py",
+        "evaluation/priorities.py",
         "evaluation/anonymise.py",
         "evaluation/release.py",
         "evaluation/export/rows.py",

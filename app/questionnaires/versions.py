@@ -21,6 +21,7 @@ from app.questionnaires.model import (
     Questionnaire,
     QuestionnaireError,
     check_questionnaire,
+    publishing_problems,
     questionnaire_from_json,
 )
 
@@ -72,7 +73,11 @@ def store_questionnaire(session: Session, source: str) -> tuple[QuestionnaireVer
 
 def store_parsed(session: Session, questionnaire: Questionnaire, source: str) -> tuple[QuestionnaireVersion, str]:
     """:func:`store_questionnaire` for a definition parsed beforehand (outside
-    the write transaction)."""
+    the write transaction).  A ranking on the network's topics must have them
+    frozen in by then (``model.with_frozen_options``)."""
+    unpublishable = publishing_problems(questionnaire)
+    if unpublishable:
+        raise QuestionnaireError(unpublishable)
     existing = session.scalars(
         select(QuestionnaireVersion).filter_by(questionnaire_key=questionnaire.id, version=questionnaire.version)
     ).one_or_none()

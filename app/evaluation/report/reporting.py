@@ -29,6 +29,7 @@ from app.evaluation.indicators import Counts, Share, indicator_share, likert_cou
 from app.evaluation.release import cells_to_leave_out, large_enough, results_released, waiting_for
 from app.evaluation.report import queries
 from app.evaluation.report.plain import Period
+from app.evaluation.report.ranking import Priorities, priorities
 from app.meetings.plausibility import TooManyResponses, too_many_responses
 from app.meetings.services import partner_status_counts
 from app.models import Meeting, QuestionnaireVersion
@@ -151,6 +152,7 @@ class Report:
     likert: tuple[LikertResult, ...]
     breakdowns: tuple[Breakdown, ...]
     records: tuple[RecordResult, ...]
+    priorities: tuple[Priorities, ...] = ()  # one per ranking question
 
     @property
     def shown_meetings(self) -> tuple[Scope, ...]:
@@ -301,6 +303,15 @@ def build_report(
         likert,
         breakdowns,
         record_indicators(session, declared, today=today, confidence=options.confidence, period=period),
+        priorities=priorities(
+            session,
+            version.id,
+            questionnaire,
+            [scope.meeting for scope in scopes.meetings if scope.meeting.id in scopes.shown],
+            k=options.min_cell,
+            confidence=options.confidence,
+            now=now,
+        ),
     )
 
 
