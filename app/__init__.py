@@ -72,7 +72,9 @@ def _register_features(app: Flask) -> None:
     from app.evaluation.api import token_pages as api_tokens
     from app.evaluation.api import views as api
     from app.evaluation.export import views as exports
+    from app.evaluation.report import meeting_views as meeting_report
     from app.evaluation.report import views as reports
+    from app.evaluation.trends import views as trends
     from app.meetings import cli as meetings_cli
     from app.meetings import views as meetings
     from app.meetings.topics import views as topics
@@ -101,6 +103,8 @@ def _register_features(app: Flask) -> None:
         builder,
         translations,
         reports,
+        meeting_report,
+        trends,
         exports,
         strategy,
         actor_groups,

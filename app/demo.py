@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.accounts import users as accounts
 from app.languages import SUPPORTED_LANGUAGES
 from app.meetings import codes
+from app.meetings.topics import options, rule
 from app.meetings.topics import services as topics
 from app.models import Answer, Meeting, QuestionnaireVersion, Response, Topic
 from app.network import services as network_services
@@ -31,9 +32,9 @@ from app.questionnaires.answers import validate_submission
 
 SEED = 20170426  # the day the network presented its figures
 
-# The network's five topics (../shared/seed), as its topic list carries them.
-# The first was set by the coordinators when the network began; members
-# proposed the others, and proposed the first too, in the surveys.
+# The network's five topics (../shared/seed), as its topic list carries them:
+# entered by the coordinators when the network began.  Members propose topics
+# in every survey, which the coordinators take into these five, and rank them.
 TOPICS = (
     {
         "de": "Abstimmung der Sprachbildungskonzepte",
@@ -101,7 +102,40 @@ OTHER_PROPOSALS = (
     "More meetings in the evening, please",
 )
 PROPOSAL_SHARE = 0.15  # of the respondents who propose a topic
-COORDINATORS_TOPIC = 0  # the topic the coordinators entered; the others were made of proposals
+RANKING_SHARE = 0.85  # of the respondents who rank the topics
+# How urgent each topic is to members, per year (weights of the ranking):
+# language education first, then transitions, then refugees' education.
+URGENCY = {
+    2014: (6, 3, 4, 2, 1),
+    2015: (4, 3, 6, 4, 1),
+    2016: (3, 2, 4, 6, 2),
+    2017: (3, 3, 6, 4, 3),
+}
+
+# The demo's questionnaire is IV.1 with a ranking of the network's topics,
+# which takes the open topics as its options when the version is stored.
+RANKING = """\
+  - id: urgent_topics
+    type: ranking
+    rank: 3
+    options_from: topics
+    text:
+      de: Welche drei dieser Themen sind für Ihre Arbeit am dringendsten? Erstens, zweitens, drittens.
+      en: Which three of these topics are most urgent for your work? First, second, third.
+      tr: Bu konulardan hangi üçü işiniz için en acildir? Birinci, ikinci, üçüncü.
+      ar: ما هي المواضيع الثلاثة الأكثر إلحاحًا لعملكم؟ أولًا، ثانيًا، ثالثًا.
+      ru: Какие три из этих тем наиболее срочны для вашей работы? Первая, вторая, третья.
+      uk: Які три з цих тем найнагальніші для вашої роботи? Перша, друга, третя.
+      fa: کدام سه موضوع از این موضوع‌ها برای کار شما فوری‌تر است؟ اول، دوم، سوم.
+      fr: Quels sont les trois thèmes les plus urgents pour votre travail ? Premier, deuxième, troisième.
+
+"""
+
+
+def demo_questionnaire(iv1: str) -> str:
+    """IV.1's source with the ranking of topics before its closing comment."""
+    return iv1.replace("  - id: comment\n", RANKING + "  - id: comment\n", 1)
+
 
 # (date, attended) of the 13 meetings; 80 to 240 participants each.
 MEETINGS = (
@@ -303,6 +337,18 @@ def _raw_answers(rng: random.Random, meeting_number: int) -> dict[str, list[str]
     return answers
 
 
+def _ranking(rng: random.Random, codes: list[str], year: int) -> list[str] | None:
+    """Three topics in order of urgency, or None; drawn apart like the proposals."""
+    if rng.random() >= RANKING_SHARE:
+        return None
+    weights, chosen = list(URGENCY[year]), []
+    for _ in range(3):
+        index = rng.choices(range(len(codes)), weights)[0]
+        chosen.append(codes[index])
+        weights[index] = 0
+    return chosen
+
+
 def _proposal(rng: random.Random) -> list[str] | None:
     """A topic proposal, or None; drawn apart from the other answers, so the
     published effects keep their generator."""
@@ -356,11 +402,15 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
         network_services.save_settings(session, NETWORK)
     actor_groups.add_groups(session, ACTOR_GROUPS)
     strategy_store.store_strategy(session, (questionnaire_dir / "strategy.yaml").read_text("utf-8"))
-    version, _ = versions.store_questionnaire(session, (questionnaire_dir / "iv-1.yaml").read_text("utf-8"))
+    listed = [topics.add_topic(session, titles, Topic.COORDINATORS) for titles in TOPICS]
+    version, _ = versions.store_questionnaire(
+        session, demo_questionnaire((questionnaire_dir / "iv-1.yaml").read_text("utf-8"))
+    )
     questionnaire = versions.questionnaire_of(version)
-    rng, proposing = random.Random(SEED), random.Random(SEED + 1)
-    listed = {COORDINATORS_TOPIC: topics.add_topic(session, TOPICS[COORDINATORS_TOPIC], Topic.COORDINATORS)}
+    codes = [options.topic_code(topic.id) for topic in listed]
+    rng, proposing, ranking = random.Random(SEED), random.Random(SEED + 1), random.Random(SEED + 2)
     proposed: list[tuple[Meeting, Counter]] = []
+    latest: dict | None = None  # the place counts of the latest ranking
     for number, (date, attended) in enumerate(MEETINGS, start=1):
         meeting = _meeting(version, f"{number}. Netzwerktreffen Bildung und Migration", date)
         meeting.attended = attended
@@ -370,14 +420,23 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
         meeting.paper_entry_finished = True  # long over: no paper form is still to come
         meeting.good_practice_presentations = rng.choice((1, 1, 2, 2, 3))
         session.add(meeting)
+        # The first meeting treats language education, as the network set out to; each later
+        # one the most urgent topic of the latest ranking.
+        first = listed[0] if latest is None else listed[codes.index(min(rule.leading_items(latest, 1)))]
+        topics.link_meeting(meeting, [first], NETWORK.default_language)
         session.flush()
         texts: Counter = Counter()
+        latest = Counter()
         for _ in range(round(attended * rng.uniform(0.45, 0.65))):
             raw = _raw_answers(rng, number)
             proposal = _proposal(proposing)
             if proposal is not None:
                 raw["topic_proposal"] = proposal
                 texts[topics.proposal_text(proposal[0])] += 1
+            places = _ranking(ranking, codes, date.year)
+            if places is not None:
+                raw["urgent_topics"] = places
+                latest.update((code, place) for place, code in enumerate(places, start=1))
             sent = validate_submission(questionnaire, raw)
             assert sent.valid, sent.errors  # the generator follows the questionnaire
             response = Response(
@@ -388,17 +447,11 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
             )
             response.answers = [Answer(**values) for values in answer_values(sent)]
             session.add(response)
-        for index, variants in enumerate(PROPOSALS):  # a topic joins the list with its first proposal
-            if index not in listed and any(texts[text] for text in variants):
-                listed[index] = topics.add_topic(session, TOPICS[index], Topic.MEMBERS)
         proposed.append((meeting, texts))
-        # The first meeting treats the coordinators' topic, each later one the topics of the list in turn.
-        turn = (number - 1) % len(TOPICS)
-        topics.link_meeting(meeting, [listed.get(turn, listed[COORDINATORS_TOPIC])], NETWORK.default_language)
     # The coordinators took every proposal of the list's topics into them,
     # save those of the last survey: they wait on its proposals page.
     for meeting, texts in proposed[:-1]:
-        for index, variants in enumerate(PROPOSALS):  # every topic is on the list by the last survey
+        for index, variants in enumerate(PROPOSALS):
             for text in variants:
                 if texts[text]:
                     proposal = topics.Proposal(topics.digest_of(text), text, texts[text])
@@ -412,7 +465,8 @@ def load_demo(session: Session, questionnaire_dir: Path, *, now: dt.datetime) ->
     open_meeting.opens_at = now - dt.timedelta(hours=1)
     open_meeting.closes_at = now + dt.timedelta(days=30)
     session.add(open_meeting)
-    topics.link_meeting(open_meeting, [listed[2]], NETWORK.default_language)  # transitions, proposed most
+    top = listed[codes.index(min(rule.leading_items(latest, 1)))]
+    topics.link_meeting(open_meeting, [top], NETWORK.default_language)  # the most urgent, by the last ranking
     session.flush()
     return open_meeting
 

@@ -211,7 +211,9 @@ class Answer(Base):
 
     Choice questions give one row per chosen code, so the report counts with
     ``GROUP BY question_id, code``.  A number is stored in ``number`` and a
-    free text in ``text``, each with the fixed code ``value``.
+    free text in ``text``, each with the fixed code ``value``.  A ranking gives
+    one row per item ranked, its place (1 = first) in ``number``, so the
+    report counts item × place with ``GROUP BY question_id, code, number``.
     """
 
     __tablename__ = "answer"

@@ -99,6 +99,7 @@ def fill(url: str, answers: int, *, meetings: int = 13, seed: int = 1) -> int:
             questionnaire_version=version,
             opens_at=opens_at,
             closes_at=opens_at + dt.timedelta(days=14),  # long closed: only such surveys are reported and exported
+            paper_entry_finished=True,  # and no paper forms awaited, so their results are released
             invited=400,
             attended=240,
         )

@@ -51,10 +51,10 @@ def _rss_mb(field: str = "VmRSS") -> float:
 
 def _today() -> dt.date:
     """Today where the network meets, as the app says it (no app is made here)."""
-    from app.clock import today
+    from app.clock import local_date, utcnow
     from app.config import Config
 
-    return today(Config.TIME_ZONE)
+    return local_date(utcnow(), Config.TIME_ZONE)
 
 
 def _plan(session, version_id: int, free_text: bool):

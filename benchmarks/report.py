@@ -23,11 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from sqlalchemy import update  # noqa: E402
-
 from app.db import Database  # noqa: E402
 from app.evaluation.report import reporting, stored_counts  # noqa: E402
-from app.models import Meeting, QuestionnaireVersion  # noqa: E402
+from app.models import QuestionnaireVersion  # noqa: E402
 from benchmarks._data import fill, scratch_database  # noqa: E402
 
 TODAY, NOW = dt.date(2026, 1, 1), dt.datetime(2026, 1, 1, 12, 0)
@@ -65,10 +63,6 @@ def measure(engine_name: str, answers: int, runs: int) -> None:
         version_id = fill(url, answers)
         print(f"{engine_name}: {answers:,} answers loaded in {time.perf_counter() - started:.1f} s", flush=True)
         database = Database(url)
-        with database.session(write=True) as session:
-            # Closed long ago, and no paper forms awaited: every meeting's results are released.
-            session.execute(update(Meeting).values(paper_entry_finished=True))
-            session.commit()
         session = database.session()
         statements = bare_statements(session, version_id)
         session.rollback()

@@ -29,6 +29,7 @@ PURE = {
     "evaluation": (
         "evaluation/stats.py",
         "evaluation/indicators.py",
+        "evaluation/priorities.py",
         "evaluation/anonymise.py",
         "evaluation/release.py",
         "evaluation/export/rows.py",
@@ -36,6 +37,7 @@ PURE = {
         "evaluation/report/charts.py",
         "evaluation/api/openapi.py",
         "evaluation/report/plain.py",
+        "evaluation/change.py",
     ),
     "accounts": ("accounts/login_limit.py", "accounts/passwords.py"),
     "network": ("network/rules.py", "network/strategy/model.py"),

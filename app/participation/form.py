@@ -13,7 +13,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 
-from app.questionnaires.model import FreeText, MultipleChoice, Number, Questionnaire
+from app.questionnaires.model import FreeText, MultipleChoice, Number, Questionnaire, Ranking
 
 # A signed id (signed.new_submission_id) has this shape; anything else is not looked at.
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9_.-]{40,200}$")
@@ -32,7 +32,8 @@ class ParticipantForm(FlaskForm):
 
 
 def _field_for(question):
-    if isinstance(question, MultipleChoice):
+    # A ranking's places share its name: the values arrive in the places' order, empty ones included.
+    if isinstance(question, MultipleChoice | Ranking):
         return SelectMultipleField(label="", choices=list(question.codes), validate_choice=False)
     if isinstance(question, Number):
         return StringField(label="")

@@ -19,6 +19,16 @@ def error_message(error: FieldError) -> str:
         return _("This answer is not one of the options. Please choose again.")
     if error.code == "duplicate_option":
         return _("An option was sent twice. Please check your choice.")
+    if error.code == "ranked_twice":
+        return _(
+            "You chose the same item for more than one place (again at place %(place)s). Please choose a different item for each place.",
+            place=format_decimal(params["place"]),
+        )
+    if error.code == "rank_gap":
+        return _(
+            "Place %(place)s is empty while a later place is filled. Please fill the places in order, from the first.",
+            place=format_decimal(params["place"]),
+        )
     if error.code == "not_a_number":
         return _("Please enter a whole number.")
     if error.code == "out_of_range":

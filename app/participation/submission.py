@@ -32,7 +32,7 @@ from app.models import (
     new_response_id,
 )
 from app.questionnaires import versions
-from app.questionnaires.answers import Submission
+from app.questionnaires.answers import Ranked, Submission
 from app.questionnaires.model import Questionnaire
 
 
@@ -180,7 +180,10 @@ def _use_access_code(session: Session, meeting_id: int, digests: Sequence[str]) 
 def answer_values(submission: Submission):
     """The column values of a valid submission's answer rows (without the response id)."""
     for question_id, value in submission.answers.items():
-        if isinstance(value, tuple):
+        if isinstance(value, Ranked):  # the place in ``number``: the database counts item × place
+            for place, code in enumerate(value, 1):
+                yield {"question_id": question_id, "code": code, "number": place, "text": None}
+        elif isinstance(value, tuple):
             for code in value:
                 yield {"question_id": question_id, "code": code, "number": None, "text": None}
         elif isinstance(value, int):

@@ -14,18 +14,26 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.questionnaires.model import FreeText, MultipleChoice, Number, Questionnaire
+from app.questionnaires.model import FreeText, MultipleChoice, Number, Questionnaire, Ranking
 
 # ``\d`` matches every Unicode decimal digit, so Arabic-Indic and Persian
 # digits typed on a phone are accepted; int() understands them.
 _INTEGER = re.compile(r"^\s*[+-]?\d{1,12}\s*$")
+
+
+class Ranked(tuple):
+    """A ranking's answer: the codes chosen, first place first.  A tuple, so a
+    condition on the ranking reads it like the codes of a choice question."""
+
 
 AnswerValue = tuple[str, ...] | int | str
 
 
 @dataclass(frozen=True)
 class FieldError:
-    code: str  # required | one_only | unknown_option | duplicate_option | not_a_number | out_of_range | too_long
+    # required | one_only | unknown_option | duplicate_option | not_a_number | out_of_range | too_long
+    # | ranked_twice | rank_gap | too_many_places
+    code: str
     params: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -64,7 +72,30 @@ def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, Answer
     return visible
 
 
+def _validate_ranking(question: Ranking, sent: Sequence[str]) -> tuple[Ranked | None, tuple[FieldError, ...]]:
+    """One value per place, in the form's order, an empty one for a place left
+    open: places are filled from the first on, each with a different option."""
+    places = [value.strip() for value in sent]
+    if len(places) > question.rank:
+        return None, (FieldError("too_many_places", {"rank": question.rank}),)
+    unknown = [v for v in places if v and v not in question.codes]
+    if unknown:
+        return None, (FieldError("unknown_option", {"value": unknown[0][:40]}),)
+    chosen = [v for v in places if v]
+    if not chosen:
+        return None, ()
+    for position, value in enumerate(places):
+        if value and value in places[:position]:
+            return None, (FieldError("ranked_twice", {"place": position + 1}),)
+    filled = len(places) - places[::-1].index(chosen[-1])  # up to the last place chosen
+    if "" in places[:filled]:
+        return None, (FieldError("rank_gap", {"place": places.index("") + 1}),)
+    return Ranked(chosen), ()
+
+
 def _validate_one(question, values: Sequence[str]) -> tuple[AnswerValue | None, tuple[FieldError, ...]]:
+    if isinstance(question, Ranking):
+        return _validate_ranking(question, values)
     values = [v for v in values if v.strip() != ""]
     if not values:
         return None, ()

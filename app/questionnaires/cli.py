@@ -18,7 +18,7 @@ from app.db import command_session
 from app.network.strategy import model as strategy_model
 from app.network.strategy import store as strategy_store
 from app.questionnaires import versions
-from app.questionnaires.model import check_questionnaire, json_schema
+from app.questionnaires.model import QuestionnaireError, check_questionnaire, json_schema
 from app.questionnaires.workbook import UnreadableWorkbook, read_xlsform
 from app.workbooks import MAX_FILE_BYTES
 from app.yaml_documents import Problem, read_source_file
@@ -122,6 +122,8 @@ def load_command(file: str) -> None:
             _fail(file, result.errors)
         try:
             version, outcome = versions.store_parsed(session, result.questionnaire, source)
+        except QuestionnaireError as exc:
+            _fail(file, exc.problems)
         except versions.VersionFrozen as exc:
             click.echo(f"{file}: {exc}", err=True)
             sys.exit(1)

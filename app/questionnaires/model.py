@@ -61,6 +61,7 @@ MAX_OPTIONS = 200
 MAX_INDICATORS = 100
 MAX_VERSION = 2**31 - 1  # the database's integer column
 MAX_NUMBER = 2**31 - 1  # the bounds of a number question
+MAX_RANK = 5  # places a ranking asks for: each has its ordinal word on the form
 
 # Fixed answer codes of the built-in scales; their labels are UI strings.
 YES, NO, DONT_KNOW = "yes", "no", "dont_know"
@@ -160,11 +161,32 @@ class FreeText(_QuestionBase):
         return data
 
 
+class Ranking(_QuestionBase):
+    """The participant puts up to ``rank`` of the options in order: first, second, …
+
+    ``options_from: topics`` takes the network's open topics; they are frozen
+    into the version when it is published (:func:`with_frozen_options`), and
+    the stored definition keeps both the options and where they came from."""
+
+    type: Literal["ranking"]
+    options: tuple[Option, ...] = Field(
+        (), max_length=MAX_OPTIONS, description="at least 2; or none, with options_from"
+    )
+    options_from: Literal["topics"] | None = Field(
+        None, description="take the options from the network's open topics (frozen when a version is published)"
+    )
+    rank: int = Field(3, ge=1, le=MAX_RANK, description="how many places a participant fills, first to last")
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(o.code for o in self.options)
+
+
 Question = Annotated[
-    SingleChoice | MultipleChoice | YesNoDontKnow | Likert | Number | FreeText,
+    SingleChoice | MultipleChoice | YesNoDontKnow | Likert | Number | FreeText | Ranking,
     Field(discriminator="type"),
 ]
-QUESTION_TYPES = ("single_choice", "multiple_choice", "yes_no_dont_know", "likert", "number", "free_text")
+QUESTION_TYPES = ("single_choice", "multiple_choice", "yes_no_dont_know", "likert", "number", "free_text", "ranking")
 
 Denominator = Literal["all_respondents", "answered", "answered_excluding_dont_know"]
 
@@ -262,6 +284,11 @@ class Questionnaire(Document):
         return tuple(q for q in self.questions if q.breakdown)
 
     @property
+    def ranks_topics(self) -> bool:
+        """Whether a ranking takes its options from the network's open topics."""
+        return any(isinstance(q, Ranking) and q.options_from == "topics" for q in self.questions)
+
+    @property
     def topic_questions(self) -> tuple[FreeText, ...]:
         """The free-text questions whose answers are topic proposals (``collects: topics``)."""
         return tuple(q for q in self.questions if isinstance(q, FreeText) and q.collects == "topics")
@@ -338,6 +365,16 @@ INDICATOR_ON_MULTIPLE = Message(
 INDICATOR_WITHOUT_CODES = Message(
     "indicator_without_codes", N_("question '%(id)s' has no answer codes to count (%(type)s)")
 )
+RANK_ABOVE_OPTIONS = Message(
+    "rank_above_options", N_("rank (%(rank)s) is larger than the number of options (%(count)s)")
+)
+RANKING_NOT_QUASI = Message(
+    "ranking_not_quasi", N_("a ranking cannot be a quasi_identifier: exports never count it in combinations")
+)
+TOPICS_NOT_FROZEN = Message(
+    "topics_not_frozen",
+    N_("the options of this ranking come from the network's open topics, which are not filled in yet"),
+)
 SECTION_ON_UNKNOWN = Message("section_on_unknown", N_("the section begins with an unknown question '%(id)s'"))
 SECTION_TWICE = Message(
     "section_twice", N_("section %(number)s begins with question '%(id)s' already; a question begins one section")
@@ -381,7 +418,7 @@ def _option_problems(q: Questionnaire, lines: Lines) -> list[Problem]:
     ``options_from``, never both."""
     problems = []
     for i, question in enumerate(q.questions):
-        if not isinstance(question, _ChoiceBase):
+        if not isinstance(question, _ChoiceBase | Ranking):
             continue
         if question.options_from and question.options:
             problems.append(Problem.at(lines, ("questions", i, "options_from"), OPTIONS_TWICE))
@@ -444,6 +481,8 @@ def _semantic_problems(q: Questionnaire, lines: Lines, resolved: Collection[int]
 
     def unresolved(question) -> bool:
         """Options from the network's list that this check was not given: their codes are unknown."""
+        if isinstance(question, Ranking):
+            return not question.options
         return isinstance(question, _ChoiceBase) and bool(question.options_from)
 
     position: dict[str, int] = {}
@@ -456,6 +495,10 @@ def _semantic_problems(q: Questionnaire, lines: Lines, resolved: Collection[int]
         for j, code in enumerate(codes):
             if code in codes[:j]:
                 report(("questions", i, "options", j, "code"), DUPLICATE_OPTION, code=code)
+        if isinstance(question, Ranking) and len(codes) >= 2 and question.rank > len(codes):
+            report(("questions", i, "rank"), RANK_ABOVE_OPTIONS, rank=question.rank, count=len(codes))
+        if isinstance(question, Ranking) and question.quasi_identifier:
+            report(("questions", i, "quasi_identifier"), RANKING_NOT_QUASI)
         if isinstance(question, Number) and question.min > question.max:
             report(("questions", i, "max"), MAX_BELOW_MIN, max=question.max, min=question.min)
         if question.breakdown and not isinstance(question, SingleChoice):
@@ -498,7 +541,7 @@ def _semantic_problems(q: Questionnaire, lines: Lines, resolved: Collection[int]
             report(("indicators", i, "question"), UNKNOWN_QUESTION, id=indicator.question)
             continue
         question = q.questions[position[indicator.question]]
-        if isinstance(question, MultipleChoice):
+        if isinstance(question, MultipleChoice | Ranking):
             report(("indicators", i, "question"), INDICATOR_ON_MULTIPLE, id=question.id)
             continue
         if unresolved(question):
@@ -583,6 +626,46 @@ def parse_questionnaire(
     """Return the questionnaire or raise :class:`QuestionnaireError` listing every problem."""
     result = check_questionnaire(source, goals=goals, actor_groups=actor_groups)
     return accepted(result, result.questionnaire, strict=strict)
+
+
+def with_frozen_options(
+    questionnaire: Questionnaire, topic_options: Sequence[tuple[str, Mapping[str, str]]]
+) -> Questionnaire:
+    """The questionnaire with every ``options_from: topics`` ranking given
+    ``topic_options`` (code, texts by language) as its options, in the
+    questionnaire's languages; done once, when a version is published, so the
+    version never changes when the topics do.  Check the result with
+    :func:`publishing_problems`."""
+    options = tuple(
+        Option(code=code, label={lang: texts[lang] for lang in questionnaire.languages if texts.get(lang)})
+        for code, texts in topic_options
+    )
+    questions = tuple(
+        question.model_copy(update={"options": options})
+        if isinstance(question, Ranking) and question.options_from == "topics"
+        else question
+        for question in questionnaire.questions
+    )
+    return questionnaire.model_copy(update={"questions": questions})
+
+
+def publishing_problems(questionnaire: Questionnaire) -> list[Problem]:
+    """What keeps a checked questionnaire from being published as a version:
+    a ranking on the network's topics without its options frozen in, or
+    with fewer topics than it needs."""
+    problems = []
+    for i, question in enumerate(questionnaire.questions):
+        if not (isinstance(question, Ranking) and question.options_from == "topics"):
+            continue
+        where = ("questions", i, "options_from")
+        if not question.options:
+            problems.append(Problem.of(0, where, TOPICS_NOT_FROZEN))
+        elif len(question.options) < 2:
+            problems.append(Problem.of(0, where, TOO_FEW_OPTIONS))
+        elif question.rank > len(question.options):
+            count = len(question.options)
+            problems.append(Problem.of(0, where, RANK_ABOVE_OPTIONS, rank=question.rank, count=count))
+    return problems
 
 
 def questionnaire_from_json(text: str) -> Questionnaire:

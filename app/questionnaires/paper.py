@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from app import printing
 from app.languages import direction, pick
-from app.questionnaires.model import FreeText, Likert, MultipleChoice, Number, Questionnaire, YesNoDontKnow
+from app.questionnaires.model import FreeText, Likert, MultipleChoice, Number, Questionnaire, Ranking, YesNoDontKnow
 
 # The keys that pick options on the data-entry screen, in order: digits first.
 OPTION_KEYS = "123456789" + string.ascii_lowercase
@@ -43,7 +43,7 @@ def option_labels(question, language: str, default: str) -> list[tuple[str, str]
 class PaperQuestion:
     number: int
     id: str
-    kind: str  # tick_one | tick_any | digits | lines
+    kind: str  # tick_one | tick_any | rank (a box for the place number beside each item) | digits | lines
     text: str
     help: str
     options: tuple[tuple[str, str, str], ...] = ()  # (key, code, label)
@@ -84,8 +84,16 @@ def paper_questions(questionnaire: Questionnaire, language: str) -> list[PaperQu
         else:
             labelled = option_labels(question, language, default)
             options = tuple((key, code, label) for key, (code, label) in zip(OPTION_KEYS, labelled))
-            kind = "tick_any" if isinstance(question, MultipleChoice) else "tick_one"
-            hint = _("Tick all that apply.") if kind == "tick_any" else _("Tick one box.")
+            if isinstance(question, Ranking):
+                kind = "rank"
+                hint = _(
+                    "Write 1 in the box of the most important, 2 beside the next, and so on up to %(rank)s.",
+                    rank=question.rank,
+                )
+            elif isinstance(question, MultipleChoice):
+                kind, hint = "tick_any", _("Tick all that apply.")
+            else:
+                kind, hint = "tick_one", _("Tick one box.")
             printed.append(
                 PaperQuestion(
                     **common,

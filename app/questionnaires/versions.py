@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from app.meetings.topics.options import topic_options
 from app.models import QuestionnaireVersion, Response
+from app.network import settings
 from app.network.actor_groups.services import as_options
 from app.network.strategy.store import strategy_in_force
 from app.questionnaires.model import (
@@ -21,7 +23,9 @@ from app.questionnaires.model import (
     Questionnaire,
     QuestionnaireError,
     check_questionnaire,
+    publishing_problems,
     questionnaire_from_json,
+    with_frozen_options,
 )
 
 
@@ -52,12 +56,17 @@ def parsed(fingerprint: str, definition: Callable[[], str]) -> Questionnaire:
 
 def check_for_network(session: Session, source: str) -> CheckResult:
     """Check a questionnaire against what the network keeps: its Mittlerziele
-    must be the strategy's (once there is one), and ``options_from:
-    actor_groups`` takes the current list of actor groups."""
+    must be the strategy's (once there is one), ``options_from:
+    actor_groups`` takes the current list of actor groups, and a ranking with
+    ``options_from: topics`` the network's open topics of today, frozen in."""
     strategy = strategy_in_force(session)
-    return check_questionnaire(
+    result = check_questionnaire(
         source, goals=None if strategy is None else strategy.goals, actor_groups=as_options(session)
     )
+    if result.questionnaire is None or not result.questionnaire.ranks_topics:
+        return result
+    frozen = with_frozen_options(result.questionnaire, topic_options(session, settings.today()))
+    return replace(result, questionnaire=frozen)
 
 
 def store_questionnaire(session: Session, source: str) -> tuple[QuestionnaireVersion, str]:
@@ -72,7 +81,11 @@ def store_questionnaire(session: Session, source: str) -> tuple[QuestionnaireVer
 
 def store_parsed(session: Session, questionnaire: Questionnaire, source: str) -> tuple[QuestionnaireVersion, str]:
     """:func:`store_questionnaire` for a definition parsed beforehand (outside
-    the write transaction)."""
+    the write transaction).  A ranking on the network's topics must have them
+    frozen in by then (``model.with_frozen_options``)."""
+    unpublishable = publishing_problems(questionnaire)
+    if unpublishable:
+        raise QuestionnaireError(unpublishable)
     existing = session.scalars(
         select(QuestionnaireVersion).filter_by(questionnaire_key=questionnaire.id, version=questionnaire.version)
     ).one_or_none()

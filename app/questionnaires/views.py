@@ -19,6 +19,7 @@ from app.network import settings
 from app.questionnaires import drafts, paper, problems, versions, workbook
 from app.questionnaires.builder import document as builder_document
 from app.questionnaires.forms import DRAFT_LIMIT, DraftForm, UploadForm
+from app.questionnaires.model import publishing_problems
 from app.questionnaires.problems import refusal_words
 from app.questionnaires.translations import store as translation_store
 from app.questionnaires.translations import texts
@@ -173,6 +174,11 @@ def publish(draft_id: int):
     result = versions.check_for_network(db_session(), current.source)
     if result.errors or result.questionnaire is None:
         flash(_("The questionnaire still has errors; it was not published."))
+        return redirect(url_for(".draft", draft_id=draft_id))
+    unpublishable = publishing_problems(result.questionnaire)
+    if unpublishable:
+        for problem in unpublishable:
+            flash(problems.describe(problem, result.subjects))
         return redirect(url_for(".draft", draft_id=draft_id))
     if request.form.get("fallback_confirmed") != "y" and _fallbacks(current.source, result):
         return redirect(url_for(".confirm_publish", draft_id=draft_id))

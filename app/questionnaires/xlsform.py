@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from app.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
-from app.questionnaires.model import CODE, IDENTIFIER, LIKERT_CODES, YES_NO_DONT_KNOW_CODES
+from app.questionnaires.model import CODE, IDENTIFIER, LIKERT_CODES, MAX_RANK, YES_NO_DONT_KNOW_CODES
 from app.yaml_documents import N_
 
 # Language columns are named in English, in the language itself, or with the code: label::Deutsch (de).
@@ -165,6 +165,10 @@ REPORT = {
         Kind("hint_without_default", N_("the hint has no text in the default language; left out")),
         Kind("no_header", N_("a cell in column %(column)s has no header; left out (%(value)s)")),
         Kind("whole_number", N_("type '%(type)s' becomes a whole number")),
+        Kind(
+            "rank_places",
+            N_("ranks all its %(count)s choices; here participants fill the first %(rank)s places"),
+        ),
         Kind("dont_know_added", N_('yes/no question gets a "don\'t know" answer as well')),
         Kind("choice_duplicate", N_("answer '%(code)s' appears twice in list '%(list)s'; the second is left out")),
         Kind("setting", N_("setting '%(column)s' (%(value)s) not carried over")),
@@ -574,7 +578,16 @@ def convert(
             identifier = _identifier(str(name), report, "survey", number)
         question: dict[str, Any] = {}
         carried = set(QUESTION_COLUMNS)
-        if base in ("select_one", "select_multiple"):
+        if base == "rank":
+            # An XLSForm rank orders every choice; a ranking here asks for the first places, at most MAX_RANK.
+            options = choices.get(list_name)
+            if not options:
+                report.add("survey", number, "choice_list", list=list_name, name=name)
+                continue
+            question.update(type="ranking", options=options, rank=min(len(options), MAX_RANK))
+            if len(options) > MAX_RANK:
+                report.add("survey", number, "rank_places", count=len(options), rank=MAX_RANK)
+        elif base in ("select_one", "select_multiple"):
             options = choices.get(list_name)
             if not options:
                 report.add("survey", number, "choice_list", list=list_name, name=name)

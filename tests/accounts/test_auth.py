@@ -169,6 +169,9 @@ ALLOWED = {
     "meetings.home": STAFF_ROLES,
     "reports.index": STAFF_ROLES,
     "reports.show": STAFF_ROLES,
+    "reports.impact_pdf": STAFF_ROLES,
+    "meeting_report.show": STAFF_ROLES,
+    "trends.show": STAFF_ROLES,
     "accounts.logout": STAFF_ROLES,
     "accounts.change_password": STAFF_ROLES,
     **{

@@ -195,6 +195,40 @@ def builder_states(page, audit) -> None:
     audit.check(page, "builder-start-with-errors")
 
 
+def results_and_trends(page, server, audit) -> None:
+    """From the report: one meeting's results (closed and open), the trends page
+    with its default comparison, a comparison asked without a script, and one refused."""
+    report = page.url
+    page.locator("a[href*='/reports/meetings/']").first.click()
+    page.wait_for_url("**/reports/meetings/*")
+    states = [("meeting-results", page.url)]
+    # The demo's meeting whose survey is still open: its page says why it shows no figure.
+    (open_meeting,) = server.query("SELECT id FROM meeting WHERE closes_at IS NULL OR closes_at > datetime('now')")[0]
+    states.append(("meeting-results-open", f"/workspace/reports/meetings/{open_meeting}"))
+    page.goto(report)
+    page.click("a[href*='/workspace/trends/']")
+    page.wait_for_url("**/workspace/trends/*")
+    trends = page.url.split("?")[0]
+    states.append(("trends", trends))
+    for state, url in states:
+        page.goto(url)
+        assert page.evaluate(STRUCTURE) == [], state
+        audit.check(page, state)
+        shot(page, f"workspace-{state}")
+    page.goto(trends)
+    page.select_option("#first", "2014")
+    page.select_option("#second", "2015")
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_selector("#comparison .verdict")
+    assert page.evaluate(STRUCTURE) == [], "trends-comparison"
+    audit.check(page, "trends-comparison")
+    page.goto(trends + "?indicator=new_contacts&first=2016&second=dates&second_from=2016-05-01&second_to=2016-01-01")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate(STRUCTURE) == [], "trends-with-errors"
+    audit.check(page, "trends-with-errors")
+    shot(page, "workspace-trends-with-errors")
+
+
 @pytest.mark.parametrize("role", ["coordinator", "evaluator", "admin"])
 def test_workspace_pages(server, new_phone, role):
     page = new_phone(audit=True)
@@ -231,6 +265,9 @@ def test_workspace_pages(server, new_phone, role):
     elif role == "evaluator":
         assert re.search(r"/workspace/reports/\d+$", page.url)
         shot(page, "workspace-report")
+        report = page.url
+        results_and_trends(page, server, audit)
+        page.goto(report)
         # Another method chosen: the advanced section stands open, with its form.
         page.goto(page.url + "?method=jeffreys")
         assert page.locator("details.advanced[open] select#method").is_visible()

@@ -16,6 +16,7 @@ from app.meetings.topics import options, rule
 from app.meetings.topics import services as topics
 from app.models import Answer, Meeting, MeetingTopic, QuestionnaireVersion, Response, Topic, TopicProposal
 from app.network.strategy.model import MemberTopicRule, check_strategy, parse_strategy
+from app.questionnaires import versions
 from app.questionnaires.model import check_questionnaire
 from tests.conftest import (
     ENGINES,
@@ -476,19 +477,23 @@ def test_the_demo_tells_the_loop(runner, db, coordinator):
         "Integration durch Bildung in Vereinen und Verbänden",
     }
     assert all(set(t.titles) == {"de", "en", "tr", "ar", "ru", "uk", "fa", "fr"} for t in listed)
-    assert [t.origin for t in listed] == ["coordinators"] + ["members"] * 4
-    assert all(t.proposals for t in listed)  # members proposed every one, the coordinators' one too
-    # A member topic joins the list with its first proposal, and is treated only after it.
-    for topic in listed[1:]:
-        first = min(p.meeting.date for p in topic.proposals)
-        assert all(link.meeting.date > first for link in topic.meetings)
-
+    assert [t.origin for t in listed] == ["coordinators"] * 5  # set when the network began
+    assert all(t.proposals for t in listed)  # members proposed every one of them in the surveys
     version = db.scalars(select(QuestionnaireVersion)).one()
+    # The questionnaire ranks the five topics, frozen in when it was stored.
+    urgent = next(q for q in versions.questionnaire_of(version).questions if q.id == "urgent_topics")
+    assert urgent.codes == tuple(f"topic_{t.id}" for t in listed) and urgent.options[0].label == listed[0].titles
+    # Each meeting after the first is devoted to the most urgent topic of the latest ranking before it.
+    rankings = topics.rankings(db, now=dt.datetime.utcnow(), k=5)
+    assert len(rankings) == 13
+    for meeting in db.scalars(select(Meeting).order_by(Meeting.date)).all()[1:]:
+        latest = rule.latest_before(rankings, meeting.date)
+        assert {f"topic_{link.topic_id}" for link in meeting.topics} == rule.leading_items(latest, 1)
     report = reporting.build_report(
         db, version, reporting.ReportOptions(), today=dt.date.today(), now=dt.datetime.utcnow()
     )
     member = next(r for r in report.records if r.kind == "member_topics")
-    # 13 meetings and the open one held; only the first, on the coordinators' topic, came before any proposal.
+    # 13 meetings and the open one held; only the first came before any proposal or ranking.
     assert member.detail == {"with": 13, "meetings": 14}
     assert [p.year for p in report.topics_treated][:4] == [2014, 2015, 2016, 2017]
     assert report.topics_treated[0].devoted == 2 and report.topics_treated[0].meetings == 3
@@ -508,3 +513,28 @@ def test_a_free_text_question_without_collects_keeps_its_stored_form():
     plain = source.replace("    collects: topics\n", "")
     assert '"collects"' not in check_questionnaire(plain).questionnaire.canonical_json()
     assert '"collects": "topics"' in check_questionnaire(source).questionnaire.canonical_json()
+
+
+# --- the ranking of topics ---------------------------------------------------------
+
+
+def test_publishing_a_ranking_on_topics_freezes_the_open_topics_in(app, db):
+    from tests.questionnaires.ranking import RANKING, with_ranking
+
+    on_topics = with_ranking(RANKING.split("    options:\n")[0] + "    options_from: topics\n")
+    held = add_meeting(db, opens=-48, closes=-1)
+    listed = [_topic(db, f"Thema {i}", en=f"Topic {i}") for i in range(5)]
+    topics.link_meeting(db.get(Meeting, held.id), [db.get(Topic, listed[0].id)], "de")  # treated today
+    db.commit()
+    with app.app_context():
+        version, _ = store_questionnaire(db, on_topics)
+        db.commit()
+    needs = next(q for q in versions.questionnaire_of(version).questions if q.id == "needs")
+    assert needs.codes == tuple(f"topic_{t.id}" for t in listed[1:])
+    assert needs.options[0].label == {"de": "Thema 1", "en": "Topic 1"}
+    # The version keeps its options when the list changes.
+    topics.edit_topic(db, db.get(Topic, listed[1].id), {"de": "Umbenannt"})
+    db.commit()
+    db.expire_all()
+    again = versions.questionnaire_of(db.get(QuestionnaireVersion, version.id))
+    assert next(q for q in again.questions if q.id == "needs").options[0].label["de"] == "Thema 1"

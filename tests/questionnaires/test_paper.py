@@ -127,3 +127,25 @@ def test_a_paper_questionnaire_names_only_a_meeting_that_asks_it(coordinator, db
     other = add_meeting(db, EVERY_SHAPE)
     url = f"/workspace/questionnaires/versions/{other.questionnaire_version_id}/paper.pdf?language=de&meeting={meeting.id}"
     assert coordinator.get(url).status_code == 404
+
+
+def test_a_ranking_on_paper_has_a_box_for_the_place_beside_each_item(coordinator, db):
+    from tests.questionnaires.ranking import with_ranking
+
+    meeting = add_meeting(db, with_ranking())
+    url = f"/workspace/questionnaires/versions/{meeting.questionnaire_version_id}/paper.pdf?language=de"
+    text = flat("\n".join(page.text for page in scan(coordinator.get(url).data)))
+    assert "Welche drei dieser Bedarfe sind für Ihre Arbeit am dringendsten?" in text
+    assert "Sprachbildung" in text and "Fluchtgeschichte" in text
+    assert "Schreiben Sie 1 in das Kästchen" in text
+
+
+def test_paper_entry_of_a_ranking_takes_the_keys_in_place_order(db):
+    from app.meetings.paper_entry import checked
+    from tests.questionnaires.ranking import with_ranking
+
+    questionnaire = parse_iv1(with_ranking())
+    submission, unknown = checked(questionnaire, {"needs": "31"})
+    assert unknown == {} and submission.answers["needs"] == ("transitions", "language")
+    duplicate, _unknown = checked(questionnaire, {"needs": "33"})
+    assert duplicate.errors["needs"][0].code == "ranked_twice"

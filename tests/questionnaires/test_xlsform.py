@@ -111,3 +111,30 @@ def test_the_cli_refuses_a_broken_workbook_without_a_traceback(runner, tmp_path)
     result = runner.invoke(args=["questionnaires", "import-xlsform", str(form), "--out", str(tmp_path / "x.yaml")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "declares a DTD or entities" in result.output and not (tmp_path / "x.yaml").exists()
+
+
+def test_a_rank_question_becomes_a_ranking():
+    needs = [{"list_name": "needs", "name": code, "label::Deutsch (de)": code.title()} for code in ("a", "b", "c", "d")]
+    conversion = convert(
+        {
+            "settings": [{"default_language": "Deutsch (de)"}],
+            "choices": needs,
+            "survey": [{"type": "rank needs", "name": "urgent", "label::Deutsch (de)": "Was ist dringend?"}],
+        }
+    )
+    question = parse_questionnaire(conversion.source).questions[0]
+    assert question.type == "ranking" and question.codes == ("a", "b", "c", "d") and question.rank == 4
+    assert not any("rank" in line for line in conversion.unsupported)
+
+
+def test_a_rank_of_many_choices_asks_for_the_first_five_places_and_says_so():
+    many = [{"list_name": "many", "name": f"n{i}", "label::Deutsch (de)": f"Bedarf {i}"} for i in range(8)]
+    conversion = convert(
+        {
+            "settings": [{"default_language": "Deutsch (de)"}],
+            "choices": many,
+            "survey": [{"type": "rank many", "name": "urgent", "label::Deutsch (de)": "Was ist dringend?"}],
+        }
+    )
+    assert parse_questionnaire(conversion.source).questions[0].rank == 5
+    assert "survey row 2: ranks all its 8 choices; here participants fill the first 5 places" in conversion.unsupported

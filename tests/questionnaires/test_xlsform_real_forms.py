@@ -212,10 +212,10 @@ def test_or_other_keeps_its_choice_list():
 
 def test_every_kind_of_report_entry_occurs_in_the_forms_or_the_made_up_ones():
     """The kinds no real form here shows are met by made-up ones: a complex relevant
-    (tests/meetings/test_workspace.py), a missing choice list, a row without a name and a hint
-    without the default language (tests/questionnaires/test_xlsform.py)."""
+    (tests/meetings/test_workspace.py), a missing choice list, a row without a name, a hint
+    without the default language and a rank of more than five choices (tests/questionnaires/test_xlsform.py)."""
     seen = {n[2] for name in FORMS for n in _notes(_convert(name))}
-    assert set(REPORT) - seen <= {"relevant", "choice_list", "no_name", "hint_without_default"}
+    assert set(REPORT) - seen <= {"relevant", "choice_list", "no_name", "hint_without_default", "rank_places"}
 
 
 def test_a_form_without_a_survey_sheet_is_refused():

@@ -29,6 +29,8 @@ def export_labels(language: str) -> dict[str, str]:
             "dont_know": _("Don't know"),
             "chosen": _("chosen"),
             "not_chosen": _("not chosen"),
+            # Formatted per column (rows.variables): the place of a ranking's column.
+            "place": _("place %(place)s"),
             ROW_ID: _("Random row number of this export only"),
             MEETING_DATE: _("Date of the meeting (the day, never a time)"),
             LANGUAGE: _("Language in which the questionnaire was answered"),
@@ -69,6 +71,7 @@ def _kind(variable: Variable) -> str:
         "likert": _("scale from 1 to 5"),
         "number": _("whole number"),
         "free_text": _("free text"),
+        "ranking": _("ranking, one column per place, holding the code of the item put there"),
     }[variable.kind]
 
 

@@ -1,7 +1,9 @@
 """Export rows and codebook, independent of the file format.
 
 One row per response, one column per question named by its stable id (a
-multiple-choice question gives one 0/1 column per option, ``<question>__<code>``),
+multiple-choice question gives one 0/1 column per option, ``<question>__<code>``,
+a ranking one column per place, ``<question>__1`` for the first, holding the
+item's code),
 answer codes as values and their labels in the codebook.  Besides the answers a
 row has only a fresh random ``row_id``, the meeting's date and the language:
 never the stored response id, never a time.
@@ -30,6 +32,7 @@ from app.questionnaires.model import (
     MultipleChoice,
     Number,
     Questionnaire,
+    Ranking,
     SingleChoice,
     YesNoDontKnow,
 )
@@ -43,12 +46,12 @@ class Variable:
     """One export column."""
 
     name: str
-    kind: str  # meta | single_choice | multiple_choice | yes_no_dont_know | likert | number | free_text
+    kind: str  # meta | single_choice | multiple_choice | yes_no_dont_know | likert | number | free_text | ranking
     data_type: str  # string | integer | date
     measure: str  # nominal | ordinal | scale (SPSS measurement levels)
     label: str
     question_id: str | None = None
-    option: str | None = None  # multiple choice: the option's code
+    option: str | None = None  # multiple choice: the option's code; ranking: the place, "1" for the first
     values: tuple[tuple[object, str], ...] = ()  # (exported value, label)
     quasi_identifier: bool = False
     minimum: int | None = None  # a number question's least answer
@@ -64,8 +67,9 @@ class Variable:
 
 def is_quasi_identifier(question) -> bool:
     """As the questionnaire declares it (``quasi_identifier: true``).  Free text is
-    scrubbed and never counted in combinations: its values are all different."""
-    return not isinstance(question, FreeText) and question.quasi_identifier
+    scrubbed and never counted in combinations: its values are all different;
+    nor is a ranking, which says what someone needs, not who they are."""
+    return not isinstance(question, FreeText | Ranking) and question.quasi_identifier
 
 
 def variables(
@@ -151,6 +155,20 @@ def variables(
                         quasi_identifier=quasi,
                     )
                 )
+        elif isinstance(q, Ranking):
+            for place in range(1, q.rank + 1):
+                out.append(
+                    Variable(
+                        f"{q.id}{OPTION_SEPARATOR}{place}",
+                        q.type,
+                        "string",
+                        "nominal",
+                        f"{text(q.text)} – {labels['place'] % {'place': place}}",
+                        q.id,
+                        str(place),
+                        values=tuple((o.code, text(o.label)) for o in q.options),
+                    )
+                )
         elif isinstance(q, Number):
             out.append(
                 Variable(q.id, q.type, "integer", "scale", text(q.text), q.id, quasi_identifier=quasi, minimum=q.min)
@@ -214,6 +232,7 @@ class RowShaper:
         # (question, code) -> (column, value, sibling columns to fill with 0)
         self.choices: dict[tuple[str, str], tuple[int, object, tuple[int, ...]]] = {}
         self.values: dict[str, tuple[int, bool]] = {}  # question -> (column, is text)
+        self.places: dict[tuple[str, int], int] = {}  # (ranking, place) -> column
         siblings: dict[str, list[int]] = {}
         for i, v in enumerate(self.columns):
             if v.kind == "multiple_choice":
@@ -221,6 +240,8 @@ class RowShaper:
         for i, v in enumerate(self.columns):
             if v.kind == "multiple_choice":
                 self.choices[(v.question_id, v.option)] = (i, 1, tuple(siblings[v.question_id]))
+            elif v.kind == "ranking":
+                self.places[(v.question_id, int(v.option))] = i
             elif v.kind in ("number", "free_text"):
                 self.values[v.question_id] = (i, v.is_text)
             elif v.question_id is not None:
@@ -250,7 +271,7 @@ def shape_rows(
     ``dates`` gives each meeting's date.  Memory stays constant: one row at a time.
     """
     width = len(shaper.columns)
-    choices, values = shaper.choices, shaper.values
+    choices, values, places = shaper.choices, shaper.values, shaper.places
     date_index, language_index = shaper.date_index, shaper.language_index
     quasi, published = shaper.quasi, suppression.published
     current = object()
@@ -264,6 +285,9 @@ def shape_rows(
             row = [None] * width
             row[date_index], row[language_index] = dates[meeting], language
         if question is None:  # a response without (exported) answers
+            continue
+        if number is not None and (question, number) in places:
+            row[places[(question, number)]] = code
             continue
         slot = choices.get((question, code))
         if slot is not None:
@@ -338,7 +362,7 @@ def codebook(
     labels = {
         v.question_id: dict((str(value), label) for value, label in v.values)
         for v in columns
-        if v.question_id and v.kind != "multiple_choice"
+        if v.question_id and v.kind not in ("multiple_choice", "ranking")
     }
     indicators = tuple(
         IndicatorEntry(

@@ -167,3 +167,24 @@ def meetings_of_version(session: Session, version_id: int) -> list[Meeting]:
             select(Meeting).where(Meeting.questionnaire_version_id == version_id).order_by(Meeting.date, Meeting.id)
         )
     )
+
+
+def place_counts_by_meeting(
+    session: Session, version_id: int, question_id: str, now: dt.datetime
+) -> dict[int, dict[tuple[str, int], int]]:
+    """A ranking's counts of (item, place) at each released meeting: its answer
+    rows hold the place in ``number``."""
+    counts: dict = defaultdict(dict)
+    for meeting_id, code, place, count in session.execute(
+        select(Response.meeting_id, Answer.code, Answer.number, func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            Response.questionnaire_version_id == version_id,
+            Response.meeting_id.in_(released_meetings(now)),
+            Answer.question_id == question_id,
+            Answer.number.is_not(None),
+        )
+        .group_by(Response.meeting_id, Answer.code, Answer.number)
+    ):
+        counts[meeting_id][(code, place)] = count
+    return dict(counts)

@@ -30,6 +30,7 @@ from app.evaluation.indicators import Counts, Share, indicator_share, likert_cou
 from app.evaluation.release import cells_to_leave_out, large_enough, results_released, waiting_for
 from app.evaluation.report import queries
 from app.evaluation.report.plain import Period
+from app.evaluation.report.ranking import Priorities, priorities
 from app.meetings.plausibility import TooManyResponses, too_many_responses
 from app.meetings.services import partner_status_counts
 from app.meetings.topics import services as topics
@@ -153,6 +154,7 @@ class Report:
     likert: tuple[LikertResult, ...]
     breakdowns: tuple[Breakdown, ...]
     records: tuple[RecordResult, ...]
+    priorities: tuple[Priorities, ...] = ()  # one per ranking question
     topics_treated: tuple[TreatedYear, ...] = ()  # per calendar year
 
     @property
@@ -313,6 +315,15 @@ def build_report(
             member_rule=rule,
             now=now,
             k=options.min_cell,
+        ),
+        priorities=priorities(
+            session,
+            version.id,
+            questionnaire,
+            [scope.meeting for scope in scopes.meetings if scope.meeting.id in scopes.shown],
+            k=options.min_cell,
+            confidence=options.confidence,
+            now=now,
         ),
         topics_treated=treated_per_year(
             session, today=today, member_rule=rule, now=now, k=options.min_cell, period=period

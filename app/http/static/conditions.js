@@ -11,7 +11,8 @@
 
   function chosen(name) {
     var values = [];
-    form.querySelectorAll("input[name='" + name + "']:checked").forEach(function (input) {
+    // A ranking's places are lists; an empty place has the value "", which no condition names.
+    form.querySelectorAll("input[name='" + name + "']:checked, select[name='" + name + "']").forEach(function (input) {
       values.push(input.value);
     });
     return values;

@@ -26,8 +26,11 @@ import yaml
 from app.languages import SUPPORTED_LANGUAGES
 from app.yaml_documents import Problem, read_mapping
 
-QUESTION_TYPES = ("single_choice", "multiple_choice", "yes_no_dont_know", "likert", "number", "free_text")
+QUESTION_TYPES = ("single_choice", "multiple_choice", "yes_no_dont_know", "likert", "number", "free_text", "ranking")
 CHOICE_TYPES = ("single_choice", "multiple_choice")
+OPTION_TYPES = (*CHOICE_TYPES, "ranking")  # the types whose options the document lists
+# Where ``options_from`` takes each type's options from.
+OPTIONS_FROM = {"single_choice": "actor_groups", "multiple_choice": "actor_groups", "ranking": "topics"}
 # Answer codes of the built-in scales (app/questionnaires/model.py).
 SCALE_CODES = {"yes_no_dont_know": ("yes", "no", "dont_know"), "likert": ("1", "2", "3", "4", "5")}
 DONT_KNOW = "dont_know"
@@ -39,6 +42,7 @@ TYPE_KEYS = {
     "likert": ("labels",),
     "number": ("min", "max"),
     "free_text": ("max_length",),
+    "ranking": ("options_from", "options", "rank"),
 }
 DOCUMENT_ORDER = ("id", "version", "mittlerziel", "languages", "title", "intro", "questions", "indicators")
 QUESTION_ORDER = (
@@ -52,6 +56,7 @@ QUESTION_ORDER = (
     "help",
     "options_from",
     "options",
+    "rank",
     "labels",
     "min",
     "max",
@@ -282,7 +287,7 @@ def codes_of(question: dict) -> tuple[str, ...]:
     kind = question.get("type")
     if kind in SCALE_CODES:
         return SCALE_CODES[kind]
-    if kind in CHOICE_TYPES:
+    if kind in OPTION_TYPES:
         return tuple(o.get("code", "") for o in question.get("options", []))
     return ()
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from app.languages import SUPPORTED_LANGUAGES
 from app.questionnaires.builder import document
-from app.questionnaires.builder.document import CHOICE_TYPES, QUESTION_TYPES, Settings
+from app.questionnaires.builder.document import OPTION_TYPES, OPTIONS_FROM, QUESTION_TYPES, Settings
+from app.questionnaires.model import MAX_RANK
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CODE = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
@@ -156,7 +157,9 @@ def question_entries(
     for flag in ("required", "quasi_identifier", "breakdown"):
         entries.set(flag, bool(question.get(flag)))
     kind = question.get("type")
-    if kind in CHOICE_TYPES:
+    if kind == "ranking":
+        entries.set("rank", str(question["rank"]) if isinstance(question.get("rank"), int) else "")
+    if kind in OPTION_TYPES:
         entries.set("options_from", question.get("options_from") or "")
         options = question.get("options", [])
         for n, option in enumerate(options):
@@ -235,11 +238,13 @@ def read_question(entries: Entries, data: dict, index: int | None, kind: str | N
     if help_text:
         question["help"] = help_text
     renamed: dict[str, str] = {}
-    if kind in CHOICE_TYPES:
+    if kind == "ranking":
+        question["rank"] = _read_whole(entries, read, "rank", 1, MAX_RANK)
+    if kind in OPTION_TYPES:
         if entries.get("options_from"):
-            if entries.get("options_from") != "actor_groups":
+            if entries.get("options_from") != OPTIONS_FROM[kind]:
                 read.error("options_from", "unknown_list")
-            question["options_from"] = "actor_groups"
+            question["options_from"] = OPTIONS_FROM[kind]
         else:
             question["options"], renamed = _read_options(entries, read, languages, old.get("options", []))
     elif kind == "likert":
@@ -282,6 +287,7 @@ _QUESTION_FORM_KEYS = {
     "min",
     "max",
     "max_length",
+    "rank",
 }
 
 

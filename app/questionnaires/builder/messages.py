@@ -17,6 +17,7 @@ QUESTION_TYPES = {
     "likert": _l("Scale from 1 to 5"),
     "number": _l("Number"),
     "free_text": _l("Free text"),
+    "ranking": _l("Ranking"),
 }
 DENOMINATORS = {
     "answered": _l("of those who answered the question"),

@@ -119,6 +119,8 @@ def _answers(question: dict, groups, default: str) -> list[tuple[str, object]]:
     if kind == "likert":
         labels = question.get("labels", [])
         return [(str(k), _text(labels[k - 1], default) if k <= len(labels) else "") for k in range(1, 6)]
+    if question.get("options_from") == "topics":
+        return []  # the open topics are known when a version is published
     if question.get("options_from"):
         return [(group.code, _text(group.label, default)) for group in groups]
     return [(option.get("code", ""), _text(option.get("label"), default)) for option in question.get("options", [])]

@@ -14,6 +14,7 @@ LABELS = {
     "row_id": "Zeile",
     "meeting_date": "Datum",
     "language": "Sprache",
+    "place": "Platz %(place)s",
 }
 
 

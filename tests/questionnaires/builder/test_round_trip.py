@@ -73,17 +73,19 @@ def questionnaires(draw):
         kind = draw(st.sampled_from(document.QUESTION_TYPES))
         question = {"id": question_id, "type": kind, "text": draw(texts(languages))}
         for flag in ("required", "quasi_identifier"):
-            if draw(st.booleans()):
+            if draw(st.booleans()) and not (flag == "quasi_identifier" and kind == "ranking"):
                 question[flag] = draw(st.booleans())
         if draw(st.booleans()):
             question["help"] = draw(texts(languages))
-        if kind in document.CHOICE_TYPES:
+        if kind in document.OPTION_TYPES:
             option_codes = draw(
                 st.lists(st.from_regex(r"[a-z0-9][a-z0-9_]{0,7}", fullmatch=True), min_size=2, max_size=5, unique=True)
             )
             question["options"] = [{"code": code, "label": draw(texts(languages))} for code in option_codes]
             if kind == "single_choice" and draw(st.booleans()):
                 question["breakdown"] = True
+            if kind == "ranking":
+                question["rank"] = draw(st.integers(1, len(option_codes)))
         elif kind == "likert":
             question["labels"] = [draw(texts(languages)) for _ in range(5)]
         elif kind == "number":
