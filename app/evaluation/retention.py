@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.evaluation.report import stored_counts
-from app.models import Answer, Meeting, QuestionnaireVersion, Response
+from app.models import Answer, Meeting, QuestionnaireVersion, Response, TopicProposal
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,19 @@ def purge_free_text(session: Session, *, before: dt.date, dry_run: bool = False)
         affected = select(Response.meeting_id).join(Answer, Answer.response_id == Response.id).where(*where)
         stored_counts.drop_meetings(session, session.scalars(affected.distinct()))
         session.execute(delete(Answer).where(*where), execution_options={"synchronize_session": False})
+    if not dry_run:
+        _forget_proposal_texts(session, before)
         session.flush()
     return Purged(*found)
+
+
+def _forget_proposal_texts(session: Session, before: dt.date) -> None:
+    """A topic proposal taken from a purged text keeps its topic and meeting
+    (where the topic came from) but not the digest of the text: a short text
+    could be guessed from it.  A random value keeps each row distinct."""
+    held_before = select(Meeting.id).where(Meeting.date < before)
+    for proposal in session.scalars(select(TopicProposal).where(TopicProposal.meeting_id.in_(held_before))):
+        proposal.text_digest = secrets.token_hex(32)
 
 
 def purge_version(session: Session, version: QuestionnaireVersion, *, dry_run: bool = False) -> Purged:

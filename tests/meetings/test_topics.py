@@ -538,3 +538,17 @@ def test_publishing_a_ranking_on_topics_freezes_the_open_topics_in(app, db):
     db.expire_all()
     again = versions.questionnaire_of(db.get(QuestionnaireVersion, version.id))
     assert next(q for q in again.questions if q.id == "needs").options[0].label["de"] == "Thema 1"
+
+
+def test_the_free_text_purge_forgets_the_proposals_texts_but_not_where_topics_came_from(db):
+    from app.evaluation import retention
+
+    old = add_meeting(db, opens=-48, closes=-1)
+    topic = _topic(db, "Sprachbildung")
+    db.add(TopicProposal(topic_id=topic.id, meeting_id=old.id, text_digest="c" * 64, answers=2))
+    db.commit()
+    retention.purge_free_text(db, before=old.date + dt.timedelta(days=1))
+    db.commit()
+    (proposal,) = db.scalars(select(TopicProposal)).all()
+    assert proposal.text_digest != "c" * 64 and len(proposal.text_digest) == 64
+    assert (proposal.topic_id, proposal.meeting_id, proposal.answers) == (topic.id, old.id, 2)
