@@ -325,6 +325,7 @@ def route_url(rule, meeting) -> str:
         "group_id": 999999,
         "number": 1,
         "token_id": 999999,
+        "topic_id": 999999,
     }
     path = rule.rule
     for argument in rule.arguments:

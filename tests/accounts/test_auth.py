@@ -190,6 +190,18 @@ ALLOWED = {
         )
     },
     **{
+        f"topics.{name}": {"coordinator", "admin"}
+        for name in (
+            "topics",
+            "edit_topic",
+            "merge_topic",
+            "schedule_topic",
+            "proposals",
+            "proposal_to_topic",
+            "proposal_into_topic",
+        )
+    },
+    **{
         f"meetings.{name}": {"coordinator", "admin"}
         for name in (
             "meetings",

@@ -123,5 +123,5 @@ def test_with_javascript_codes_show_as_typed_and_a_condition_names_one_question(
     assert not page.is_checked("input[name=show_if][value='new_contacts:yes']")
     page.fill("[name=text-de]", "Welche Bereiche?")
     page.click("button:has-text('Save the question')")
-    page.wait_for_url("**/builder/*#question-13")
-    assert "Shown only when question 2 is answered with:" in page.locator("#question-13").inner_text()
+    page.wait_for_url("**/builder/*#question-14")
+    assert "Shown only when question 2 is answered with:" in page.locator("#question-14").inner_text()

@@ -16,7 +16,7 @@ PARTS = (
     ["actor_group"],
     ["knows_more_offers", "new_contacts", "new_partners"],
     ["central_topics", "satisfaction", "impulses", "benefit", "relevant_topics", "transparency"],
-    ["meetings_attended", "comment"],
+    ["meetings_attended", "topic_proposal", "comment"],
 )
 
 
@@ -30,7 +30,7 @@ def carried(html: str) -> dict[str, str]:
 
 
 def answers_of(part: int) -> dict[str, str]:
-    return {name: VALID_ANSWERS[name] for name in PARTS[part - 1]}
+    return {name: VALID_ANSWERS[name] for name in PARTS[part - 1] if name in VALID_ANSWERS}
 
 
 def upto(part: int) -> dict[str, str]:
