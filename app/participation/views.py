@@ -138,13 +138,12 @@ def _page_contents(questionnaire, part) -> dict:
         return {"shown": part.questions if part else questionnaire.questions, "carried": ()}
     here = {question.id for question in part.questions}
     sent = request.form
-    given = validate_submission(questionnaire, sent.to_dict(flat=False), ignored_fields=CONTROL_FIELDS).answers
-    applies = visible_questions(questionnaire, given)
-    shown = tuple(
-        question
-        for question in part.questions
-        if question.show_if is None or question.show_if.question in here or question.id in applies
-    )
+    settled = [q for q in part.questions if q.show_if is not None and q.show_if.question not in here]
+    shown = part.questions
+    if settled:  # conditions on another page's answers: judged on what was sent, only when the page has them
+        given = validate_submission(questionnaire, sent.to_dict(flat=False), ignored_fields=CONTROL_FIELDS).answers
+        applies = visible_questions(questionnaire, given)
+        shown = tuple(question for question in part.questions if question not in settled or question.id in applies)
     carried = tuple(
         (question.id, value)
         for question in questionnaire.questions
